@@ -1,0 +1,68 @@
+"""Word lists the analysis chain needs, loaded lazily and once per process.
+
+hazm ships its Persian lexicon and stop words as data files.  We read them
+directly instead of importing ``hazm`` itself: the package's ``__init__``
+imports nltk and every tagger (~0.25 s on 0.12, ~1 s with scikit-learn and
+gensim on 0.10), and constructing ``Lemmatizer()`` costs another second
+conjugating every verb.  A command-line search pays start-up on every query,
+so it gets the 0.15 s word-list read and nothing else.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import cache
+from pathlib import Path
+
+from .normalize import normalize_token
+
+_DATA = Path(__file__).with_name("data")
+
+
+def _hazm_data(name: str) -> Path:
+    """Path of a file in hazm's data folder, found without importing hazm."""
+    spec = importlib.util.find_spec("hazm")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("hazm is not installed: pip install 'hazm==0.12.1'")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / name
+
+
+@cache
+def persian_lexicon() -> dict[str, int]:
+    """Persian lemmas (normalized) with their corpus frequency.
+
+    hazm's words.dat also lists inflected forms (کتابها, درختان, ایرانی) with
+    frequency 0 and tag '0', and plurals tagged PL; those are not lemmas and
+    are left out, which is what lets the stemmer tell a base word from an
+    inflected one.
+    """
+    lemmas: dict[str, int] = {}
+    text = _hazm_data("words.dat").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) < 3:
+            continue
+        word, freq, tags = parts[0], parts[1], parts[2]
+        if tags == "0" or "PL" in tags.split(","):
+            continue
+        key = normalize_token(word)
+        lemmas[key] = max(lemmas.get(key, 0), int(freq or 0))
+    return lemmas
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Union of hazm's Persian stop words and our Arabic list, normalized.
+
+    One list for both languages because a query has no declared language and
+    the index and the query must drop the same words.
+    """
+    words = set()
+    for line in _hazm_data("stopwords.dat").read_text(encoding="utf-8").splitlines():
+        words.add(normalize_token(line.strip()))
+    for line in (_DATA / "stopwords-ar.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.add(normalize_token(line))
+    words.discard("")
+    return frozenset(words)
