@@ -1,0 +1,54 @@
+# Kavosh: `make run` indexes the bundled seeds/ and serves the search page;
+# `make test` runs the whole test suite.  Each creates .venv on first use.
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+KAVOSH  := $(VENV)/bin/kavosh
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+
+# hazm 0.12 (and so Kavosh) needs Python 3.12 or 3.13.  Look for one on PATH,
+# then under pyenv; PYTHON=/path/to/python3.x overrides.
+PYTHON ?= $(shell for p in python3.13 python3.12 \
+	  $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13 \
+	  $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 python3; do \
+	  command -v $$p >/dev/null 2>&1 || [ -x "$$p" ] || continue; \
+	  $$p -c 'import sys; sys.exit(not ((3,12) <= sys.version_info[:2] < (3,14)))' 2>/dev/null \
+	  && { echo $$p; break; }; done)
+
+.PHONY: run index test test-fast browser-deps bench eval clean
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "kavosh: no Python 3.12 or 3.13 found (hazm 0.12 needs one)." >&2; \
+	  echo "        Install one, or run: make PYTHON=/path/to/python3.12 ..." >&2; exit 1; fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+index: $(VENV)/.installed
+	$(KAVOSH) index seeds
+
+run: index
+	$(KAVOSH) serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed browser-deps
+	$(PY) -m pytest
+
+# Fast loop: everything but the real-browser tests.
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -m 'not browser'
+
+# Playwright drives Debian's Chromium (its own browser download cannot work here).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || { \
+	  echo "Installing Debian's chromium for the browser tests (needs root)"; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+bench: $(VENV)/.installed
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts

@@ -1,0 +1,72 @@
+"""The index's schema, its on-disk location and its compatibility record."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import ANALYZER_VERSION, kavosh_analyzer
+
+# Bump when the schema changes in a way an old index cannot serve.
+SCHEMA_VERSION = 1
+# whoosh keeps several indexes apart in one folder by name; naming ours by
+# version lets `--rebuild` write a new one beside an incompatible old one and
+# remove the old only after the new one is committed.
+INDEX_NAME = f"kavosh_s{SCHEMA_VERSION}_a{ANALYZER_VERSION}"
+META_FILE = "kavosh.json"
+# Title matches weigh this much more than body matches (BM25F field boost).
+TITLE_BOOST = 2.0
+
+
+def build_schema() -> Schema:
+    analyzer = kavosh_analyzer()
+    return Schema(
+        # What an update replaces: the source file (and JSONL record id).
+        key=ID(unique=True, stored=True),
+        # What users see and ask for: the path relative to the indexed root,
+        # or a JSONL record's own id.
+        id=ID(stored=True),
+        path=STORED(),
+        root=ID(stored=True),
+        source_file=ID(stored=True),
+        title=TEXT(analyzer=analyzer, stored=True, phrase=True, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True),
+        lang=ID(stored=True),
+        url=STORED(),
+        date=ID(stored=True),
+        source=ID(stored=True),
+        # For incremental updates: skip files whose size and mtime (or, when
+        # only the mtime moved, content hash) are unchanged.
+        size=NUMERIC(stored=True),
+        mtime=STORED(),
+        sha1=STORED(),
+    )
+
+
+def default_index_dir() -> Path:
+    """--index, else $KAVOSH_INDEX, else the per-user data folder."""
+    env = os.environ.get("KAVOSH_INDEX")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("kavosh", appauthor=False)) / "index"
+
+
+def read_meta(index_dir: Path) -> dict | None:
+    try:
+        return json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_meta(index_dir: Path, meta: dict) -> None:
+    """Replace the metadata file atomically (write a temp file, then rename)."""
+    fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".kavosh-meta-", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(meta, fh, ensure_ascii=False, indent=2)
+    os.replace(tmp, index_dir / META_FILE)

@@ -1,0 +1,225 @@
+"""Searching an index: the one place the CLI and the web ask questions of it.
+
+``Engine.search`` returns the JSON object both `kavosh search --json` and
+`/api/search` print, so the two can never drift apart.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as Q
+from whoosh.collectors import TimeLimitCollector
+from whoosh.scoring import BM25F
+from whoosh.searching import TimeLimit
+
+from index.errors import IncompatibleIndex, IndexNotFound, QueryError
+from index.schema import INDEX_NAME, read_meta
+
+from . import snippets
+from .query import QueryParser
+
+LANGUAGES = ("fa", "ar", "mixed", "other")
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+# BM25 parameters: k1 saturates repeated terms, b normalizes document length.
+BM25_B = 0.75
+BM25_K1 = 1.2
+
+
+@dataclass
+class Hit:
+    docnum: int
+    score: float
+    fields: dict
+
+
+class Engine:
+    """An opened Kavosh index.  Cheap to keep open; searchers are per call."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self.ix = open_index(self.index_dir)
+        self.weighting = BM25F(B=BM25_B, K1=BM25_K1)
+        self._parsers = {mode: QueryParser(mode) for mode in ("all", "any")}
+
+    def close(self):
+        self.ix.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- searching ------------------------------------------------------
+
+    def parse(self, text: str, mode: str = "all"):
+        return self._parsers[mode].parse(text)
+
+    def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
+               mode: str = "all", time_limit: float | None = None, snippet_width: int = 240) -> dict:
+        """Ranked hits for ``text`` as the JSON-ready object of `kavosh search --json`."""
+        check_bounds(limit, offset, lang)
+        started = time.perf_counter()
+        parsed = self.parse(text, mode)
+        result = {
+            "query": text, "total": 0, "took_ms": 0.0, "offset": offset, "limit": limit,
+            "lang": lang, "hits": [], "langs": {}, "timed_out": False,
+            "ignored_words": parsed.dropped,
+        }
+        if parsed.empty:
+            result["took_ms"] = _ms(started)
+            return result
+        with self.ix.searcher(weighting=self.weighting) as searcher:
+            terms = self._highlight_terms(parsed, searcher)
+            filt = Q.Term("lang", lang) if lang else None
+            want = offset + limit
+            collector = searcher.collector(limit=want, filter=filt)
+            if time_limit:
+                collector = TimeLimitCollector(collector, timelimit=time_limit)
+            try:
+                searcher.search_with_collector(parsed.query, collector)
+            except TimeLimit:
+                result["timed_out"] = True
+            results = collector.results()
+            result["total"] = results.scored_length() if result["timed_out"] else len(results)
+            for hit in results[offset:want]:
+                result["hits"].append(self._hit(hit, terms, snippet_width))
+            result["langs"] = self._language_counts(searcher, parsed.query)
+        result["took_ms"] = _ms(started)
+        return result
+
+    def _highlight_terms(self, parsed, searcher) -> set[str]:
+        """The query's own terms plus what its prefixes and wildcards expand to in this index."""
+        terms = set(parsed.terms)
+        reader = searcher.reader()
+        for pattern in parsed.patterns:
+            for _field, text in pattern.existing_terms(reader, expand=True):
+                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+                if len(terms) > 5000:
+                    break
+        return terms
+
+    def _language_counts(self, searcher, query) -> dict[str, int]:
+        """How many documents match in each language (for the language filter)."""
+        results = searcher.search(query, limit=None, scored=False, groupedby="lang")
+        return {lang: len(docs) for lang, docs in sorted(results.groups("lang").items())}
+
+    def _hit(self, hit, terms, width) -> dict:
+        fields = hit.fields()
+        out = {
+            "id": fields["id"],
+            "path": fields.get("path"),
+            "title": fields.get("title", ""),
+            "lang": fields.get("lang", "other"),
+            "score": round(float(hit.score or 0.0), 4),
+            "snippet": snippets.snippet_html(fields.get("body", ""), terms, width),
+        }
+        for name in ("url", "date", "source"):
+            if fields.get(name):
+                out[name] = fields[name]
+        return out
+
+    # --- documents ------------------------------------------------------
+
+    def document(self, doc_id: str, query: str | None = None) -> dict | None:
+        """One whole document, with every match of ``query`` marked; None if unknown."""
+        with self.ix.searcher() as searcher:
+            docnum = next(iter(searcher.document_numbers(id=doc_id)), None)
+            if docnum is None:
+                return None
+            fields = searcher.stored_fields(docnum)
+            terms = set()
+            if query and query.strip():
+                try:
+                    terms = self._highlight_terms(self.parse(query), searcher)
+                except QueryError:
+                    terms = set()
+        body, title = fields.get("body", ""), fields.get("title", "")
+        doc = {
+            "id": fields["id"], "path": fields.get("path"), "title": title,
+            "lang": fields.get("lang", "other"), "body": body,
+            "title_html": snippets.highlight_html(title, terms),
+            "body_html": snippets.highlight_html(body, terms),
+            "matches": len(snippets.match_spans(body, terms)) + len(snippets.match_spans(title, terms)),
+        }
+        for name in ("url", "date", "source"):
+            if fields.get(name):
+                doc[name] = fields[name]
+        return doc
+
+    def body_segments(self, doc_id: str, query: str | None):
+        """(fields, title segments, body segments) for the terminal view of `kavosh show`."""
+        with self.ix.searcher() as searcher:
+            docnum = next(iter(searcher.document_numbers(id=doc_id)), None)
+            if docnum is None:
+                return None
+            fields = searcher.stored_fields(docnum)
+            terms = self._highlight_terms(self.parse(query), searcher) if query else set()
+        title, body = fields.get("title", ""), fields.get("body", "")
+        return (fields,
+                snippets.segments(title, snippets.match_spans(title, terms)),
+                snippets.segments(body, snippets.match_spans(body, terms)))
+
+    # --- about the index ------------------------------------------------
+
+    def stats(self) -> dict:
+        meta = read_meta(self.index_dir) or {}
+        with self.ix.searcher() as searcher:
+            reader = searcher.reader()
+            langs: dict[str, int] = {}
+            for stored in searcher.all_stored_fields():
+                langs[stored.get("lang", "other")] = langs.get(stored.get("lang", "other"), 0) + 1
+            terms = {f: sum(1 for _ in reader.lexicon(f)) for f in ("title", "body")}
+            doc_count = searcher.doc_count()
+        size = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
+        return {
+            "index": str(self.index_dir),
+            "documents": doc_count,
+            "languages": dict(sorted(langs.items())),
+            "terms": terms,
+            "size_bytes": size,
+            "updated": meta.get("updated"),
+            "created": meta.get("created"),
+            "roots": meta.get("roots", []),
+            "analyzer_version": meta.get("analyzer_version"),
+        }
+
+
+def open_index(index_dir: Path):
+    """Open the index for reading, or raise a one-line error saying what to do."""
+    index_dir = Path(index_dir)
+    meta = read_meta(index_dir)
+    if not index_dir.is_dir() or (meta is None and not any(index_dir.glob("*.toc"))):
+        raise IndexNotFound(
+            f"no index at {index_dir}: run `kavosh index PATH` first (or pass --index DIR)"
+        )
+    if meta is None or not whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME):
+        raise IncompatibleIndex(
+            f"the index at {index_dir} was written by an incompatible Kavosh version: "
+            "run `kavosh index --rebuild PATH` to rebuild it"
+        )
+    try:
+        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, readonly=True)
+    except Exception as exc:  # a damaged or foreign index is the user's to fix, not a crash
+        raise IncompatibleIndex(
+            f"cannot open the index at {index_dir} ({exc.__class__.__name__}): "
+            "run `kavosh index --rebuild PATH` to rebuild it"
+        ) from None
+
+
+def check_bounds(limit: int, offset: int, lang: str | None) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise QueryError(f"offset must be between 0 and {MAX_OFFSET}, not {offset}")
+    if lang is not None and lang not in LANGUAGES:
+        raise QueryError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

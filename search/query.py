@@ -1,0 +1,264 @@
+"""Kavosh's query language, parsed into whoosh queries through the one analyzer.
+
+    کیف پهپاد          all words must match (the default; ``any`` mode ORs them)
+    کیف OR كييف        either word
+    روسیه -اوکراین     NOT / -word excludes
+    "حمله پهپادی"      exact phrase (still matches across a removed stop word)
+    title:موسکو        only in the title (also body:)
+    پهپاد*             prefix; w?rd and wo*d wildcards too
+    ( … )              grouping
+
+Why our own parser and not whoosh's ``QueryParser``: each query word has no
+language, so it becomes the OR of its Persian and Arabic stems at one
+position, which whoosh's parser cannot express inside a phrase; and a user's
+unbalanced quote or parenthesis should be read leniently, not rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+from whoosh.query.spans import SpanNear2, SpanOr
+
+from index.analysis import kavosh_analyzer
+from index.errors import QueryError
+from index.normalize import normalize_token
+
+SEARCH_FIELDS = ("title", "body")
+MAX_QUERY_CHARS = 1000
+MIN_PREFIX_CHARS = 2
+
+_LEXER = re.compile(r'\s+|"[^"]*"?|\(|\)|[^\s()"]+')
+_FIELD_PREFIX = re.compile(r"^(title|body):(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass
+class ParsedQuery:
+    """A whoosh query plus what the highlighter and the UI need to know about it."""
+
+    query: Q.Query | None
+    text: str
+    terms: set[str] = field(default_factory=set)  # analysed terms that may be highlighted
+    patterns: list[Q.Query] = field(default_factory=list)  # prefix/wildcard queries to expand
+    dropped: list[str] = field(default_factory=list)  # words removed as stop words
+
+    @property
+    def empty(self) -> bool:
+        return self.query is None
+
+
+class QueryParser:
+    """Parses the query language; ``mode`` 'all' ANDs bare words, 'any' ORs them (ranked)."""
+
+    def __init__(self, mode: str = "all", fields=SEARCH_FIELDS):
+        if mode not in ("all", "any"):
+            raise ValueError(f"mode must be 'all' or 'any', not {mode!r}")
+        self.mode = mode
+        self.fields = tuple(fields)
+        self.analyzer = kavosh_analyzer()
+
+    # --- entry point ---------------------------------------------------
+
+    def parse(self, text: str) -> ParsedQuery:
+        if text is None or not text.strip():
+            raise QueryError("empty query: type one or more words to search for")
+        if len(text) > MAX_QUERY_CHARS:
+            raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+        self._parsed = ParsedQuery(None, text)
+        self._tokens = [m.group() for m in _LEXER.finditer(text) if not m.group().isspace()]
+        self._i = 0
+        q = self._or_expr(top=True)
+        self._parsed.query = _simplify(q)
+        if self._parsed.query is None and not self._parsed.dropped:
+            raise QueryError("the query has no words to search for (only punctuation or operators)")
+        if self._parsed.query is not None and _only_negative(self._parsed.query):
+            raise QueryError(
+                "the query only excludes words: add at least one word to search for"
+            )
+        return self._parsed
+
+    # --- grammar: or_expr := and_expr (OR and_expr)* -------------------
+
+    def _peek(self):
+        return self._tokens[self._i] if self._i < len(self._tokens) else None
+
+    def _or_expr(self, top=False):
+        parts = [self._and_expr(top)]
+        while self._peek() in ("OR", "|"):
+            self._i += 1
+            parts.append(self._and_expr(top))
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else Q.Or(parts)
+
+    def _and_expr(self, top):
+        positive, negative = [], []
+        while True:
+            tok = self._peek()
+            if tok is None or tok in ("OR", "|"):
+                break
+            if tok == ")":
+                self._i += 1
+                if top:
+                    continue  # an unmatched ')' is ignored, not an error
+                break
+            if tok == "AND":
+                self._i += 1
+                continue
+            negate = False
+            if tok == "NOT":
+                self._i += 1
+                negate = True
+                if self._peek() is None:
+                    break
+            node = self._unary()
+            if isinstance(node, _Negated):
+                negate, node = not negate, node.query
+            if node is None:
+                continue
+            (negative if negate else positive).append(node)
+        if not positive and not negative:
+            return None
+        if self.mode == "all" or len(positive) < 2:
+            pos = Q.And(positive) if len(positive) > 1 else (positive[0] if positive else None)
+        else:
+            pos = Q.Or(positive)
+        if negative:
+            neg = Q.Or(negative) if len(negative) > 1 else negative[0]
+            if pos is None:
+                return Q.Not(neg)
+            return Q.AndNot(pos, neg)
+        return pos
+
+    def _unary(self):
+        tok = self._tokens[self._i]
+        self._i += 1
+        if tok == "(":
+            inner = self._or_expr()
+            return inner
+        if tok.startswith("-") and len(tok) > 1:
+            node = self._atom(tok[1:], highlight=False)
+            return _Negated(node) if node is not None else None
+        return self._atom(tok, highlight=True)
+
+    # --- atoms -----------------------------------------------------------
+
+    def _atom(self, tok: str, highlight: bool):
+        fields = self.fields
+        m = _FIELD_PREFIX.match(tok)
+        if m and m.group(2):
+            fields, tok = (m.group(1).lower(),), m.group(2)
+        if tok.startswith('"'):
+            return self._phrase(tok.strip('"'), fields, highlight)
+        if "*" in tok or "?" in tok:
+            return self._pattern(tok, fields, highlight)
+        return self._words(tok, fields, highlight)
+
+    def _analyse(self, text: str):
+        """Positions of ``text``, each the set of alternative terms (Persian/Arabic stems)."""
+        positions: dict[int, list[str]] = {}
+        stopped: list[str] = []
+        for t in self.analyzer(text, mode="query", positions=True, removestops=False):
+            if t.stopped:
+                stopped.append(t.surface)
+                continue
+            alts = positions.setdefault(t.pos, [])
+            if t.text not in alts:
+                alts.append(t.text)
+        self._parsed.dropped.extend(stopped)
+        return sorted(positions.items())
+
+    def _terms_query(self, alts, fields, highlight):
+        if highlight:
+            self._parsed.terms.update(alts)
+        subs = [Q.Term(f, a) for f in fields for a in alts]
+        return subs[0] if len(subs) == 1 else Q.Or(subs)
+
+    def _words(self, text, fields, highlight):
+        positions = self._analyse(text)
+        if not positions:
+            return None  # punctuation or stop words only
+        if len(positions) == 1:
+            return self._terms_query(positions[0][1], fields, highlight)
+        # One typed "word" that analyses to several (COVID-19, a/b): a phrase.
+        return self._sequence(positions, fields, highlight)
+
+    def _phrase(self, text, fields, highlight):
+        positions = self._analyse(text)
+        if not positions:
+            return None
+        if len(positions) == 1:
+            return self._terms_query(positions[0][1], fields, highlight)
+        return self._sequence(positions, fields, highlight)
+
+    def _sequence(self, positions, fields, highlight):
+        """Words in order, allowing exactly the gaps left by removed stop words."""
+        gaps = [b[0] - a[0] for a, b in zip(positions, positions[1:])]
+        slop = max(gaps)
+        per_field = []
+        for f in fields:
+            if all(len(alts) == 1 for _, alts in positions) and slop == 1:
+                per_field.append(Q.Phrase(f, [alts[0] for _, alts in positions]))
+            else:
+                spans = [
+                    _Alternatives([Q.Term(f, a) for a in alts]) if len(alts) > 1 else Q.Term(f, alts[0])
+                    for _, alts in positions
+                ]
+                per_field.append(SpanNear2(spans, slop=slop, ordered=True))
+        if highlight:
+            for _, alts in positions:
+                self._parsed.terms.update(alts)
+        return per_field[0] if len(per_field) == 1 else Q.Or(per_field)
+
+    def _pattern(self, tok, fields, highlight):
+        pattern = normalize_token(tok)
+        stem = pattern.rstrip("*")
+        literal = pattern.replace("*", "").replace("?", "")
+        if len(literal) < MIN_PREFIX_CHARS:
+            raise QueryError(
+                f"{tok!r} matches too many words: give at least {MIN_PREFIX_CHARS} letters before '*'"
+            )
+        if "*" not in stem and "?" not in stem:
+            subs = [Q.Prefix(f, stem) for f in fields]
+        else:
+            subs = [Q.Wildcard(f, pattern) for f in fields]
+        q = subs[0] if len(subs) == 1 else Q.Or(subs)
+        if highlight:
+            self._parsed.patterns.append(q)
+        return q
+
+
+class _Alternatives(SpanOr):
+    """One phrase position that any of several terms may fill (its Persian and Arabic stems).
+
+    whoosh's ``SpanOr`` cannot estimate its size, which ``Or`` needs to order
+    its sub-matchers; the estimate is the sum of the alternatives'.
+    """
+
+    def estimate_size(self, ixreader):
+        return sum(q.estimate_size(ixreader) for q in self.subqs)
+
+    def estimate_min_size(self, ixreader):
+        return min(q.estimate_min_size(ixreader) for q in self.subqs)
+
+
+@dataclass
+class _Negated:
+    query: Q.Query | None
+
+
+def _simplify(q):
+    if q is None:
+        return None
+    return q.normalize()
+
+
+def _only_negative(q) -> bool:
+    if isinstance(q, Q.Not):
+        return True
+    if isinstance(q, Q.Or):
+        return all(_only_negative(s) for s in q.subqueries)
+    return False

@@ -1,0 +1,122 @@
+"""Highlighting: find the query's terms in a stored text and mark the document's own characters.
+
+The stored text is re-analysed with the same chain the index used, so every
+token's term is exactly what was indexed, and its ``startchar``/``endchar``
+point at the original characters (diacritics, tatweel, ZWNJ and all).  The
+marked span is therefore the document's own word, never a normalized copy.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from index.analysis import kavosh_analyzer
+
+_ANALYZER = kavosh_analyzer()
+_SPACE = re.compile(r"\s+")
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    marked: bool
+
+
+def match_spans(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every word of ``text`` whose indexed term is in ``terms``."""
+    if not text or not terms:
+        return []
+    spans = []
+    for t in _ANALYZER(text, chars=True, positions=True, mode="index"):
+        if t.text in terms and (not spans or spans[-1][0] != t.startchar):
+            spans.append((t.startchar, t.endchar, t.text))
+    return spans
+
+
+def segments(text: str, spans, start: int = 0, end: int | None = None):
+    """Split ``text[start:end]`` into plain and marked segments at the ``spans``."""
+    end = len(text) if end is None else end
+    out, cursor = [], start
+    for s, e, *_ in spans:
+        if e <= start or s >= end:
+            continue
+        if s > cursor:
+            out.append(Segment(text[cursor:s], False))
+        out.append(Segment(text[s:e], True))
+        cursor = e
+    if cursor < end:
+        out.append(Segment(text[cursor:end], False))
+    return out
+
+
+def _best_window(text, spans, width):
+    """Start and end of the ``width``-character window with the most distinct matched terms."""
+    best, best_score = (0, min(len(text), width)), (-1, -1)
+    for i, (s, _, _) in enumerate(spans[:500]):  # bounded on a huge document
+        win_start = max(0, s - width // 4)
+        win_end = min(len(text), win_start + width)
+        inside = []
+        for span in spans[i:]:
+            if span[1] > win_end:
+                break
+            inside.append(span)
+        score = (len({term for _, _, term in inside}), len(inside))
+        if score > best_score:
+            best, best_score = (win_start, win_end), score
+    return best
+
+
+def _snap(text, start, end):
+    """Move a window's edges to white space so it neither starts nor ends mid-word."""
+    if start > 0:
+        ws = text.rfind(" ", max(0, start - 20), start)
+        nl = text.rfind("\n", max(0, start - 20), start)
+        cut = max(ws, nl)
+        start = cut + 1 if cut >= 0 else start
+    if end < len(text):
+        ws = [p for p in (text.find(" ", end, end + 20), text.find("\n", end, end + 20)) if p >= 0]
+        end = min(ws) if ws else end
+    return start, end
+
+
+def snippet_segments(text: str, terms: set[str], width: int = 240) -> list[Segment]:
+    """A short passage around the best cluster of matches, as segments; white space folded."""
+    if not text:
+        return []
+    spans = match_spans(text, terms)
+    if spans:
+        start, end = _best_window(text, spans, width)
+    else:
+        start, end = 0, min(len(text), width)
+    start, end = _snap(text, start, end)
+    segs = segments(text, spans, start, end)
+    folded = [Segment(_SPACE.sub(" ", s.text), s.marked) for s in segs]
+    if folded and start > 0:
+        folded.insert(0, Segment(ELLIPSIS + " ", False))
+    if folded and end < len(text):
+        folded.append(Segment(" " + ELLIPSIS, False))
+    if folded and not folded[0].marked:
+        folded[0] = Segment(folded[0].text.lstrip(), False)
+    if folded and not folded[-1].marked:
+        folded[-1] = Segment(folded[-1].text.rstrip(), False)
+    return [s for s in folded if s.text]
+
+
+def to_html(segs: list[Segment]) -> str:
+    """HTML-escaped text with matches wrapped in <mark>; nothing else reaches the page."""
+    return "".join(
+        f"<mark>{html.escape(s.text, quote=False)}</mark>" if s.marked else html.escape(s.text, quote=False)
+        for s in segs
+    )
+
+
+def snippet_html(text: str, terms: set[str], width: int = 240) -> str:
+    return to_html(snippet_segments(text, terms, width))
+
+
+def highlight_html(text: str, terms: set[str]) -> str:
+    """The whole text, escaped, every match marked (the document view)."""
+    return to_html(segments(text, match_spans(text, terms)))
