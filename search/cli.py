@@ -137,7 +137,7 @@ def index_cmd(paths, rebuild, wait, quiet, index_dir):
 # --- search ------------------------------------------------------------------
 
 
-@main.command("search", epilog=QUERY_HELP)
+@main.command("search", epilog=QUERY_HELP, context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, required=True)
 @click.option("-n", "--limit", default=10, show_default=True, help="Hits to show (1–100).")
 @click.option("--offset", default=0, show_default=True, help="Skip this many hits (paging).")

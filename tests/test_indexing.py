@@ -1,0 +1,174 @@
+"""Indexing real files of every supported format, through the real `kavosh index`."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import main
+
+PERSIAN = "روسیه چندین نقطه در اوکراین را بمباران کرد"
+ARABIC_BODY = "وصل وزير الخارجية الياباني إلى كييف يوم السبت لمناقشة التحالف العسكري."
+
+
+def run(*args, index: Path):
+    result = CliRunner().invoke(main, [*args, "--index", str(index)])
+    return result
+
+
+def search_ids(index: Path, query: str) -> set[str]:
+    result = run("search", "--json", "--limit", "100", query, index=index)
+    assert result.exit_code == 0, result.output
+    return {h["id"] for h in json.loads(result.stdout)["hits"]}
+
+
+@pytest.fixture
+def collection(tmp_path) -> Path:
+    """A folder with one file of every kind Kavosh must handle, good and bad."""
+    root = tmp_path / "archive"
+    (root / "sub").mkdir(parents=True)
+    # UTF-8 with a BOM and Windows line endings: the first line is the title.
+    (root / "bom.txt").write_bytes(
+        "\ufeffپهپاد در کیف\r\nبقایای یک پهپاد در پارکی در کیف افتاد.\r\n".encode("utf-8"))
+    # Legacy Windows-1256 Persian/Arabic text.
+    (root / "legacy.txt").write_bytes(
+        ("موسكو تتعرض لهجمات\nنقلت وكالة الإعلام الروسية عن السلطات " * 3).encode("cp1256"))
+    # HTML: <title>, visible text; scripts and styles dropped.
+    (root / "sub" / "page.html").write_text(
+        "<html><head><title>الكرملين يرد</title><style>.x{color:red}</style></head>"
+        "<body><h1>عنوان</h1><p>قال المتحدث باسم الكرملين دميتري بيسكوف</p>"
+        "<script>var secretword = 'زرافه';</script></body></html>", encoding="utf-8")
+    # JSONL: records with ids, one without, one broken line, one not an object.
+    (root / "news.jsonl").write_text(
+        json.dumps({"id": "n1", "title": "خبر اول", "body": "تلگرام اعلام کرد", "url": "https://example.org/1",
+                    "date": "2024-11-04", "source": "example"}, ensure_ascii=False) + "\n"
+        + json.dumps({"title": "بدون شناسه", "text": "متن خبر دوم درباره زلنسکی"}, ensure_ascii=False) + "\n"
+        + "{not json\n" + "[1, 2]\n", encoding="utf-8")
+    # A binary file with a supported name, an empty file, and an unsupported type.
+    (root / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (root / "empty.txt").write_bytes(b"")
+    (root / "notes.docx").write_bytes(b"PK\x03\x04")
+    return root
+
+
+def test_every_format_is_indexed_and_bad_files_are_skipped(collection, tmp_path):
+    index = tmp_path / "ix"
+    result = run("index", str(collection), index=index)
+    assert result.exit_code == 0, result.output
+    summary = result.stdout.strip().splitlines()[-1]
+    assert "5 added" in summary and "5 documents in the index" in summary
+    assert "4 skipped" in summary  # binary, empty, broken JSON line, non-object line
+    errors = result.stderr
+    assert "legacy.txt: not UTF-8; read as Windows-1256" in errors
+    assert "image.txt: binary file" in errors
+    assert "empty.txt: empty file" in errors
+    assert "news.jsonl:3: not valid JSON" in errors
+
+    assert search_ids(index, "پهپاد") == {"bom.txt"}
+    assert search_ids(index, "وكالة") == {"legacy.txt"}  # cp1256 decoded correctly
+    assert search_ids(index, "بيسكوف") == {"sub/page.html"}
+    assert search_ids(index, "زرافه") == set()  # script text is not visible text
+    assert search_ids(index, "تلگرام") == {"n1"}  # a JSONL record keeps its own id
+    assert search_ids(index, "زلنسکی") == {"news.jsonl#2"}  # …or gets file#line
+
+
+def test_titles_and_metadata(collection, tmp_path):
+    index = tmp_path / "ix"
+    run("index", str(collection), index=index)
+    hits = json.loads(run("search", "--json", "کیف", index=index).stdout)["hits"]
+    assert hits[0]["title"] == "پهپاد در کیف"  # BOM gone, CR gone
+    page = json.loads(run("search", "--json", "الكرملين", index=index).stdout)["hits"][0]
+    assert page["title"] == "الكرملين يرد"
+    record = json.loads(run("search", "--json", "تلگرام", index=index).stdout)["hits"][0]
+    assert record["url"] == "https://example.org/1" and record["date"] == "2024-11-04"
+
+
+def test_incremental_update_adds_changes_and_removes(collection, tmp_path):
+    index = tmp_path / "ix"
+    run("index", str(collection), index=index)
+    again = run("index", str(collection), index=index)
+    assert "0 added, 0 updated, 0 removed, 5 unchanged" in again.stdout
+
+    (collection / "bom.txt").write_text("پهپاد\nاین بار درباره خارکف\n", encoding="utf-8")
+    (collection / "sub" / "page.html").unlink()
+    (collection / "new.txt").write_text("تازه\nخبر تازه درباره کورسک\n", encoding="utf-8")
+    result = run("index", str(collection), index=index)
+    assert result.exit_code == 0, result.output
+    assert "1 added, 1 updated, 1 removed, 3 unchanged" in result.stdout
+
+    assert search_ids(index, "خارکف") == {"bom.txt"}
+    assert search_ids(index, "کیف") == set()  # the old text of bom.txt is gone
+    assert search_ids(index, "بيسكوف") == set()  # deleted file, deleted document
+    assert search_ids(index, "کورسک") == {"new.txt"}
+
+
+def test_touched_but_unchanged_file_is_not_reindexed(collection, tmp_path):
+    index = tmp_path / "ix"
+    run("index", str(collection), index=index)
+    os.utime(collection / "bom.txt", (time.time() + 10, time.time() + 10))
+    result = run("index", str(collection), index=index)
+    assert "0 added, 0 updated, 0 removed, 5 unchanged" in result.stdout
+
+
+def test_rebuild_starts_fresh(collection, tmp_path):
+    index = tmp_path / "ix"
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.txt").write_text("یک\nسند دیگر درباره ونزوئلا\n", encoding="utf-8")
+    run("index", str(collection), index=index)
+    run("index", str(other), index=index)
+    assert search_ids(index, "ونزوئلا") == {"x.txt"} and search_ids(index, "پهپاد")
+    result = run("index", "--rebuild", str(other), index=index)
+    assert "1 documents in the index" in result.stdout
+    assert search_ids(index, "پهپاد") == set()
+
+
+def test_second_indexer_is_refused_while_one_runs(collection, tmp_path):
+    index = tmp_path / "ix"
+    run("index", str(collection), index=index)
+    with open(index / "kavosh.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = run("index", str(collection), index=index)
+    assert result.exit_code == 4
+    assert "another `kavosh index` is writing" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert search_ids(index, "پهپاد") == {"bom.txt"}  # and nothing was damaged
+
+
+def test_killed_indexer_leaves_previous_index_searchable(tmp_path):
+    """kill -9 in the middle of a run: the old index still answers, the next run works."""
+    index = tmp_path / "ix"
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "a.txt").write_text("عنوان\n" + PERSIAN + "\n", encoding="utf-8")
+    run("index", str(small), index=index)
+    big = tmp_path / "big"
+    big.mkdir()
+    for i in range(1500):
+        (big / f"{i:05}.txt").write_text(f"خبر {i}\n{ARABIC_BODY} {PERSIAN} شماره{i}\n" * 20,
+                                         encoding="utf-8")
+    cmd = [sys.executable, "-m", "search.cli", "index", "--rebuild", "--quiet", "--index", str(index), str(big)]
+    proc = subprocess.Popen(cmd, cwd=Path(__file__).parent.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(2.0)
+    assert proc.poll() is None, "indexing finished too fast to be interrupted; grow the corpus"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert search_ids(index, "بمباران") == {"a.txt"}  # the previous state, whole
+    result = run("index", str(small), index=index)
+    assert result.exit_code == 0, result.output
+    assert search_ids(index, "بمباران") == {"a.txt"}
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    result = run("index", str(tmp_path / "nope"), index=tmp_path / "ix")
+    assert result.exit_code == 2
+    assert "no such file or folder" in result.stderr
