@@ -40,7 +40,7 @@ def _index_option(f):
         "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
         envvar="KAVOSH_INDEX", show_envvar=True, default=None,
         help="Index folder. Default: $KAVOSH_INDEX, else the per-user data folder "
-             f"({default_index_dir() if 'KAVOSH_INDEX' not in __import__('os').environ else '$KAVOSH_INDEX'}).",
+             "(~/.local/share/kavosh/index on Linux).",
     )(f)
 
 
@@ -147,8 +147,9 @@ def index_cmd(paths, rebuild, wait, quiet, index_dir):
               help="Rank documents matching any of the words (default: all must match).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (UTF-8).")
 @click.option("--bidi", is_flag=True,
-              help="Reorder right-to-left lines for terminals that do not (most except "
-                   "GNOME Terminal/Konsole/mlterm); not needed with --json.")
+              help="Shape and reorder right-to-left text for terminals without bidi support "
+                   "(xterm, tmux, many IDE consoles); GNOME Terminal, Konsole and mlterm need "
+                   "no flag.")
 @click.option("--color/--no-color", default=None, help="Highlight matches (default: on a terminal).")
 @_index_option
 @_friendly_errors

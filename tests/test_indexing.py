@@ -153,12 +153,12 @@ def test_killed_indexer_leaves_previous_index_searchable(tmp_path):
     run("index", str(small), index=index)
     big = tmp_path / "big"
     big.mkdir()
-    for i in range(1500):
+    for i in range(4000):
         (big / f"{i:05}.txt").write_text(f"خبر {i}\n{ARABIC_BODY} {PERSIAN} شماره{i}\n" * 20,
                                          encoding="utf-8")
     cmd = [sys.executable, "-m", "search.cli", "index", "--rebuild", "--quiet", "--index", str(index), str(big)]
     proc = subprocess.Popen(cmd, cwd=Path(__file__).parent.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(2.0)
+    time.sleep(1.5)
     assert proc.poll() is None, "indexing finished too fast to be interrupted; grow the corpus"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
