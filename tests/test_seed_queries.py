@@ -109,3 +109,10 @@ def test_language_filter(seeds_index):
     fa = _search(seeds_index, "--lang", "fa", "کییف")
     assert {h["id"] for h in fa["hits"]} == {FA}
     assert fa["langs"]["ar"] >= 2  # the counts still show what other languages hold
+
+
+def test_phrase_matches_across_removed_stop_words_but_not_across_other_words(seeds_index):
+    # The text reads "… حمله پهپادی مسکو به این شهر …": به and این are stop words.
+    assert {h["id"] for h in _search(seeds_index, '"مسکو به این شهر"')["hits"]} == {FA}
+    assert _search(seeds_index, '"مسکو شهر"')["total"] == 0  # the gap must be the stop words'
+    assert _search(seeds_index, '"شهر مسکو"')["total"] == 0  # and the order is kept
