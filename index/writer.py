@@ -225,6 +225,7 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary) -> bool:
             source_file=str(sf.path),
             title=doc.title,
             body=doc.body,
+            variant=doc.title + "\n" + doc.body,
             lang=doc.lang or detect_language(doc.title + "\n" + doc.body),
             size=sf.size,
             mtime=sf.mtime,

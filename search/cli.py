@@ -145,6 +145,9 @@ def index_cmd(paths, rebuild, wait, quiet, index_dir):
               help="Only documents in this language.")
 @click.option("--any", "any_words", is_flag=True,
               help="Rank documents matching any of the words (default: all must match).")
+@click.option("--exact", is_flag=True,
+              help="Only the words as typed (after normalization): no cross-script "
+                   "spelling variants such as ترامپ/ترامب.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (UTF-8).")
 @click.option("--bidi", is_flag=True,
               help="Shape and reorder right-to-left text for terminals without bidi support "
@@ -153,12 +156,12 @@ def index_cmd(paths, rebuild, wait, quiet, index_dir):
 @click.option("--color/--no-color", default=None, help="Highlight matches (default: on a terminal).")
 @_index_option
 @_friendly_errors
-def search_cmd(query, limit, offset, lang, any_words, as_json, bidi, color, index_dir):
+def search_cmd(query, limit, offset, lang, any_words, exact, as_json, bidi, color, index_dir):
     """Search the index for QUERY and show ranked hits with highlighted snippets."""
     text = " ".join(query)
     with _engine(index_dir) as engine:
         result = engine.search(text, limit=limit, offset=offset, lang=lang,
-                               mode="any" if any_words else "all")
+                               mode="any" if any_words else "all", exact=exact)
     if as_json:
         click.echo(_dumps(result))
         return
@@ -170,6 +173,8 @@ def search_cmd(query, limit, offset, lang, any_words, as_json, bidi, color, inde
         meta = f"{hit['id']}  [{hit['lang']}]  score {hit['score']:.2f}"
         if hit.get("date"):
             meta += f"  {hit['date']}"
+        if hit.get("variants"):
+            meta += f"  (also as {'، '.join(hit['variants'])})"
         out.line("     " + meta, dim=True)
         for line in _wrap_marked(hit["snippet"], width - 5, max_lines=3):
             out.marked_line("     ", line)

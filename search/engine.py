@@ -44,7 +44,8 @@ class Engine:
         self.index_dir = Path(index_dir)
         self.ix = open_index(self.index_dir)
         self.weighting = BM25F(B=BM25_B, K1=BM25_K1)
-        self._parsers = {mode: QueryParser(mode) for mode in ("all", "any")}
+        self._parsers = {(mode, variants): QueryParser(mode, variants=variants)
+                         for mode in ("all", "any") for variants in (True, False)}
 
     def close(self):
         self.ix.close()
@@ -57,25 +58,29 @@ class Engine:
 
     # --- searching ------------------------------------------------------
 
-    def parse(self, text: str, mode: str = "all"):
-        return self._parsers[mode].parse(text)
+    def parse(self, text: str, mode: str = "all", exact: bool = False):
+        return self._parsers[(mode, not exact)].parse(text)
 
     def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
-               mode: str = "all", time_limit: float | None = None, snippet_width: int = 240) -> dict:
-        """Ranked hits for ``text`` as the JSON-ready object of `kavosh search --json`."""
+               mode: str = "all", exact: bool = False, time_limit: float | None = None,
+               snippet_width: int = 240) -> dict:
+        """Ranked hits for ``text`` as the JSON-ready object of `kavosh search --json`.
+
+        ``exact`` turns off cross-script variants (ترامپ finding ترامب).
+        """
         check_bounds(limit, offset, lang)
         started = time.perf_counter()
-        parsed = self.parse(text, mode)
+        parsed = self.parse(text, mode, exact)
         result = {
             "query": text, "total": 0, "took_ms": 0.0, "offset": offset, "limit": limit,
-            "lang": lang, "hits": [], "langs": {}, "timed_out": False,
+            "lang": lang, "exact": exact, "hits": [], "langs": {}, "timed_out": False,
             "ignored_words": parsed.dropped,
         }
         if parsed.empty:
             result["took_ms"] = _ms(started)
             return result
         with self.ix.searcher(weighting=self.weighting) as searcher:
-            terms = self._highlight_terms(parsed, searcher)
+            terms, variant_keys = self._highlight_terms(parsed, searcher)
             filt = Q.Term("lang", lang) if lang else None
             want = offset + limit
             collector = searcher.collector(limit=want, filter=filt)
@@ -88,36 +93,36 @@ class Engine:
             results = collector.results()
             result["total"] = results.scored_length() if result["timed_out"] else len(results)
             for hit in results[offset:want]:
-                result["hits"].append(self._hit(hit, terms, snippet_width))
+                result["hits"].append(self._hit(hit, terms, variant_keys, snippet_width))
             result["langs"] = self._language_counts(searcher, parsed.query)
         result["took_ms"] = _ms(started)
         return result
 
-    def _highlight_terms(self, parsed, searcher) -> set[str]:
-        """The query's own terms plus what its prefixes and wildcards expand to in this index."""
-        terms = set(parsed.terms)
+    def _highlight_terms(self, parsed, searcher) -> tuple[set[str], set[str]]:
+        """(terms, variant skeletons) to mark: the query's own, plus what its prefixes,
+        wildcards and fuzzy variants expand to in this index."""
         reader = searcher.reader()
-        for pattern in parsed.patterns:
-            for _field, text in pattern.existing_terms(reader, expand=True):
-                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-                if len(terms) > 5000:
-                    break
-        return terms
+        return (_expand(parsed.terms, parsed.patterns, reader),
+                _expand(parsed.variant_keys, parsed.fuzzy, reader))
 
     def _language_counts(self, searcher, query) -> dict[str, int]:
         """How many documents match in each language (for the language filter)."""
         results = searcher.search(query, limit=None, scored=False, groupedby="lang")
         return {lang: len(docs) for lang, docs in sorted(results.groups("lang").items())}
 
-    def _hit(self, hit, terms, width) -> dict:
+    def _hit(self, hit, terms, variant_keys, width) -> dict:
         fields = hit.fields()
+        body = fields.get("body", "")
+        spans = snippets.match_spans(body, terms, variant_keys)
         out = {
             "id": fields["id"],
             "path": fields.get("path"),
             "title": fields.get("title", ""),
             "lang": fields.get("lang", "other"),
             "score": round(float(hit.score or 0.0), 4),
-            "snippet": snippets.snippet_html(fields.get("body", ""), terms, width),
+            "snippet": snippets.snippet_html(body, terms, width, spans=spans),
+            # The document's spellings found only as cross-script variants (ترامب for ترامپ).
+            "variants": snippets.variant_words(body, spans)[:5],
         }
         for name in ("url", "date", "source"):
             if fields.get(name):
@@ -126,44 +131,49 @@ class Engine:
 
     # --- documents ------------------------------------------------------
 
-    def document(self, doc_id: str, query: str | None = None) -> dict | None:
+    def document(self, doc_id: str, query: str | None = None, exact: bool = False) -> dict | None:
         """One whole document, with every match of ``query`` marked; None if unknown."""
         with self.ix.searcher() as searcher:
             docnum = next(iter(searcher.document_numbers(id=doc_id)), None)
             if docnum is None:
                 return None
             fields = searcher.stored_fields(docnum)
-            terms = set()
+            terms, keys = set(), set()
             if query and query.strip():
                 try:
-                    terms = self._highlight_terms(self.parse(query), searcher)
+                    terms, keys = self._highlight_terms(self.parse(query, exact=exact), searcher)
                 except QueryError:
-                    terms = set()
+                    pass
         body, title = fields.get("body", ""), fields.get("title", "")
+        body_spans = snippets.match_spans(body, terms, keys)
+        title_spans = snippets.match_spans(title, terms, keys)
         doc = {
             "id": fields["id"], "path": fields.get("path"), "title": title,
             "lang": fields.get("lang", "other"), "body": body,
-            "title_html": snippets.highlight_html(title, terms),
-            "body_html": snippets.highlight_html(body, terms),
-            "matches": len(snippets.match_spans(body, terms)) + len(snippets.match_spans(title, terms)),
+            "title_html": snippets.to_html(snippets.segments(title, title_spans)),
+            "body_html": snippets.to_html(snippets.segments(body, body_spans)),
+            "matches": len(body_spans) + len(title_spans),
+            "variants": snippets.variant_words(body, body_spans),
         }
         for name in ("url", "date", "source"):
             if fields.get(name):
                 doc[name] = fields[name]
         return doc
 
-    def body_segments(self, doc_id: str, query: str | None):
+    def body_segments(self, doc_id: str, query: str | None, exact: bool = False):
         """(fields, title segments, body segments) for the terminal view of `kavosh show`."""
         with self.ix.searcher() as searcher:
             docnum = next(iter(searcher.document_numbers(id=doc_id)), None)
             if docnum is None:
                 return None
             fields = searcher.stored_fields(docnum)
-            terms = self._highlight_terms(self.parse(query), searcher) if query else set()
+            terms, keys = set(), set()
+            if query:
+                terms, keys = self._highlight_terms(self.parse(query, exact=exact), searcher)
         title, body = fields.get("title", ""), fields.get("body", "")
         return (fields,
-                snippets.segments(title, snippets.match_spans(title, terms)),
-                snippets.segments(body, snippets.match_spans(body, terms)))
+                snippets.segments(title, snippets.match_spans(title, terms, keys)),
+                snippets.segments(body, snippets.match_spans(body, terms, keys)))
 
     # --- about the index ------------------------------------------------
 
@@ -188,6 +198,17 @@ class Engine:
             "roots": meta.get("roots", []),
             "analyzer_version": meta.get("analyzer_version"),
         }
+
+
+def _expand(words: set[str], patterns, reader, cap: int = 5000) -> set[str]:
+    """``words`` plus the index terms that prefix/wildcard/fuzzy ``patterns`` stand for."""
+    out = set(words)
+    for pattern in patterns:
+        for _field, text in pattern.existing_terms(reader, expand=True):
+            out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+            if len(out) > cap:
+                return out
+    return out
 
 
 def open_index(index_dir: Path):

@@ -25,10 +25,17 @@ from whoosh.query.spans import SpanNear2, SpanOr
 from index.analysis import kavosh_analyzer
 from index.errors import QueryError
 from index.normalize import normalize_token
+from index.variants import skeleton
 
 SEARCH_FIELDS = ("title", "body")
+VARIANT_FIELD = "variant"
 MAX_QUERY_CHARS = 1000
 MIN_PREFIX_CHARS = 2
+# Cross-script variants count for less than the word itself: a document with
+# the exact spelling ranks above one that only has the other script's.
+VARIANT_BOOST = 0.3
+FUZZY_BOOST = 0.15
+MIN_FUZZY_SKELETON = 5
 
 _LEXER = re.compile(r'\s+|"[^"]*"?|\(|\)|[^\s()"]+')
 _FIELD_PREFIX = re.compile(r"^(title|body):(.*)$", re.IGNORECASE | re.DOTALL)
@@ -42,6 +49,8 @@ class ParsedQuery:
     text: str
     terms: set[str] = field(default_factory=set)  # analysed terms that may be highlighted
     patterns: list[Q.Query] = field(default_factory=list)  # prefix/wildcard queries to expand
+    variant_keys: set[str] = field(default_factory=set)  # skeletons matched as variants
+    fuzzy: list[Q.Query] = field(default_factory=list)  # fuzzy skeleton queries to expand
     dropped: list[str] = field(default_factory=list)  # words removed as stop words
 
     @property
@@ -50,12 +59,18 @@ class ParsedQuery:
 
 
 class QueryParser:
-    """Parses the query language; ``mode`` 'all' ANDs bare words, 'any' ORs them (ranked)."""
+    """Parses the query language.
 
-    def __init__(self, mode: str = "all", fields=SEARCH_FIELDS):
+    ``mode`` 'all' ANDs bare words, 'any' ORs them (ranked).  With
+    ``variants`` each bare word also matches the other script's spelling of
+    it (index/variants.py) at a lower weight; ``variants=False`` is --exact.
+    """
+
+    def __init__(self, mode: str = "all", fields=SEARCH_FIELDS, variants: bool = True):
         if mode not in ("all", "any"):
             raise ValueError(f"mode must be 'all' or 'any', not {mode!r}")
         self.mode = mode
+        self.variants = variants
         self.fields = tuple(fields)
         self.analyzer = kavosh_analyzer()
 
@@ -157,8 +172,11 @@ class QueryParser:
             return self._pattern(tok, fields, highlight)
         return self._words(tok, fields, highlight)
 
-    def _analyse(self, text: str):
-        """Positions of ``text``, each the set of alternative terms (Persian/Arabic stems)."""
+    def _analyse(self, text: str, normalized: dict | None = None):
+        """Positions of ``text``, each the set of alternative terms (Persian/Arabic stems).
+
+        ``normalized``, if given, receives each position's normalized word.
+        """
         positions: dict[int, list[str]] = {}
         stopped: list[str] = []
         for t in self.analyzer(text, mode="query", positions=True, removestops=False):
@@ -168,6 +186,8 @@ class QueryParser:
             alts = positions.setdefault(t.pos, [])
             if t.text not in alts:
                 alts.append(t.text)
+            if normalized is not None:
+                normalized[t.pos] = t.normalized
         self._parsed.dropped.extend(stopped)
         return sorted(positions.items())
 
@@ -178,13 +198,31 @@ class QueryParser:
         return subs[0] if len(subs) == 1 else Q.Or(subs)
 
     def _words(self, text, fields, highlight):
-        positions = self._analyse(text)
+        normalized: dict[int, str] = {}
+        positions = self._analyse(text, normalized)
         if not positions:
             return None  # punctuation or stop words only
         if len(positions) == 1:
-            return self._terms_query(positions[0][1], fields, highlight)
+            q = self._terms_query(positions[0][1], fields, highlight)
+            if self.variants and highlight and fields == SEARCH_FIELDS:
+                q = self._with_variants(q, normalized[positions[0][0]])
+            return q
         # One typed "word" that analyses to several (COVID-19, a/b): a phrase.
         return self._sequence(positions, fields, highlight)
+
+    def _with_variants(self, q, word):
+        """``q`` OR the word's cross-script skeleton (exact, then fuzzy for long ones)."""
+        key = skeleton(word)
+        if key is None:
+            return q
+        self._parsed.variant_keys.add(key)
+        subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
+        subs.append(Q.Term(VARIANT_FIELD, key, boost=VARIANT_BOOST))
+        if len(key) >= MIN_FUZZY_SKELETON:
+            fuzzy = Q.FuzzyTerm(VARIANT_FIELD, key, boost=FUZZY_BOOST, maxdist=1, prefixlength=2)
+            self._parsed.fuzzy.append(fuzzy)
+            subs.append(fuzzy)
+        return Q.Or(subs)
 
     def _phrase(self, text, fields, highlight):
         positions = self._analyse(text)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from index.analysis import kavosh_analyzer
+from index.variants import skeleton
 
 _ANALYZER = kavosh_analyzer()
 _SPACE = re.compile(r"\s+")
@@ -25,15 +26,36 @@ class Segment:
     marked: bool
 
 
-def match_spans(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
-    """(start, end, term) of every word of ``text`` whose indexed term is in ``terms``."""
-    if not text or not terms:
+def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = frozenset()):
+    """(start, end, term) of every word of ``text`` that matches the query.
+
+    A word matches when its indexed term is in ``terms``, or when its
+    cross-script skeleton is in ``variant_keys`` (then ``term`` is the
+    skeleton prefixed with "~", so callers can tell a variant match).
+    """
+    if not text or not (terms or variant_keys):
         return []
     spans = []
     for t in _ANALYZER(text, chars=True, positions=True, mode="index"):
-        if t.text in terms and (not spans or spans[-1][0] != t.startchar):
+        if spans and spans[-1][0] == t.startchar:
+            continue
+        if t.text in terms:
             spans.append((t.startchar, t.endchar, t.text))
+        elif variant_keys:
+            key = skeleton(t.normalized)
+            if key in variant_keys:
+                spans.append((t.startchar, t.endchar, "~" + key))
     return spans
+
+
+def variant_words(text: str, spans) -> list[str]:
+    """The document's own spellings that matched only as cross-script variants."""
+    seen = []
+    for s, e, term in spans:
+        word = text[s:e]
+        if term.startswith("~") and word not in seen:
+            seen.append(word)
+    return seen
 
 
 def segments(text: str, spans, start: int = 0, end: int | None = None):
@@ -54,7 +76,7 @@ def segments(text: str, spans, start: int = 0, end: int | None = None):
 
 def _best_window(text, spans, width):
     """Start and end of the ``width``-character window with the most distinct matched terms."""
-    best, best_score = (0, min(len(text), width)), (-1, -1)
+    best, best_score = (0, min(len(text), width)), (-1, -1, -1)
     for i, (s, _, _) in enumerate(spans[:500]):  # bounded on a huge document
         win_start = max(0, s - width // 4)
         win_end = min(len(text), win_start + width)
@@ -63,7 +85,9 @@ def _best_window(text, spans, width):
             if span[1] > win_end:
                 break
             inside.append(span)
-        score = (len({term for _, _, term in inside}), len(inside))
+        # Exact matches outrank cross-script variants ("~" terms) in choosing the passage.
+        exact = {term for _, _, term in inside if not term.startswith("~")}
+        score = (len(exact), len({term for _, _, term in inside}), len(inside))
         if score > best_score:
             best, best_score = (win_start, win_end), score
     return best
@@ -82,11 +106,13 @@ def _snap(text, start, end):
     return start, end
 
 
-def snippet_segments(text: str, terms: set[str], width: int = 240) -> list[Segment]:
+def snippet_segments(text: str, terms: set[str], width: int = 240, variant_keys=frozenset(),
+                     spans=None) -> list[Segment]:
     """A short passage around the best cluster of matches, as segments; white space folded."""
     if not text:
         return []
-    spans = match_spans(text, terms)
+    if spans is None:
+        spans = match_spans(text, terms, variant_keys)
     if spans:
         start, end = _best_window(text, spans, width)
     else:
@@ -113,10 +139,11 @@ def to_html(segs: list[Segment]) -> str:
     )
 
 
-def snippet_html(text: str, terms: set[str], width: int = 240) -> str:
-    return to_html(snippet_segments(text, terms, width))
+def snippet_html(text: str, terms: set[str], width: int = 240, variant_keys=frozenset(),
+                 spans=None) -> str:
+    return to_html(snippet_segments(text, terms, width, variant_keys, spans))
 
 
-def highlight_html(text: str, terms: set[str]) -> str:
+def highlight_html(text: str, terms: set[str], variant_keys=frozenset()) -> str:
     """The whole text, escaped, every match marked (the document view)."""
-    return to_html(segments(text, match_spans(text, terms)))
+    return to_html(segments(text, match_spans(text, terms, variant_keys)))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from index.schema import read_meta, write_meta
+from index.schema import INDEX_NAME, read_meta, write_meta
 from search.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +59,7 @@ def test_snippet_html_escapes_document_text(tmp_path):
 
 
 def test_human_output_lists_ranked_hits_and_total(seeds_index):
-    result = invoke("search", "--index", str(seeds_index), "--no-color", "کیف")
+    result = invoke("search", "--index", str(seeds_index), "--no-color", "بمباران")
     assert result.exit_code == 0
     out = result.stdout
     assert "  1. " in out and "[fa]" in out and "score" in out
@@ -142,7 +142,7 @@ def test_index_from_an_incompatible_version(tmp_path, seeds_copy):
     meta["analyzer_version"] = 0
     write_meta(index, meta)
     for toc in index.glob("*.toc"):
-        toc.rename(toc.with_name(toc.name.replace("kavosh_s1_a1", "kavosh_s1_a0")))
+        toc.rename(toc.with_name(toc.name.replace(INDEX_NAME, "kavosh_s0_a0")))
     line = one_line_error(invoke("search", "--index", str(index), "کیف"), code=5)
     assert "incompatible" in line and "--rebuild" in line
     line = one_line_error(invoke("index", "--index", str(index), str(seeds_copy)), code=5)
