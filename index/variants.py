@@ -6,8 +6,9 @@ in Persian text, Arabic letters (and more long vowels) in Arabic text —
 normalization can equate them, because پ and ب are different letters to a
 Persian reader.  Instead every word also gets a *skeleton*: the four
 Persian-only letters folded to their Arabic counterparts (پ→ب چ→ج ژ→ز گ→ک)
-and the long vowels ا و ی dropped after the first letter.  Spellings of one
-name share a skeleton; the index keeps skeletons in a separate field, and
+and the long vowels و ی dropped after the first letter (Arabic spells names
+with more of them: موسكو, زيلينسكي, كييف).  Alef stays: dropping it too made
+پهپاد (بهباد) meet بهبود.  Spellings of one name share a skeleton; the index keeps skeletons in a separate field, and
 a query may match them at a lower weight than its exact words.
 
 The skeleton is taken from the normalized word with only an Arabic article
@@ -24,7 +25,7 @@ from whoosh.analysis import Filter
 from .stemmers import ARABIC_PREFIXES
 
 _FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک"})
-_VOWELS = str.maketrans({"ا": None, "و": None, "ی": None})
+_VOWELS = str.maketrans({"و": None, "ی": None})
 # A skeleton shorter than this says too little (کف would join کیف, کاف, کوف…).
 MIN_SKELETON = 2
 

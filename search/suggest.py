@@ -266,13 +266,13 @@ def _correct_word(engine, searcher, word: str, rare: bool = False) -> str | None
     return None
 
 
-def did_you_mean(engine, text: str, total: int, *, lang=None, mode="all",
-                 time_limit=None, few: int = FEW_RESULTS) -> dict | None:
+def did_you_mean(engine, text: str, total: int, *, few: int = FEW_RESULTS, **search_args) -> dict | None:
     """A corrected query when ``text`` found fewer than ``few`` hits and a correction finds more.
 
     Returns {"query": corrected text, "parts": [{"text", "changed"}], "total": its hits}
     or None.  Only words of the query are changed (not operators, field names,
     excluded words or wildcards), each to a word of the index's vocabulary.
+    ``search_args`` (lang, mode, time_limit…) go to ``engine.search`` for the check.
     """
     if total >= few or not text or not text.strip():
         return None
@@ -304,7 +304,7 @@ def did_you_mean(engine, text: str, total: int, *, lang=None, mode="all",
         parts.append({"text": text[cursor:], "changed": False})
     corrected = "".join(p["text"] for p in parts)
     try:
-        found = engine.search(corrected, limit=1, lang=lang, mode=mode, time_limit=time_limit)
+        found = engine.search(corrected, **{**search_args, "limit": 1, "offset": 0})
     except QueryError:
         return None
     if found["total"] <= total:

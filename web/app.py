@@ -1,0 +1,223 @@
+"""The Flask application: one opened index, security headers, errors that never show a traceback.
+
+``create_app(index_dir)`` opens the index once (``Engine`` is cheap to share:
+every search opens its own whoosh searcher).  When there is no index yet the
+app still starts: every page answers 503 with the one-line message saying to
+run `kavosh index`, and the index is opened as soon as it appears.
+
+`kavosh serve` runs the app under waitress: pure Python (no C build, works
+on every platform the CLI does), multi-threaded, and it buffers slow clients
+so a worker thread is never held by one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request, url_for
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from index.errors import IncompatibleIndex, IndexNotFound, KavoshError, QueryError
+from search.engine import Engine
+
+log = logging.getLogger("kavosh.web")
+
+DEFAULTS = {
+    "KAVOSH_TIME_LIMIT": 2.0,  # seconds a search may run before it is cut off
+    "KAVOSH_PAGE_SIZE": 10,
+    "KAVOSH_SUGGESTIONS": 8,
+    "KAVOSH_RETRY_OPEN": 1.0,  # seconds between attempts to open a missing index
+    "SEND_FILE_MAX_AGE_DEFAULT": 86400,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+}
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+LANG_NAMES = {"fa": "فارسی", "ar": "عربی", "mixed": "چندزبانه", "other": "دیگر"}
+_FA_DIGITS = str.maketrans("0123456789,.", "۰۱۲۳۴۵۶۷۸۹٬٫")
+
+
+class IndexHolder:
+    """The app's one Engine, opened at start-up or, if the index is missing, when it appears."""
+
+    def __init__(self, index_dir: Path, retry: float = 1.0):
+        self.index_dir = Path(index_dir)
+        self.retry = retry
+        self._engine: Engine | None = None
+        self._error: KavoshError | None = None
+        self._next_try = 0.0
+        self._lock = threading.Lock()
+        try:
+            self.get()
+        except (IndexNotFound, IncompatibleIndex) as exc:
+            log.warning("kavosh: %s", exc)
+
+    def get(self) -> Engine:
+        """The opened Engine, or raise the one-line IndexNotFound/IncompatibleIndex."""
+        engine = self._engine
+        if engine is not None:
+            return engine
+        with self._lock:
+            if self._engine is None:
+                now = time.monotonic()
+                if self._error is None or now >= self._next_try:
+                    try:
+                        self._engine = Engine(self.index_dir)
+                        self._error = None
+                    except (IndexNotFound, IncompatibleIndex) as exc:
+                        self._error, self._next_try = exc, now + self.retry
+                if self._engine is None:
+                    raise self._error
+            return self._engine
+
+    def close(self):
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+
+def create_app(index_dir, config: dict | None = None) -> Flask:
+    """The Kavosh web app over the index at ``index_dir``."""
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.update(config or {})
+    app.json.ensure_ascii = False  # Persian and Arabic as themselves, like `kavosh search --json`
+    app.json.sort_keys = False  # the engine's own key order, like the CLI
+    app.extensions["kavosh"] = IndexHolder(index_dir, app.config["KAVOSH_RETRY_OPEN"])
+
+    from .api import bp as api_bp
+    from .pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(api_bp)
+    _register_errors(app)
+    _register_template_helpers(app)
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.path.startswith("/api/") or request.path == "/healthz":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app
+
+
+def get_engine() -> Engine:
+    from flask import current_app
+
+    return current_app.extensions["kavosh"].get()
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path in ("/healthz",)
+
+
+def error_status(exc: KavoshError) -> int:
+    if isinstance(exc, QueryError):
+        return 400
+    if isinstance(exc, (IndexNotFound, IncompatibleIndex)):
+        return 503
+    return 400
+
+
+def error_response(status: int, message: str, title: str | None = None):
+    """A JSON error for the API, an HTML page with the search box for everything else."""
+    if wants_json():
+        response = jsonify({"error": message, "status": status})
+        response.status_code = status
+        return response
+    return render_template("error.html", status=status, message=message,
+                           title=title or ERROR_TITLES.get(status, "خطا"), q=request.args.get("q", "")), status
+
+
+ERROR_TITLES = {
+    400: "درخواست نادرست",
+    404: "پیدا نشد",
+    405: "روش درخواست مجاز نیست",
+    413: "درخواست بیش از حد بزرگ",
+    500: "خطای داخلی",
+    503: "نمایه در دسترس نیست",
+}
+
+
+def _register_errors(app: Flask):
+    @app.errorhandler(KavoshError)
+    def kavosh_error(exc):
+        return error_response(error_status(exc), str(exc))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        messages = {
+            404: "no such page or document",
+            405: f"{request.method} is not allowed here",
+        }
+        return error_response(exc.code or 500, messages.get(exc.code, exc.description or exc.name))
+
+    @app.errorhandler(Exception)
+    def internal_error(exc):
+        log.exception("kavosh: unexpected error on %s", request.path)
+        return error_response(500, "something went wrong on our side; the error has been logged")
+
+
+def _static_version(app: Flask) -> str:
+    digest = hashlib.sha1()
+    for path in sorted(Path(app.static_folder).rglob("*.*")):
+        if path.suffix in (".css", ".js", ".svg"):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def fa_number(value) -> str:
+    """A number the page itself writes (counts, times, page numbers) in Persian digits."""
+    if isinstance(value, float):
+        text = f"{value:,.0f}" if value >= 10 else f"{value:,.1f}"
+    else:
+        text = f"{value:,}"
+    return text.translate(_FA_DIGITS)
+
+
+def html_lang(lang: str | None) -> str:
+    """The BCP 47 tag for an element holding a document of this language ('' = unknown)."""
+    return lang if lang in ("fa", "ar") else ""
+
+
+def _register_template_helpers(app: Flask):
+    version = _static_version(app)
+
+    def static_url(filename: str) -> str:
+        return url_for("static", filename=filename, v=version)
+
+    app.jinja_env.globals.update(static_url=static_url, LANG_NAMES=LANG_NAMES)
+    app.jinja_env.filters.update(
+        fa_number=fa_number,
+        html_lang=html_lang,
+        # The engine's snippets and highlighted documents are escaped text plus its own <mark>.
+        engine_html=lambda s: Markup(s or ""),
+    )
