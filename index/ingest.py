@@ -114,14 +114,23 @@ def _clean(text: str) -> str:
 
 
 def parse_txt(text: str, sf: SourceFile) -> list[Document]:
-    """First non-empty line is the title; the rest is the body."""
+    """First non-empty line is the title; the rest is the body.
+
+    Scraped Persian/Arabic pages often start with a Latin boilerplate line
+    ("Sorry, you need to enable JavaScript…"): when the first line has no
+    Arabic-script letter but the text does, the first line that has one
+    (among the first five) is the title instead.
+    """
     lines = _clean(text).split("\n")
-    for i, line in enumerate(lines):
-        if line.strip():
-            title = line.strip()
-            body = "\n".join(lines[i + 1:]).strip("\n")
-            return [Document(id=sf.rel, title=title, body=body or title)]
-    raise Skip("empty file")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if not filled:
+        raise Skip("empty file")
+    chosen = filled[0]
+    if not _ARABIC_SCRIPT.search(lines[chosen]) and _ARABIC_SCRIPT.search(text):
+        chosen = next((i for i in filled[:5] if _ARABIC_SCRIPT.search(lines[i])), chosen)
+    title = lines[chosen].strip()
+    body = "\n".join(lines[:chosen] + lines[chosen + 1:]).strip("\n")
+    return [Document(id=sf.rel, title=title, body=body or title)]
 
 
 class _VisibleText(HTMLParser):

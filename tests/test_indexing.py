@@ -172,3 +172,18 @@ def test_missing_path_is_a_clear_error(tmp_path):
     result = run("index", str(tmp_path / "nope"), index=tmp_path / "ix")
     assert result.exit_code == 2
     assert "no such file or folder" in result.stderr
+
+
+def test_latin_boilerplate_first_line_is_not_the_title(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "scraped.txt").write_text(
+        "Sorry, you need to enable JavaScript to visit this website.\n\n"
+        "زيلينسكي ناقش مع وزير الدفاع الأميركي\n\nنص الخبر عن الناتو\n", encoding="utf-8")
+    (docs / "english.txt").write_text("An English title\nAnd an English body.\n", encoding="utf-8")
+    index = tmp_path / "ix"
+    run("index", str(docs), index=index)
+    hit = json.loads(run("search", "--json", "الناتو", index=index).stdout)["hits"][0]
+    assert hit["title"] == "زيلينسكي ناقش مع وزير الدفاع الأميركي"
+    hit = json.loads(run("search", "--json", "english", index=index).stdout)["hits"][0]
+    assert hit["title"] == "An English title"
