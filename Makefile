@@ -9,14 +9,17 @@ PORT    ?= 5000
 
 # hazm 0.12 (and so Kavosh) needs Python 3.12 or 3.13.  Look for one on PATH,
 # then under pyenv; PYTHON=/path/to/python3.x overrides.
-PYTHON ?= $(shell for p in python3.13 python3.12 \
+ifeq ($(origin PYTHON), undefined)
+PYTHON := $(shell for p in python3.13 python3.12 \
 	  $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13 \
-	  $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 python3; do \
+	  $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 \
+	  $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[23]*/bin/python3.1[23] python3; do \
 	  command -v $$p >/dev/null 2>&1 || [ -x "$$p" ] || continue; \
 	  $$p -c 'import sys; sys.exit(not ((3,12) <= sys.version_info[:2] < (3,14)))' 2>/dev/null \
 	  && { echo $$p; break; }; done)
+endif
 
-.PHONY: run index test test-fast browser-deps bench eval clean
+.PHONY: run index test test-fast browser-deps bench clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
