@@ -79,6 +79,15 @@ _MIN_STEM = 2
 
 def _persian_strip_once(word: str, lexicon: dict[str, int]) -> str | None:
     word_freq = lexicon.get(word)
+    if word_freq is None and word.endswith("های") and len(word) >= 6:
+        # Without its ZWNJ, ه + ای (رسانه‌ای, برنامه‌ای, خامنه‌ای) is spelled
+        # like the plural ها + ی.  Read it so when the ه-word is a lemma and
+        # the plural's base is not (رسانه, not رس).  When both are lemmas
+        # (منطقه/منطق, دسته/دست) the plural reading stays: hazm's
+        # frequencies are too uneven to choose (جوان 0, جوانه 452052).
+        with_heh = word[:-2]
+        if with_heh in lexicon and word[:-3] not in lexicon:
+            return with_heh
     for suffix in PERSIAN_PLURALS:
         if word.endswith(suffix) and word_freq is None:
             rest = word[: -len(suffix)]
