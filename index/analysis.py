@@ -33,7 +33,7 @@ from .stemmers import STEMMERS
 
 # Version of what the chain produces: bump when a change alters index terms,
 # so that an index built by an older chain is reported, not silently mixed.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 _MARKS = re.escape(MARKS) + "\u0640"
 _JOINERS = FORMAT_CHARS

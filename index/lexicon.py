@@ -10,6 +10,7 @@ so it gets the 0.15 s word-list read and nothing else.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import marshal
 import os
@@ -17,7 +18,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from .normalize import normalize_token
+from .normalize import NORMALIZATION_TABLE, normalize_token
 
 _DATA = Path(__file__).with_name("data")
 
@@ -30,8 +31,20 @@ def _hazm_data(name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data" / name
 
 
-# Bump when the way the lexicon is derived from words.dat changes.
+# hazm's list is by frequency and holds content words a news reader searches
+# for: کرد (also "Kurd"), بزرگ, جدید, راه, خطر, نشست ("meeting"), رشد…
+# These stay searchable.
+PERSIAN_CONTENT_WORDS = frozenset("""
+کرد بزرگ جدید راه مهم خطر رشد تغییر نیاز امکان اجرا سال‌های سالهای متر کوچک عالی
+خوب خوبی بهترین بهتر کامل نشست سهم دهه اثر طول پخش تهیه تبدیل روش حل جمع مناسب
+جدی مشخص نزدیک جریان روند فکر بیرون سازی ریزی گذاری برداری ساز آوری بندی
+""".split())
+
+
+# Bump when the way the lexicon is derived from words.dat changes; a change of
+# the normalization table changes the fingerprint by itself.
 _LEXICON_FORMAT = 1
+_TABLE_FINGERPRINT = hashlib.sha1(repr(sorted(NORMALIZATION_TABLE.items())).encode()).hexdigest()[:10]
 
 
 @cache
@@ -66,7 +79,8 @@ def _cache_path(source: Path) -> Path | None:
 
         st = source.stat()
         folder = Path(os.environ.get("KAVOSH_CACHE") or user_cache_dir("kavosh", appauthor=False))
-        return folder / f"lexicon-v{_LEXICON_FORMAT}-{st.st_size}-{int(st.st_mtime)}.marshal"
+        key = f"{_LEXICON_FORMAT}-{st.st_size}-{int(st.st_mtime)}-{_TABLE_FINGERPRINT}"
+        return folder / f"lexicon-{key}.marshal"
     except OSError:
         return None
 
@@ -107,7 +121,8 @@ def stopwords() -> frozenset[str]:
     """
     words = set()
     for line in _hazm_data("stopwords.dat").read_text(encoding="utf-8").splitlines():
-        words.add(normalize_token(line.strip()))
+        if line.strip() not in PERSIAN_CONTENT_WORDS:
+            words.add(normalize_token(line.strip()))
     for line in (_DATA / "stopwords-ar.txt").read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line and not line.startswith("#"):

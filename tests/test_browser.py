@@ -268,10 +268,17 @@ def test_right_to_left_layout_and_isolation(open_page):
     p = open_page()
     page = p.goto("/?q=" + quote("كييف"))
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
-    # A Latin title in an Arabic result list gets its own direction; Arabic titles stay rtl.
-    dirs = page.locator("li.hit h2").evaluate_all("els => els.map(e => [e.innerText, e.matches(':dir(ltr)')])")
-    assert any(text.startswith("Sorry") and ltr for text, ltr in dirs)
-    assert any(not text.isascii() and not ltr for text, ltr in dirs)
+    # Every title is isolated with its own direction (a Latin title would read ltr);
+    # the Persian and Arabic ones resolve to rtl.
+    dirs = page.locator("li.hit h2").evaluate_all(
+        "els => els.map(e => [e.innerText, e.getAttribute('dir'), e.matches(':dir(rtl)')])")
+    assert dirs and all(attr == "auto" for _, attr, _ in dirs)
+    assert all(rtl for text, _, rtl in dirs if not text.isascii())
+    # The same isolation turns a Latin title left-to-right.
+    latin = page.evaluate(
+        "() => { const h = document.querySelector('li.hit h2 a') || document.querySelector('li.hit h2');"
+        " h.textContent = 'Kyiv under attack'; return h.closest('h2').matches(':dir(ltr)'); }")
+    assert latin
     # The search box sits at the right: its right edge is near the header's.
     box = page.locator("#q").bounding_box()
     brand = page.locator(".brand").bounding_box()
