@@ -211,6 +211,11 @@ class MemoizingAnalyzer(CompositeAnalyzer):
         self.__dict__.update(state)
         self._memo = {}
 
+    def _entry(self, matched, lang, removestops, mode):
+        """What the hot loop replays for one matched word: (surface, length, outputs)."""
+        surface = matched.rstrip(_JOINERS) if matched[-1] in _JOINERS else matched
+        return surface, len(surface), self._run_filters(surface, lang, removestops, mode)
+
     def _run_filters(self, surface, lang, removestops, mode):
         """What the filters yield for one token: ((text, stopped, normalized), ...)."""
         probe = Token(removestops=removestops, mode=mode)
@@ -247,27 +252,26 @@ class MemoizingAnalyzer(CompositeAnalyzer):
             memo = self._memo[(lang, removestops, mode)] = {}
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         t.lang = lang
-        pos = start_pos
-        joiners = _JOINERS
+        pos = start_pos - 1
+        memo_get = memo.get
         for match in TOKEN_PATTERN.finditer(value):  # word_spans(), inlined: hot loop
-            surface = match.group()
-            outputs = memo.get(surface)
-            if outputs is None:
-                outputs = memo[surface] = self._run_filters(surface, lang, removestops, mode)
-            if outputs:
-                if surface[-1] in joiners:
-                    surface = surface.rstrip(joiners)
-                t.surface = surface
-                if keeporiginal:
-                    t.original = surface
-                if positions:
-                    t.pos = pos
-                if chars:
-                    t.startchar = start = start_char + match.start()
-                    t.endchar = start + len(surface)
-                for t.text, t.stopped, t.normalized in outputs:
-                    yield t
             pos += 1
+            entry = memo_get(match.group())
+            if entry is None:
+                entry = memo[match.group()] = self._entry(match.group(), lang, removestops, mode)
+            surface, length, outputs = entry
+            if not outputs:
+                continue  # a stop word: its position stays empty
+            t.surface = surface
+            if keeporiginal:
+                t.original = surface
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start = start_char + match.start()
+                t.endchar = start + length
+            for t.text, t.stopped, t.normalized in outputs:
+                yield t
 
 
 def kavosh_analyzer():
