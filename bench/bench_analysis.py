@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/bench_analysis.py [--limit N] [--runs 3] [--json]
 
-Input: the news corpora in /work/shared/corpora (gzip JSON Lines; each
+Input: the news corpora in ../shared/corpora (gzip JSON Lines; each
 article's title and body are analysed as two field values, as indexing does),
 first N articles per language (default: all).  When a corpus is absent the
 seeds in seeds/ are repeated instead, and the output says so.
@@ -41,7 +41,7 @@ from index import normalize, stemmers  # noqa: E402
 from index.analysis import kavosh_analyzer  # noqa: E402
 from index.lexicon import persian_lexicon, stopwords  # noqa: E402
 
-CORPORA = Path(os.environ.get("KAVOSH_CORPORA", "/work/shared/corpora"))
+CORPORA = Path(os.environ.get("KAVOSH_CORPORA", Path(__file__).resolve().parents[2] / "shared" / "corpora"))
 SEEDS = ROOT / "seeds"
 LANGUAGES = ("fa", "ar")
 GOAL_MB_S = 10.0

@@ -1,4 +1,4 @@
-"""Kavosh's chain against its peers' own test tables (/work/shared/conformance).
+"""Kavosh's chain against its peers' own test tables (../shared/conformance).
 
 Every row of every TSV is classified by the pipeline it tests:
 
@@ -49,7 +49,7 @@ from index.analysis import (
     kavosh_analyzer,
 )
 
-CONFORMANCE = Path("/work/shared/conformance")
+CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance"  # beside the repo
 MISSING = f"{CONFORMANCE} is absent (it is always present in CI)"
 
 # (file, input) → why Kavosh's normalization differs from the peer's on purpose.
