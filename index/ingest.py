@@ -216,8 +216,9 @@ def parse_jsonl(text: str, sf: SourceFile, parsed: Parsed) -> None:
             parsed.skipped.append(f"{where}: not a JSON object")
             continue
         body = record.get("body", record.get("text"))
-        title = record.get("title") or ""
-        if not isinstance(body, str) or not isinstance(title, str) or not (body.strip() or title.strip()):
+        title = record.get("title")
+        title = title if isinstance(title, str) else ""  # null, NaN or a number: no title
+        if not isinstance(body, str) or not (body.strip() or title.strip()):
             parsed.skipped.append(f"{where}: no 'body' or 'text' string")
             continue
         doc_id = str(record.get("id") or f"{sf.rel}#{lineno}")
@@ -242,7 +243,12 @@ def parse_jsonl(text: str, sf: SourceFile, parsed: Parsed) -> None:
 
 
 def _opt_str(value) -> str | None:
-    return str(value) if value not in (None, "") else None
+    """A metadata value as text; None for missing, empty, NaN and non-scalar values."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    return str(value) if value != "" else None
 
 
 def read_source(sf: SourceFile, data: bytes) -> Parsed:

@@ -187,3 +187,20 @@ def token_language(raw: str) -> str | None:
     if ar and not fa:
         return "ar"
     return None
+
+
+def query_language(text: str) -> str | None:
+    """'fa' or 'ar' when a (short) query's own letters say which, else None.
+
+    Unlike ``detect_language`` this trusts a few cues: a query is typed on one
+    keyboard, so even one Persian-only or Arabic-only letter tells.
+    """
+    fa, ar = _count(text, _PERSIAN_STRONG), _count(text, _ARABIC_STRONG)
+    if fa or ar:
+        return "fa" if fa > ar else "ar" if ar > fa else None
+    fa, ar = _count(text, _PERSIAN_WEAK), _count(text, _ARABIC_WEAK)
+    if fa and not ar:
+        return "fa"
+    if ar and not fa:
+        return "ar"
+    return None

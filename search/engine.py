@@ -26,7 +26,10 @@ LANGUAGES = ("fa", "ar", "mixed", "other")
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 # BM25 parameters: k1 saturates repeated terms, b normalizes document length.
-BM25_B = 0.75
+# b = 0.9 (not the usual 0.75): short passages meet long news articles, and
+# stronger length normalization won +0.04 MRR@10 with news distractors on both
+# dev sets without costing the passages alone (bench/eval.py).
+BM25_B = 0.9
 BM25_K1 = 1.2
 
 

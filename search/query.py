@@ -24,13 +24,24 @@ from whoosh.query.spans import SpanNear2, SpanOr
 
 from index.analysis import kavosh_analyzer
 from index.errors import QueryError
-from index.normalize import normalize_token
+from index.normalize import normalize_token, query_language
+from index.stemmers import STEMMERS
 from index.variants import skeleton
 
 SEARCH_FIELDS = ("title", "body")
 VARIANT_FIELD = "variant"
 MAX_QUERY_CHARS = 1000
 MIN_PREFIX_CHARS = 2
+# Weights measured with bench/eval.py on the Arabic and Persian dev sets, with
+# and without 40k news distractors (README, "Retrieval quality"):
+# whoosh's BM25F scores each field as a separate BM25 and adds them, so one
+# word in a short news headline counted as a second full match and outranked
+# the passage that answers; title terms weigh a quarter (on top of the
+# index-time field boost of 2: half a body match).
+TITLE_WEIGHT = 0.25
+# A query word's stem in the other language (its Arabic stem when the query
+# is typed in Persian) still matches, at this weight: ایران must not find ایر.
+OTHER_LANGUAGE_WEIGHT = 0.3
 # Cross-script variants count for less than the word itself: a document with
 # the exact spelling ranks above one that only has the other script's.
 VARIANT_BOOST = 0.3
@@ -82,6 +93,7 @@ class QueryParser:
         if len(text) > MAX_QUERY_CHARS:
             raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
         self._parsed = ParsedQuery(None, text)
+        self._lang = query_language(text)
         self._tokens = [m.group() for m in _LEXER.finditer(text) if not m.group().isspace()]
         self._i = 0
         q = self._or_expr(top=True)
@@ -191,10 +203,19 @@ class QueryParser:
         self._parsed.dropped.extend(stopped)
         return sorted(positions.items())
 
-    def _terms_query(self, alts, fields, highlight):
+    def _weights(self, alts, word):
+        """Weight of each alternative term: the other language's stem counts less."""
+        if not self._lang or word is None or len(alts) < 2:
+            return [1.0] * len(alts)
+        own = STEMMERS[self._lang](word)
+        other = STEMMERS["ar" if self._lang == "fa" else "fa"](word)
+        return [OTHER_LANGUAGE_WEIGHT if a == other and a != own else 1.0 for a in alts]
+
+    def _terms_query(self, alts, fields, highlight, word=None):
         if highlight:
             self._parsed.terms.update(alts)
-        subs = [Q.Term(f, a) for f in fields for a in alts]
+        weights = self._weights(alts, word)
+        subs = [Q.Term(f, a, boost=w * _field_weight(f)) for f in fields for a, w in zip(alts, weights)]
         return subs[0] if len(subs) == 1 else Q.Or(subs)
 
     def _words(self, text, fields, highlight):
@@ -203,9 +224,10 @@ class QueryParser:
         if not positions:
             return None  # punctuation or stop words only
         if len(positions) == 1:
-            q = self._terms_query(positions[0][1], fields, highlight)
+            pos, alts = positions[0]
+            q = self._terms_query(alts, fields, highlight, normalized[pos])
             if self.variants and highlight and fields == SEARCH_FIELDS:
-                q = self._with_variants(q, normalized[positions[0][0]])
+                q = self._with_variants(q, normalized[pos])
             return q
         # One typed "word" that analyses to several (COVID-19, a/b): a phrase.
         return self._sequence(positions, fields, highlight)
@@ -225,11 +247,13 @@ class QueryParser:
         return Q.Or(subs)
 
     def _phrase(self, text, fields, highlight):
-        positions = self._analyse(text)
+        normalized: dict[int, str] = {}
+        positions = self._analyse(text, normalized)
         if not positions:
             return None
         if len(positions) == 1:
-            return self._terms_query(positions[0][1], fields, highlight)
+            pos, alts = positions[0]
+            return self._terms_query(alts, fields, highlight, normalized[pos])
         return self._sequence(positions, fields, highlight)
 
     def _sequence(self, positions, fields, highlight):
@@ -238,14 +262,15 @@ class QueryParser:
         slop = max(gaps)
         per_field = []
         for f in fields:
+            weight = _field_weight(f)
             if all(len(alts) == 1 for _, alts in positions) and slop == 1:
-                per_field.append(Q.Phrase(f, [alts[0] for _, alts in positions]))
+                per_field.append(Q.Phrase(f, [alts[0] for _, alts in positions], boost=weight))
             else:
                 spans = [
                     _Alternatives([Q.Term(f, a) for a in alts]) if len(alts) > 1 else Q.Term(f, alts[0])
                     for _, alts in positions
                 ]
-                per_field.append(SpanNear2(spans, slop=slop, ordered=True))
+                per_field.append(_Near(spans, slop=slop, ordered=True).with_boost(weight))
         if highlight:
             for _, alts in positions:
                 self._parsed.terms.update(alts)
@@ -269,12 +294,28 @@ class QueryParser:
         return q
 
 
+def _field_weight(field_name: str) -> float:
+    return TITLE_WEIGHT if field_name == "title" else 1.0
+
+
+class _Near(SpanNear2):
+    """whoosh's ``SpanNear2`` with the ``boost`` every other query has.
+
+    Without it ``Or.normalize()`` fails on a phrase beside other words
+    (AttributeError on النمسا-المجر in a ranked query).
+    """
+
+    boost = 1.0
+
+
 class _Alternatives(SpanOr):
     """One phrase position that any of several terms may fill (its Persian and Arabic stems).
 
     whoosh's ``SpanOr`` cannot estimate its size, which ``Or`` needs to order
     its sub-matchers; the estimate is the sum of the alternatives'.
     """
+
+    boost = 1.0
 
     def estimate_size(self, ixreader):
         return sum(q.estimate_size(ixreader) for q in self.subqs)

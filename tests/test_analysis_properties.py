@@ -131,11 +131,27 @@ def _substitute(text: str) -> tuple[str, int]:
     return "".join(out), replaced
 
 
-def _terms(text: str) -> list[tuple[str, ...]]:
+def _terms(text: str) -> list[tuple[tuple[str, ...], bool]]:
+    """Query terms word by word, each with whether the word was joined by ZWNJ."""
     groups: dict[int, list[str]] = {}
+    joined: dict[int, bool] = {}
     for t in ANALYZER(text, positions=True, mode="query"):
         groups.setdefault(t.pos, []).append(t.text)
-    return [tuple(g) for _, g in sorted(groups.items())]
+        joined[t.pos] = "\u200c" in t.surface
+    return [(tuple(g), joined[p]) for p, g in sorted(groups.items())]
+
+
+def _same_own_terms(original, substituted) -> bool:
+    """Word by word, the same terms; a ZWNJ-joined word of the original may add
+    its parts' stems after its own (that is how "آسمان خراش" typed with a space
+    finds آسمان‌خراش), which its normalized form, with no ZWNJ left to split
+    at, cannot."""
+    if len(original) != len(substituted):
+        return False
+    for (orig, joined), (subst, _) in zip(original, substituted):
+        if orig != subst and not (joined and orig[: len(subst)] == subst):
+            return False
+    return True
 
 
 @SETTINGS
@@ -152,7 +168,7 @@ def test_normalizing_each_word_in_place_changes_no_query_term(text):
     a word already in canonical form (Persian letters, no marks, ASCII digits,
     lower case) runs the same search as typing it any other way."""
     substituted, _ = _substitute(text)
-    assert _terms(substituted) == _terms(text)
+    assert _same_own_terms(_terms(text), _terms(substituted))
 
 
 def test_the_substitution_property_is_not_vacuous():
@@ -161,4 +177,4 @@ def test_the_substitution_property_is_not_vacuous():
     substituted, replaced = _substitute(text)
     assert substituted != text
     assert replaced >= 900
-    assert _terms(substituted) == _terms(text)
+    assert _same_own_terms(_terms(text), _terms(substituted))

@@ -187,3 +187,19 @@ def test_latin_boilerplate_first_line_is_not_the_title(tmp_path):
     assert hit["title"] == "زيلينسكي ناقش مع وزير الدفاع الأميركي"
     hit = json.loads(run("search", "--json", "english", index=index).stdout)["hits"][0]
     assert hit["title"] == "An English title"
+
+
+def test_jsonl_record_with_nan_or_null_title_keeps_its_body(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "d.jsonl").write_text(
+        '{"id": "p905", "title": NaN, "body": "متن درباره ونزوئلا", "url": NaN}\n'
+        '{"id": "p906", "title": null, "text": "متن دوم درباره کاراکاس", "date": 2024}\n',
+        encoding="utf-8")
+    index = tmp_path / "ix"
+    result = run("index", str(docs), index=index)
+    assert "2 added" in result.stdout and "0 skipped" in result.stdout
+    hit = json.loads(run("search", "--json", "ونزوئلا", index=index).stdout)["hits"][0]
+    assert hit["id"] == "p905" and hit["title"] == "متن درباره ونزوئلا" and "url" not in hit
+    hit = json.loads(run("search", "--json", "کاراکاس", index=index).stdout)["hits"][0]
+    assert hit["date"] == "2024"

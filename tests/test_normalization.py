@@ -43,6 +43,23 @@ def query_terms(text: str) -> list[frozenset[str]]:
     return _grouped(text, "query")
 
 
+def own_query_terms(text: str) -> list[frozenset[str]]:
+    """``query_terms`` without the extra terms a ZWNJ-joined word adds for its parts.
+
+    آتش‌سوزی also searches آتش and سوز, so that the compound typed with a
+    space finds it; the word's own terms are what must equal آتشسوزی's.
+    """
+    groups: dict[int, set[str]] = {}
+    for t in ANALYZER(text, positions=True, mode="query"):
+        groups.setdefault(t.pos, set()).add(t.text)
+        if ZWNJ in t.surface:  # the parts' terms, unless the joined word has them too
+            joined = {term for g in query_terms(t.surface.replace(ZWNJ, "")) for term in g}
+            groups.setdefault(-1 - t.pos, set()).update(
+                term for part in t.surface.split(ZWNJ) for g in query_terms(part) for term in g
+                if term not in joined)
+    return [frozenset(g - groups.get(-1 - p, set())) for p, g in sorted(groups.items()) if p >= 0]
+
+
 def document_terms(text: str) -> list[frozenset[str]]:
     """What indexing ``text`` as a document stores: one set of terms per word."""
     return _grouped(text, "index")
@@ -55,10 +72,10 @@ def finds(query: str, document: str) -> bool:
 
 
 def assert_equivalent(variants: tuple[str, ...]) -> None:
-    reference = query_terms(variants[0])
+    reference = own_query_terms(variants[0])
     assert reference and all(reference), f"{variants[0]!r} analyses to nothing: the row proves nothing"
     for v in variants[1:]:
-        assert query_terms(v) == reference, f"query {v!r} differs from {variants[0]!r}"
+        assert own_query_terms(v) == reference, f"query {v!r} differs from {variants[0]!r}"
     for doc, query in itertools.permutations(variants, 2):
         assert finds(query, doc), f"query {query!r} does not find document {doc!r}"
 
@@ -342,6 +359,6 @@ def test_a_sentence_typed_on_an_arabic_keyboard_finds_the_persian_one():
     """Seed 000's first line, retyped with ك ي, Arabic-Indic digits and a ZWNJ-joined word."""
     persian = "ویتالی کلیچکو، شهردار کیف، روز ۴ نوامبر گفت که آتشسوزی شده است"
     arabic_keyboard = "ويتالي كليچكو، شهردار كيف، روز ٤ نوامبر گفت كه آتش\u200cسوزي شده است"
-    assert query_terms(arabic_keyboard) == query_terms(persian)
+    assert own_query_terms(arabic_keyboard) == own_query_terms(persian)
     assert finds(arabic_keyboard, persian)
     assert finds(persian, arabic_keyboard)

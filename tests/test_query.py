@@ -1,0 +1,76 @@
+"""The query parser on its own: what each piece of syntax becomes, and that no text crashes it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from index.errors import QueryError
+from search.engine import Engine
+from search.query import OTHER_LANGUAGE_WEIGHT, TITLE_WEIGHT, QueryParser
+
+
+def _terms(q):
+    return {(t.fieldname, t.text, round(t.boost, 4)) for t in q.leaves() if hasattr(t, "text")}
+
+
+def test_other_languages_stem_weighs_less_when_the_query_tells_its_language():
+    # Typed in Persian (ی): its Arabic stem ایر is still searched, at a lower weight.
+    terms = _terms(QueryParser("any", variants=False).parse("ایران").query)
+    assert ("body", "ایران", 1.0) in terms
+    assert ("body", "ایر", OTHER_LANGUAGE_WEIGHT) in terms
+    assert ("title", "ایران", TITLE_WEIGHT) in terms
+
+
+def test_a_query_without_language_cues_weighs_both_stems_alike():
+    terms = _terms(QueryParser("any", variants=False).parse("الطائرات").query)
+    assert ("body", "طایر", 1.0) in terms and ("body", "الطایرات", 1.0) in terms
+
+
+def test_zwnj_compound_typed_with_a_space_finds_the_joined_word(tmp_path):
+    from index.writer import index_paths
+
+    docs = tmp_path / "d"
+    docs.mkdir()
+    (docs / "a.txt").write_text("عنوان\nساخت یک آسمان‌خراش تازه در تهران\n", encoding="utf-8")
+    index_paths(tmp_path / "ix", [docs])
+    with Engine(tmp_path / "ix") as engine:
+        assert engine.search("آسمان خراش")["total"] == 1
+        assert engine.search("آسمانخراش")["total"] == 1
+        hit = engine.search("خراش")["hits"][0]
+        assert "<mark>آسمان\u200cخراش</mark>" in hit["snippet"]  # the document's own word
+
+
+QUERY_ALPHABET = st.sampled_from(
+    list("کیفپهپادكييفالطائرات ءًٌٍَُِّْـ\u200c۱٢3") + ['"', "(", ")", "-", "*", "?", ":", "،", "|"]
+    + [" OR ", " AND ", " NOT ", "title:", "body:"]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(QUERY_ALPHABET, max_size=25).map("".join), st.sampled_from(["all", "any"]),
+       st.booleans())
+def test_any_text_parses_and_searches_or_says_what_is_wrong(seeds_index, text, mode, exact):
+    engine = _engine(seeds_index)
+    try:
+        result = engine.search(text, mode=mode, exact=exact)
+    except QueryError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    else:
+        assert result["total"] >= len(result["hits"])
+
+
+_ENGINES = {}
+
+
+def _engine(path):
+    if path not in _ENGINES:
+        _ENGINES[path] = Engine(path)
+    return _ENGINES[path]
+
+
+@pytest.mark.parametrize("text", ["النمسا-المجر", 'ما هي عاصمة النمسا-المجر', 'عمان،المملكة "', '"حمله پهپادی" کیف'])
+def test_phrases_beside_words_in_ranked_mode(seeds_index, text):
+    result = _engine(seeds_index).search(text, mode="any")
+    assert result["total"] >= 0
