@@ -122,7 +122,9 @@ def plain_query(text: str, fields=("title", "body")):
             words.append(t.text)
     if not words:
         return None
-    return Q.Or([Q.Term(f, w) for w in words for f in fields])
+    from search.query import TITLE_WEIGHT  # the same title weight as Kavosh's queries
+
+    return Q.Or([Q.Term(f, w, boost=TITLE_WEIGHT if f == "title" else 1.0) for w in words for f in fields])
 
 
 def default_weighting():
