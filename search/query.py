@@ -29,6 +29,7 @@ from index.stemmers import STEMMERS
 from index.variants import skeleton
 
 SEARCH_FIELDS = ("title", "body")
+ZWNJ = "\u200c"
 VARIANT_FIELD = "variant"
 MAX_QUERY_CHARS = 1000
 MIN_PREFIX_CHARS = 2
@@ -228,9 +229,20 @@ class QueryParser:
             q = self._terms_query(alts, fields, highlight, normalized[pos])
             if self.variants and highlight and fields == SEARCH_FIELDS:
                 q = self._with_variants(q, normalized[pos])
+            if ZWNJ in text:
+                q = self._or_parts(q, text, fields, highlight)
             return q
         # One typed "word" that analyses to several (COVID-19, a/b): a phrase.
         return self._sequence(positions, fields, highlight)
+
+    def _or_parts(self, q, text, fields, highlight):
+        """A compound typed with ZWNJ (آسمان‌خراش) also matches its parts as a phrase
+        (آسمان خراش written with a space)."""
+        parts = self._analyse(text.replace(ZWNJ, " "))
+        if len(parts) < 2:
+            return q
+        subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
+        return Q.Or(subs + [self._sequence(parts, fields, highlight)])
 
     def _with_variants(self, q, word):
         """``q`` OR the word's cross-script skeleton (exact, then fuzzy for long ones)."""

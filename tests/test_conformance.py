@@ -199,7 +199,9 @@ def _chain(lang: str, stops: bool):
     parts = KavoshTokenizer() | DeclaredLanguage(lang) | NormalizeFilter()
     if stops:
         parts = parts | KavoshStopFilter()
-    return parts | LanguageStemFilter()
+    # A word's own stems: the parts a ZWNJ compound also indexes are an
+    # indexing addition (index/analysis.py), not the word's stemming.
+    return parts | LanguageStemFilter(compounds=False)
 
 
 CHAINS = {(lang, stops): _chain(lang, stops) for lang in ("fa", "ar") for stops in (False, True)}
