@@ -124,19 +124,7 @@ def weighting_for(s: QuerySettings):
     return TunedBM25F(B=s.b, K1=s.k1, field_weights={"title": s.title}, idf=s.idf, **kw)
 
 
-def query_language(text: str) -> str | None:
-    """'fa' or 'ar' when the question's letters say so, else None (both stems)."""
-    from index.normalize import _ARABIC_STRONG, _ARABIC_WEAK, _PERSIAN_STRONG, _PERSIAN_WEAK, _count
-
-    fa, ar = _count(text, _PERSIAN_STRONG), _count(text, _ARABIC_STRONG)
-    if fa or ar:
-        return "fa" if fa > ar else "ar" if ar > fa else None
-    fa, ar = _count(text, _PERSIAN_WEAK), _count(text, _ARABIC_WEAK)
-    if fa and not ar:
-        return "fa"
-    if ar and not fa:
-        return "ar"
-    return None
+from index.normalize import query_language  # noqa: E402  (the engine's own rule)
 
 
 def _make_prepare(s: QuerySettings):

@@ -134,8 +134,8 @@ class Engine:
 
     # --- documents ------------------------------------------------------
 
-    def document(self, doc_id: str, query: str | None = None, exact: bool = False) -> dict | None:
-        """One whole document, with every match of ``query`` marked; None if unknown."""
+    def _lookup(self, doc_id: str, query: str | None, exact: bool):
+        """(stored fields, terms, variant keys) of one document and a query; None if unknown."""
         with self.ix.searcher() as searcher:
             docnum = next(iter(searcher.document_numbers(id=doc_id)), None)
             if docnum is None:
@@ -143,10 +143,21 @@ class Engine:
             fields = searcher.stored_fields(docnum)
             terms, keys = set(), set()
             if query and query.strip():
-                try:
-                    terms, keys = self._highlight_terms(self.parse(query, exact=exact), searcher)
-                except QueryError:
-                    pass
+                terms, keys = self._highlight_terms(self.parse(query, exact=exact), searcher)
+        return fields, terms, keys
+
+    def document(self, doc_id: str, query: str | None = None, exact: bool = False) -> dict | None:
+        """One whole document, with every match of ``query`` marked; None if unknown.
+
+        A query that does not parse marks nothing: the document is still shown.
+        """
+        try:
+            found = self._lookup(doc_id, query, exact)
+        except QueryError:
+            found = self._lookup(doc_id, None, exact)
+        if found is None:
+            return None
+        fields, terms, keys = found
         body, title = fields.get("body", ""), fields.get("title", "")
         body_spans = snippets.match_spans(body, terms, keys)
         title_spans = snippets.match_spans(title, terms, keys)
@@ -165,14 +176,10 @@ class Engine:
 
     def body_segments(self, doc_id: str, query: str | None, exact: bool = False):
         """(fields, title segments, body segments) for the terminal view of `kavosh show`."""
-        with self.ix.searcher() as searcher:
-            docnum = next(iter(searcher.document_numbers(id=doc_id)), None)
-            if docnum is None:
-                return None
-            fields = searcher.stored_fields(docnum)
-            terms, keys = set(), set()
-            if query:
-                terms, keys = self._highlight_terms(self.parse(query, exact=exact), searcher)
+        found = self._lookup(doc_id, query, exact)
+        if found is None:
+            return None
+        fields, terms, keys = found
         title, body = fields.get("title", ""), fields.get("body", "")
         return (fields,
                 snippets.segments(title, snippets.match_spans(title, terms, keys)),
