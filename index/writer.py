@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -95,17 +96,18 @@ def _open_or_create(index_dir: Path, rebuild: bool):
     return whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME), True
 
 
+_INDEX_FILE = re.compile(r"^_?kavosh_s\d+_a\d+_")
+
+
 def _remove_other_indexes(index_dir: Path) -> None:
-    """After a committed rebuild, delete files of older index versions in the folder."""
+    """After a committed rebuild, delete the files of older index versions in the folder."""
     for path in index_dir.iterdir():
         name = path.name
-        if path.is_file() and name.endswith((".toc", ".seg", ".pst", ".trm", ".fdt", ".fvz",
-                                             ".vps", ".dci", ".dcz", ".pos", ".stored")):
-            if not name.startswith(("_" + INDEX_NAME, INDEX_NAME)):
-                try:
-                    path.unlink()
-                except OSError:
-                    pass
+        if path.is_file() and _INDEX_FILE.match(name) and not name.lstrip("_").startswith(INDEX_NAME + "_"):
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
 
 def _file_state(searcher, roots: set[str]) -> dict[str, dict]:
@@ -143,7 +145,10 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         with ix.searcher() as searcher:
             state = {} if (fresh or rebuild) else _file_state(searcher, roots)
         files = [sf for p in paths for sf in discover(p)]
-        writer = ix.writer(limitmb=256)
+        # compound=False: one file per part of a segment.  whoosh3 opens a
+        # compound segment by copying it into memory (BytesIO over the mmap),
+        # which cost every search 0.18 s on a 40k-article index.
+        writer = ix.writer(limitmb=256, compound=False)
         changed = rebuild
         try:
             seen: set[str] = set()

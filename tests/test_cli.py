@@ -149,6 +149,7 @@ def test_index_from_an_incompatible_version(tmp_path, seeds_copy):
     assert "--rebuild" in line
     rebuilt = invoke("index", "--rebuild", "--index", str(index), str(seeds_copy))
     assert rebuilt.exit_code == 0 and "5 documents" in rebuilt.stdout
+    assert not [p.name for p in index.iterdir() if "kavosh_s0_a0" in p.name]  # old files gone
     assert invoke("search", "--index", str(index), "کیف").exit_code == 0
 
 
