@@ -271,7 +271,8 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=float, default=10.0, help="per-request timeout, seconds")
     ap.add_argument("--url", help="a running server on a loopback address (else one is started)")
     ap.add_argument("--index", type=Path, help="index for the started server (default: seeds/, built in a temp dir)")
-    ap.add_argument("--server-threads", type=int, default=8, help="waitress threads of the started server")
+    ap.add_argument("--server-threads", type=int, default=4,
+                    help="waitress threads of the started server (default: kavosh serve's)")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args(argv)
     if not 1 <= args.clients <= MAX_CLIENTS:

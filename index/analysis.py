@@ -155,7 +155,7 @@ def _stems_for(text: str, surface: str, lang: str) -> tuple[str, ...]:
     In a document, a word joined by ZWNJ (آسمان‌خراش, کتاب‌ها) also yields the
     stems of its parts at the same position, because people type such
     compounds with a space as often as with the ZWNJ: "آسمان خراش" and
-    "کتاب ها" then find them.  Measured with bench/eval.py: +0.03 MRR@10 on
+    "کتاب ها" then find them.  Measured with bench/eval.py: +0.02 MRR@10 on
     the Persian dev set, Arabic unchanged; keeping affix parts (ها) too beat
     leaving them out by 0.003, since questions type "فعالیت ها" with a space.  A query word keeps its own stems:
     the parser searches a typed compound as itself or as the phrase of its

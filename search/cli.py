@@ -384,7 +384,9 @@ def analyze_cmd(text, query_mode, as_json):
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads. Searching is CPU-bound under one GIL: on 2 cores 4 threads "
+                   "served 8 clients faster than 8 threads (bench/bench_web_load.py).")
 @_index_option
 @_friendly_errors
 def serve_cmd(host, port, threads, index_dir):
