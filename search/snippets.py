@@ -142,8 +142,3 @@ def to_html(segs: list[Segment]) -> str:
 def snippet_html(text: str, terms: set[str], width: int = 240, variant_keys=frozenset(),
                  spans=None) -> str:
     return to_html(snippet_segments(text, terms, width, variant_keys, spans))
-
-
-def highlight_html(text: str, terms: set[str], variant_keys=frozenset()) -> str:
-    """The whole text, escaped, every match marked (the document view)."""
-    return to_html(segments(text, match_spans(text, terms, variant_keys)))
