@@ -287,11 +287,19 @@ class MemoizingAnalyzer(CompositeAnalyzer):
         t.lang = lang
         pos = start_pos - 1
         memo_get = memo.get
-        for match in TOKEN_PATTERN.finditer(value):  # word_spans(), inlined: hot loop
+        find = value.find
+        cursor = 0
+        # word_spans(), inlined: the hot loop.  findall() hands over the words
+        # without a match object each; a word's offset is the first place it
+        # occurs from the end of the previous one (the regex takes the earliest
+        # token start, and every occurrence of a word begins one).
+        for word in TOKEN_PATTERN.findall(value):
             pos += 1
-            entry = memo_get(match.group())
+            start = find(word, cursor)
+            cursor = start + len(word)
+            entry = memo_get(word)
             if entry is None:
-                entry = memo[match.group()] = self._entry(match.group(), lang, removestops, mode)
+                entry = memo[word] = self._entry(word, lang, removestops, mode)
             surface, length, outputs = entry
             if not outputs:
                 continue  # a stop word: its position stays empty
@@ -301,8 +309,8 @@ class MemoizingAnalyzer(CompositeAnalyzer):
             if positions:
                 t.pos = pos
             if chars:
-                t.startchar = start = start_char + match.start()
-                t.endchar = start + length
+                t.startchar = start_char + start
+                t.endchar = start_char + start + length
             for t.text, t.stopped, t.normalized in outputs:
                 yield t
 
