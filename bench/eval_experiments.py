@@ -136,16 +136,8 @@ def _make_prepare(s: QuerySettings):
     extra = question_words() if s.qstop else frozenset()
 
     class QStop(A.KavoshStopFilter):
-        def __call__(self, tokens):
-            stoplist = A.stopwords() | extra
-            for t in tokens:
-                if t.text in stoplist:
-                    if t.removestops:
-                        continue
-                    t.stopped = True
-                else:
-                    t.stopped = False
-                yield t
+        def stoplist(self):
+            return A.stopwords() | extra
 
     weight = None
     if s.qlang.startswith("soft:"):

@@ -48,12 +48,19 @@ TOKEN_PATTERN = re.compile(
 
 
 def word_spans(value):
-    """(surface, startchar, endchar) of every word in ``value``: the tokenizer's core."""
-    for match in TOKEN_PATTERN.finditer(value):
-        surface = match.group()
-        if surface[-1] in _JOINERS:
-            surface = surface.rstrip(_JOINERS)
-        start = match.start()
+    """(surface, startchar, endchar) of every word in ``value``: the tokenizer's core.
+
+    ``findall`` hands over the words without a match object each; a word's
+    offset is the first place it occurs from the end of the previous one (the
+    regex starts each token at the first word character it reaches, and every
+    occurrence of a word begins with one).  ``MemoizingAnalyzer`` inlines this.
+    """
+    find = value.find
+    cursor = 0
+    for word in TOKEN_PATTERN.findall(value):
+        start = find(word, cursor)
+        cursor = start + len(word)
+        surface = word.rstrip(_JOINERS) if word[-1] in _JOINERS else word
         yield surface, start, start + len(surface)
 
 
@@ -137,8 +144,11 @@ class KavoshStopFilter(Filter):
     ``stopped`` (whoosh's convention), which ``kavosh analyze`` shows.
     """
 
+    def stoplist(self) -> frozenset[str]:
+        return stopwords()
+
     def __call__(self, tokens):
-        stoplist = stopwords()
+        stoplist = self.stoplist()
         for t in tokens:
             if t.text in stoplist:
                 if t.removestops:
@@ -289,10 +299,7 @@ class MemoizingAnalyzer(CompositeAnalyzer):
         memo_get = memo.get
         find = value.find
         cursor = 0
-        # word_spans(), inlined: the hot loop.  findall() hands over the words
-        # without a match object each; a word's offset is the first place it
-        # occurs from the end of the previous one (the regex takes the earliest
-        # token start, and every occurrence of a word begins one).
+        # word_spans(), inlined: the hot loop.
         for word in TOKEN_PATTERN.findall(value):
             pos += 1
             start = find(word, cursor)
