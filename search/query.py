@@ -33,6 +33,9 @@ ZWNJ = "\u200c"
 VARIANT_FIELD = "variant"
 MAX_QUERY_CHARS = 1000
 MIN_PREFIX_CHARS = 2
+# Grouping deeper than this is a mistake or an attack, never a question: the
+# parser and whoosh's query normalization recurse once per level.
+MAX_NESTING = 20
 # Weights measured with bench/eval.py on the Arabic and Persian dev sets, with
 # and without 40k news distractors (README, "Retrieval quality"):
 # whoosh's BM25F scores each field as a separate BM25 and adds them, so one
@@ -76,6 +79,10 @@ class QueryParser:
     ``mode`` 'all' ANDs bare words, 'any' ORs them (ranked).  With
     ``variants`` each bare word also matches the other script's spelling of
     it (index/variants.py) at a lower weight; ``variants=False`` is --exact.
+
+    A parser holds only its configuration, so one instance may serve many
+    threads at once: each ``parse()`` call keeps its cursor and findings in
+    its own ``_Parse`` object.
     """
 
     def __init__(self, mode: str = "all", fields=SEARCH_FIELDS, variants: bool = True):
@@ -86,17 +93,27 @@ class QueryParser:
         self.fields = tuple(fields)
         self.analyzer = kavosh_analyzer()
 
-    # --- entry point ---------------------------------------------------
-
     def parse(self, text: str) -> ParsedQuery:
         if text is None or not text.strip():
             raise QueryError("empty query: type one or more words to search for")
         if len(text) > MAX_QUERY_CHARS:
             raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+        return _Parse(self, text).run()
+
+
+class _Parse:
+    """One parse of one query text: the token cursor and what the parse found."""
+
+    def __init__(self, config: QueryParser, text: str):
+        self.mode, self.variants, self.fields = config.mode, config.variants, config.fields
+        self.analyzer = config.analyzer
         self._parsed = ParsedQuery(None, text)
         self._lang = query_language(text)
         self._tokens = [m.group() for m in _LEXER.finditer(text) if not m.group().isspace()]
         self._i = 0
+        self._depth = 0
+
+    def run(self) -> ParsedQuery:
         q = self._or_expr(top=True)
         self._parsed.query = _simplify(q)
         if self._parsed.query is None and not self._parsed.dropped:
@@ -165,8 +182,15 @@ class QueryParser:
         tok = self._tokens[self._i]
         self._i += 1
         if tok == "(":
-            inner = self._or_expr()
-            return inner
+            if self._depth >= MAX_NESTING:
+                raise QueryError(
+                    f"the query nests parentheses more than {MAX_NESTING} deep: remove some"
+                )
+            self._depth += 1
+            try:
+                return self._or_expr()
+            finally:
+                self._depth -= 1
         if tok.startswith("-") and len(tok) > 1:
             node = self._atom(tok[1:], highlight=False)
             return _Negated(node) if node is not None else None
