@@ -13,7 +13,6 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as Q
-from whoosh.collectors import TimeLimitCollector
 from whoosh.scoring import BM25F
 from whoosh.searching import TimeLimit
 
@@ -21,9 +20,9 @@ from index.errors import IncompatibleIndex, IndexNotFound, QueryError
 from index.schema import INDEX_NAME, read_meta
 
 from . import snippets
+from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import QueryParser
 
-LANGUAGES = ("fa", "ar", "mixed", "other")
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 # BM25 parameters: k1 saturates repeated terms, b normalizes document length.
@@ -32,15 +31,23 @@ MAX_OFFSET = 10_000
 # dev sets without costing the passages alone (bench/eval.py).
 BM25_B = 0.9
 BM25_K1 = 1.2
+# Seconds the highlighting of one whole document may spend listing what its
+# query's prefixes and variants stand for.
+DOCUMENT_TIME = 5.0
 
 
 class Engine:
     """An opened Kavosh index, safe to share between threads (the web server's).
 
     Each thread keeps one whoosh searcher and reuses it while the index is
-    unchanged: opening one per search cost the web server half its throughput
-    (every segment file opened and mapped per request); a new commit is
-    picked up by ``refresh()`` on the next search.
+    unchanged: opening one per search cost the web server half its
+    throughput (every segment file opened and mapped per request).  When
+    the index has a newer commit the thread opens a *fresh* searcher, never
+    ``refresh()``: whoosh's refresh reuses the unchanged segment readers, so
+    closing the old searcher closed the new one's readers too (every search
+    after a re-index failed with ReaderClosed), and after a ``--rebuild`` it
+    could keep the old document count.  A searcher of an older commit is
+    closed as soon as no thread is using it.
     """
 
     def __init__(self, index_dir: Path):
@@ -50,29 +57,73 @@ class Engine:
         self._parsers = {(mode, variants): QueryParser(mode, variants=variants)
                          for mode in ("all", "any") for variants in (True, False)}
         self._local = threading.local()
-        self._searchers: list = []
         self._lock = threading.Lock()
+        self._users: dict = {}  # open searcher → threads using it now
+        self._generation: dict = {}  # open searcher → the commit it reads
+        self._latest = -1  # newest commit any searcher has opened
 
     @contextmanager
-    def _searching(self):
-        """This thread's searcher, up to date with the index's latest commit."""
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None or not searcher.up_to_date():
-            fresh = self.ix.searcher(weighting=self.weighting) if searcher is None else searcher.refresh()
-            with self._lock:
-                if searcher is not None and fresh is not searcher:
-                    self._searchers.remove(searcher)
-                    searcher.close()
-                if fresh is not searcher:
-                    self._searchers.append(fresh)
-            self._local.searcher = searcher = fresh
-        yield searcher
+    def searching(self):
+        """This thread's searcher, of the index's latest commit (suggestions use it too)."""
+        local = self._local
+        depth = getattr(local, "depth", 0)
+        with self._lock:
+            searcher = getattr(local, "searcher", None)
+            if searcher not in self._users:
+                searcher = None  # retired and closed while this thread was idle
+            else:
+                self._users[searcher] += 1
+        if searcher is not None and depth == 0 and not self._is_latest(searcher):
+            self._release(searcher)
+            searcher = None
+        if searcher is None:
+            searcher = self._open_searcher()
+        local.searcher, local.depth = searcher, depth + 1
+        try:
+            yield searcher
+        finally:
+            local.depth = depth
+            self._release(searcher)
+
+    def _is_latest(self, searcher) -> bool:
+        try:
+            return self.ix.latest_generation() == self._generation[searcher]
+        except (OSError, KeyError):
+            return False  # the folder changed under us: open afresh, which says what is wrong
+
+    def _open_searcher(self):
+        """A new searcher of the latest commit, registered as used by this thread."""
+        try:
+            searcher = self.ix.searcher(weighting=self.weighting)
+        except Exception:
+            # Removed, or replaced by another Kavosh version: open_index says which.
+            self.ix = open_index(self.index_dir)
+            searcher = self.ix.searcher(weighting=self.weighting)
+        generation = searcher.reader().generation()
+        with self._lock:
+            self._users[searcher] = 1
+            self._generation[searcher] = generation
+            if generation > self._latest:
+                self._latest = generation
+                for other in [s for s, n in self._users.items() if n == 0]:
+                    self._close(other)
+        return searcher
+
+    def _release(self, searcher) -> None:
+        with self._lock:
+            self._users[searcher] -= 1
+            if self._users[searcher] == 0 and self._generation[searcher] < self._latest:
+                self._close(searcher)
+
+    def _close(self, searcher) -> None:
+        """Close an unused searcher (the caller holds the lock)."""
+        del self._users[searcher], self._generation[searcher]
+        searcher.close()
 
     def close(self):
         with self._lock:
-            for searcher in self._searchers:
-                searcher.close()
-            self._searchers.clear()
+            for searcher in list(self._users):
+                self._close(searcher)
         self.ix.close()
 
     def __enter__(self):
@@ -92,9 +143,13 @@ class Engine:
         """Ranked hits for ``text`` as the JSON-ready object of `kavosh search --json`.
 
         ``exact`` turns off cross-script variants (ترامپ finding ترامب).
+        ``time_limit`` (seconds) bounds the whole search: expanding patterns,
+        matching, counting and snippets.  A search cut short says
+        ``timed_out: true`` and returns what it found by then.
         """
         check_bounds(limit, offset, lang)
         started = time.perf_counter()
+        deadline = Deadline(time_limit)
         parsed = self.parse(text, mode, exact)
         result = {
             "query": text, "total": 0, "took_ms": 0.0, "offset": offset, "limit": limit,
@@ -104,41 +159,28 @@ class Engine:
         if parsed.empty:
             result["took_ms"] = _ms(started)
             return result
-        with self._searching() as searcher:
-            terms, variant_keys = self._highlight_terms(parsed, searcher)
-            filt = Q.Term("lang", lang) if lang else None
-            want = offset + limit
-            collector = searcher.collector(limit=want, filter=filt)
-            if time_limit:
-                collector = TimeLimitCollector(collector, timelimit=time_limit)
+        want = offset + limit
+        with self.searching() as searcher:
+            collector = TopAndCounts(want, language_table(searcher), lang, deadline)
+            terms, variant_keys = parsed.terms, parsed.variant_keys
             try:
-                searcher.search_with_collector(parsed.query, collector)
+                query, terms, variant_keys = expand(parsed, searcher, deadline)
+                searcher.search_with_collector(query, collector)
             except TimeLimit:
                 result["timed_out"] = True
-            results = collector.results()
-            result["total"] = results.scored_length() if result["timed_out"] else len(results)
-            for hit in results[offset:want]:
-                result["hits"].append(self._hit(hit, terms, variant_keys, snippet_width))
-            result["langs"] = self._language_counts(searcher, parsed.query)
+            result["total"] = collector.matched
+            result["langs"] = collector.counts()
+            for hit in collector.results()[offset:want]:
+                result["hits"].append(self._hit(hit, terms, variant_keys, snippet_width,
+                                                marked=not deadline.passed))
         result["took_ms"] = _ms(started)
         return result
 
-    def _highlight_terms(self, parsed, searcher) -> tuple[set[str], set[str]]:
-        """(terms, variant skeletons) to mark: the query's own, plus what its prefixes,
-        wildcards and fuzzy variants expand to in this index."""
-        reader = searcher.reader()
-        return (_expand(parsed.terms, parsed.patterns, reader),
-                _expand(parsed.variant_keys, parsed.fuzzy, reader))
-
-    def _language_counts(self, searcher, query) -> dict[str, int]:
-        """How many documents match in each language (for the language filter)."""
-        results = searcher.search(query, limit=None, scored=False, groupedby="lang")
-        return {lang: len(docs) for lang, docs in sorted(results.groups("lang").items())}
-
-    def _hit(self, hit, terms, variant_keys, width) -> dict:
+    def _hit(self, hit, terms, variant_keys, width, marked=True) -> dict:
+        """One hit as JSON.  Past the deadline its snippet is the text's start, unmarked."""
         fields = hit.fields()
         body = fields.get("body", "")
-        spans = snippets.match_spans(body, terms, variant_keys)
+        spans = snippets.match_spans(body, terms, variant_keys, limit=snippets.SCAN_CHARS) if marked else []
         out = {
             "id": fields["id"],
             "path": fields.get("path"),
@@ -158,14 +200,18 @@ class Engine:
 
     def _lookup(self, doc_id: str, query: str | None, exact: bool):
         """(stored fields, terms, variant keys) of one document and a query; None if unknown."""
-        with self._searching() as searcher:
+        with self.searching() as searcher:
             docnum = next(iter(searcher.document_numbers(id=doc_id)), None)
             if docnum is None:
                 return None
             fields = searcher.stored_fields(docnum)
             terms, keys = set(), set()
             if query and query.strip():
-                terms, keys = self._highlight_terms(self.parse(query, exact=exact), searcher)
+                parsed = self.parse(query, exact=exact)
+                try:
+                    _q, terms, keys = expand(parsed, searcher, Deadline(DOCUMENT_TIME))
+                except TimeLimit:  # mark the query's own words, not what its patterns stand for
+                    terms, keys = parsed.terms, parsed.variant_keys
         return fields, terms, keys
 
     def document(self, doc_id: str, query: str | None = None, exact: bool = False) -> dict | None:
@@ -209,9 +255,21 @@ class Engine:
 
     # --- about the index ------------------------------------------------
 
+    def health(self) -> dict:
+        """What /healthz reports, found by a real search: the top document of every
+        document, its stored fields read, through the same searcher a query uses."""
+        started = time.perf_counter()
+        with self.searching() as searcher:
+            documents = searcher.doc_count()
+            top = searcher.search(Q.Every(), limit=1)
+            if documents and not (len(top.top_n) and top[0].fields().get("id")):
+                raise IncompatibleIndex(f"the index at {self.index_dir} answers but returns no documents")
+            generation = searcher.reader().generation()
+        return {"documents": documents, "generation": generation, "search_ms": _ms(started)}
+
     def stats(self) -> dict:
         meta = read_meta(self.index_dir) or {}
-        with self._searching() as searcher:
+        with self.searching() as searcher:
             reader = searcher.reader()
             langs: dict[str, int] = {}
             for stored in searcher.all_stored_fields():
@@ -230,17 +288,6 @@ class Engine:
             "roots": meta.get("roots", []),
             "analyzer_version": meta.get("analyzer_version"),
         }
-
-
-def _expand(words: set[str], patterns, reader, cap: int = 5000) -> set[str]:
-    """``words`` plus the index terms that prefix/wildcard/fuzzy ``patterns`` stand for."""
-    out = set(words)
-    for pattern in patterns:
-        for _field, text in pattern.existing_terms(reader, expand=True):
-            out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-            if len(out) > cap:
-                return out
-    return out
 
 
 def open_index(index_dir: Path):

@@ -18,6 +18,10 @@ from index.variants import skeleton
 _ANALYZER = kavosh_analyzer()
 _SPACE = re.compile(r"\s+")
 ELLIPSIS = "…"
+# A hit's snippet is looked for in this many characters of its text: a news
+# article is a few thousand, and re-analysing a 5 MB document for every hit
+# would cost most of a second each.
+SCAN_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,10 @@ class Segment:
     marked: bool
 
 
-def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = frozenset()):
-    """(start, end, term) of every word of ``text`` that matches the query.
+def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = frozenset(),
+                limit: int | None = None):
+    """(start, end, term) of every word of ``text`` (of its first ``limit`` characters)
+    that matches the query.
 
     A word matches when its indexed term is in ``terms``, or when its
     cross-script skeleton is in ``variant_keys`` (then ``term`` is the
@@ -35,6 +41,9 @@ def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = froz
     """
     if not text or not (terms or variant_keys):
         return []
+    if limit is not None and len(text) > limit:
+        cut = text.rfind(" ", 0, limit)
+        text = text[:cut if cut > 0 else limit]
     spans = []
     for t in _ANALYZER(text, chars=True, positions=True, mode="index"):
         if spans and spans[-1][0] == t.startchar:
@@ -65,6 +74,7 @@ def segments(text: str, spans, start: int = 0, end: int | None = None):
     for s, e, *_ in spans:
         if e <= start or s >= end:
             continue
+        s, e = max(s, cursor), min(e, end)  # a mark never runs past the passage shown
         if s > cursor:
             out.append(Segment(text[cursor:s], False))
         out.append(Segment(text[s:e], True))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import Counter
 from weakref import WeakKeyDictionary
 
@@ -27,6 +28,7 @@ from index.errors import QueryError
 from index.normalize import FORMAT_CHARS, MARKS, normalize_token
 
 from . import snippets
+from .matching import Deadline
 
 MAX_SUGGEST_CHARS = 100  # longer input gets no completions (it is a query, not a word)
 MIN_PREFIX = 2  # normalized letters before completions start
@@ -178,7 +180,7 @@ def completions(engine, text: str, limit: int = 8) -> list[str]:
                           if typed.startswith(p) and len(typed) - len(p) >= MIN_PREFIX]
     script = user_script(text)
     out, seen = [], set()
-    with engine.ix.searcher() as searcher:
+    with engine.searching() as searcher:
         reader = searcher.reader()
         candidates: dict[str, int] = {}
         for prefix in prefixes:
@@ -227,7 +229,7 @@ def _max_distance(term: str) -> int:
     return 0 if len(term) < 3 else 1 if len(term) <= 5 else 2
 
 
-def _correct_word(engine, searcher, word: str, rare: bool = False) -> str | None:
+def _correct_word(engine, searcher, word: str, rare: bool, deadline) -> str | None:
     """A word of the index close to ``word``, in the user's script; None if none.
 
     Only a word the index does not know is corrected, or with ``rare`` one it
@@ -248,6 +250,8 @@ def _correct_word(engine, searcher, word: str, rare: bool = False) -> str | None
             continue
         for field in FIELDS:
             for cand in reader.terms_within(field, stem, maxdist):
+                if deadline.passed:
+                    return None
                 cand = _text(cand)
                 if cand in stems or cand in candidates:
                     continue
@@ -272,10 +276,12 @@ def did_you_mean(engine, text: str, total: int, *, few: int = FEW_RESULTS, **sea
     Returns {"query": corrected text, "parts": [{"text", "changed"}], "total": its hits}
     or None.  Only words of the query are changed (not operators, field names,
     excluded words or wildcards), each to a word of the index's vocabulary.
-    ``search_args`` (lang, mode, time_limit…) go to ``engine.search`` for the check.
+    ``search_args`` (lang, mode, time_limit…) go to ``engine.search`` for the check;
+    ``time_limit`` also bounds the looking: past it there is no suggestion.
     """
     if total >= few or not text or not text.strip():
         return None
+    deadline = Deadline(search_args.get("time_limit"))
     words = []
     for surface, start, end in word_spans(text):
         before, after = text[start - 1:start] if start else "", text[end:end + 1]
@@ -283,11 +289,13 @@ def did_you_mean(engine, text: str, total: int, *, few: int = FEW_RESULTS, **sea
                 or surface.isdigit()):
             words.append((surface, start, end))
     changes = []
-    with engine.ix.searcher() as searcher:
+    with engine.searching() as searcher:
         # Unknown words first; only when there are none, rare words with a far commoner neighbour.
         for rare in (False, True) if total == 0 else (False,):
             for surface, start, end in words:
-                better = _correct_word(engine, searcher, surface, rare)
+                if deadline.passed:
+                    return None
+                better = _correct_word(engine, searcher, surface, rare, deadline)
                 if better and normalize_token(better) != normalize_token(surface):
                     changes.append((start, end, better))
             if changes:
@@ -303,11 +311,15 @@ def did_you_mean(engine, text: str, total: int, *, few: int = FEW_RESULTS, **sea
     if cursor < len(text):
         parts.append({"text": text[cursor:], "changed": False})
     corrected = "".join(p["text"] for p in parts)
+    if deadline.at is not None:
+        search_args["time_limit"] = deadline.at - time.perf_counter()
+        if search_args["time_limit"] <= 0:
+            return None
     try:
         found = engine.search(corrected, **{**search_args, "limit": 1, "offset": 0})
     except QueryError:
         return None
-    if found["total"] <= total:
+    if found["timed_out"] or found["total"] <= total:
         return None
     return {"query": corrected, "parts": parts, "total": found["total"]}
 
@@ -327,7 +339,7 @@ def examples(engine, n: int = 6) -> list[str]:
     if cached and cached[0] == generation:
         return cached[1][:n]
     by_lang: dict[str, list[tuple[int, str]]] = {}
-    with engine.ix.searcher() as searcher:
+    with engine.searching() as searcher:
         reader = searcher.reader()
         scored = []
         for i, (term, info) in enumerate(reader.iter_field("title")):

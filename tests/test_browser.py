@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import select
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+
+from serving import served
 
 pytestmark = pytest.mark.browser
 
@@ -43,53 +40,8 @@ def _unavailable(reason: str):
 @pytest.fixture(scope="module")
 def server(seeds_index):
     """A `kavosh serve` subprocess on a free loopback port; yields its base URL."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "search.cli", "serve", "--host", "127.0.0.1", "--port", "0",
-         "--index", str(seeds_index)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        base = _wait_for_url(proc, timeout=30)
-        _wait_healthy(base, timeout=30)
+    with served(seeds_index) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _wait_for_url(proc, timeout: float) -> str:
-    deadline, seen = time.monotonic() + timeout, []
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-        if ready:
-            line = proc.stdout.readline()
-            if not line and proc.poll() is not None:
-                break
-            seen.append(line)
-            m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-            if m:
-                return f"http://127.0.0.1:{m.group(1)}"
-        elif proc.poll() is not None:
-            break
-    raise AssertionError("kavosh serve did not print its URL:\n" + "".join(seen))
-
-
-def _wait_healthy(base: str, timeout: float):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-        time.sleep(0.1)
 
 
 def api(base: str, path: str, **params) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from index.errors import IncompatibleIndex, IndexNotFound, QueryError
+from index.errors import IncompatibleIndex, IndexNotFound, KavoshError, QueryError
 from search import suggest
 from search.query import MAX_QUERY_CHARS
 
@@ -46,13 +46,17 @@ def suggest_route():
 
 @bp.get("/healthz")
 def healthz():
-    """200 with the document count when the index is open; 503 saying what to do when not."""
+    """200 with the document count when a real search succeeds; 503 saying what to do when not."""
     try:
         engine = get_engine()
     except (IndexNotFound, IncompatibleIndex) as exc:
         response = jsonify({"status": "unavailable", "index_open": False, "error": str(exc)})
         response.status_code = 503
         return response
-    with engine.ix.searcher() as searcher:
-        documents = searcher.doc_count()
-    return jsonify({"status": "ok", "index_open": True, "documents": documents})
+    try:
+        health = engine.health()
+    except KavoshError as exc:
+        response = jsonify({"status": "unavailable", "index_open": False, "error": str(exc)})
+        response.status_code = 503
+        return response
+    return jsonify({"status": "ok", "index_open": True, **health})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
@@ -30,10 +31,13 @@ def search_page():
                                autofocus=True)
     params = search_params(current_app.config["KAVOSH_PAGE_SIZE"])
     time_limit = current_app.config["KAVOSH_TIME_LIMIT"]
+    started = time.perf_counter()
     result = engine.search(q, time_limit=time_limit, **params)
     correction = None
-    if params["offset"] == 0:
-        correction = suggest.did_you_mean(engine, q, result["total"], time_limit=time_limit,
+    # One time limit for the whole page: did-you-mean gets what the search left.
+    left = time_limit - (time.perf_counter() - started) if time_limit else None
+    if params["offset"] == 0 and not result["timed_out"] and (left is None or left > 0):
+        correction = suggest.did_you_mean(engine, q, result["total"], time_limit=left,
                                           **{k: v for k, v in params.items() if k in ("lang", "mode", "exact")})
     return render_template(
         "search.html", q=q, result=result, params=params, correction=correction,

@@ -1,0 +1,195 @@
+"""Running a parsed query against one searcher, within a deadline.
+
+Three things make a search slow or unbounded, and each is handled here once:
+
+* **Expanding** prefixes, wildcards and fuzzy variant skeletons into index
+  terms.  whoosh expands a ``MultiTerm`` every time something asks (to
+  match, to estimate, to count, to highlight), with no clock.  ``expand()``
+  does it once per query, between deadline checks, memoized per searcher,
+  and hands the same term lists to matching and to highlighting.
+* **Counting.**  The total and the per-language counts used to be two more
+  unscored passes over the index.  ``TopAndCounts`` scores every match once
+  (no block-quality pruning: whoosh's pruned top-N could miss the true best
+  document when variant sub-queries were pruned), keeps the top N of the
+  requested language and counts every language from a per-searcher
+  docnum → language table.
+* **Time.**  ``Deadline`` is one clock for the whole request; the collector
+  checks it every few documents and raises whoosh's ``TimeLimit``.
+"""
+
+from __future__ import annotations
+
+import time
+
+from whoosh import query as Q
+from whoosh.collectors import TopCollector
+from whoosh.query.terms import MultiTerm
+from whoosh.searching import TimeLimit
+
+from index.errors import QueryError
+
+LANGUAGES = ("fa", "ar", "mixed", "other")
+# One pattern may stand for at most this many index terms: `ال*` on a news
+# archive is tens of thousands of words, which no one means and no page can
+# rank in time.  (Lucene refuses the same with TooManyClauses.)
+MAX_EXPANSIONS = 10_000
+# Remembered expansions per searcher (a searcher lives until the index changes).
+EXPANSION_CACHE = 20_000
+CHECK_EVERY = 64  # documents (or expanded terms) between two looks at the clock
+
+
+class Deadline:
+    """When a request must stop; ``None`` seconds means never."""
+
+    def __init__(self, seconds: float | None):
+        self.at = None if not seconds else time.perf_counter() + seconds
+
+    @property
+    def passed(self) -> bool:
+        return self.at is not None and time.perf_counter() >= self.at
+
+    def check(self) -> None:
+        if self.passed:
+            raise TimeLimit
+
+
+class _Expanded(MultiTerm):
+    """A prefix, wildcard or fuzzy term whose index terms were already listed.
+
+    Scores exactly as the original would (same terms, boost and
+    constant-score setting); only the listing is not repeated.
+    """
+
+    def __init__(self, original: MultiTerm, btexts: tuple[bytes, ...]):
+        self.original = original
+        self.fieldname = original.fieldname
+        self.text = original.text
+        self.boost = original.boost
+        self.constantscore = original.constantscore
+        self.btexts = btexts
+
+    def _btexts(self, ixreader):
+        return self.btexts
+
+    def __eq__(self, other):
+        return isinstance(other, _Expanded) and other.original == self.original
+
+    def __hash__(self):
+        return hash(self.original)
+
+    def __repr__(self):
+        return f"_Expanded({self.original!r}, {len(self.btexts)} terms)"
+
+
+def _key(q: MultiTerm):
+    return (type(q).__name__, q.fieldname, q.text,
+            getattr(q, "maxdist", None), getattr(q, "prefixlength", None))
+
+
+def _list_terms(q: MultiTerm, reader, deadline: Deadline) -> tuple[bytes, ...]:
+    found = []
+    for n, btext in enumerate(q._btexts(reader), 1):
+        found.append(btext.encode("utf-8") if isinstance(btext, str) else btext)
+        if len(found) > MAX_EXPANSIONS:
+            raise QueryError(
+                f"{q.text!r} matches more than {MAX_EXPANSIONS:,} words: type more letters"
+            )
+        if n % CHECK_EVERY == 0:
+            deadline.check()
+    return tuple(found)
+
+
+def _text(btext) -> str:
+    return btext.decode("utf-8") if isinstance(btext, bytes) else btext
+
+
+def expand(parsed, searcher, deadline: Deadline):
+    """(query, terms, variant keys): ``parsed.query`` with every pattern listed once,
+    and the highlight sets grown by what the highlighted patterns stand for.
+
+    Raises ``TimeLimit`` if the deadline passes while listing.
+    """
+    cache = getattr(searcher, "_kavosh_expansions", None)
+    if cache is None:
+        cache = searcher._kavosh_expansions = {}
+    reader = searcher.reader()
+    lists: dict[tuple, tuple[bytes, ...]] = {}
+
+    def visit(q):
+        if isinstance(q, MultiTerm) and not isinstance(q, _Expanded):
+            key = _key(q)
+            btexts = cache.get(key)
+            if btexts is None:
+                btexts = _list_terms(q, reader, deadline)
+                if len(cache) >= EXPANSION_CACHE:
+                    cache.clear()
+                cache[key] = btexts
+            lists[key] = btexts
+            return _Expanded(q, btexts)
+        # Rebuild only the branches that hold a pattern: whoosh's apply() does
+        # not carry every node's boost (a phrase's title weight would be lost).
+        if any(isinstance(leaf, MultiTerm) for leaf in q.leaves()):
+            return q.apply(visit)
+        return q
+
+    query = None if parsed.query is None else visit(parsed.query)
+    terms, keys = set(parsed.terms), set(parsed.variant_keys)
+    for highlighted, into in ((parsed.patterns, terms), (parsed.fuzzy, keys)):
+        for q in highlighted:
+            for leaf in ([q] if isinstance(q, MultiTerm) else q.leaves()):
+                if isinstance(leaf, MultiTerm):
+                    into.update(_text(b) for b in lists.get(_key(leaf), ()))
+    return query, terms, keys
+
+
+def language_table(searcher) -> bytearray:
+    """docnum → index into LANGUAGES, built once per searcher from the `lang` postings."""
+    table = getattr(searcher, "_kavosh_languages", None)
+    if table is None:
+        table = bytearray([LANGUAGES.index("other")]) * searcher.doc_count_all()
+        for code, lang in enumerate(LANGUAGES):
+            for docnum in searcher.docs_for_query(Q.Term("lang", lang)):
+                table[docnum] = code
+        searcher._kavosh_languages = table
+    return table
+
+
+class TopAndCounts(TopCollector):
+    """The top ``limit`` hits of one language (or all), and the count of every language.
+
+    Every matching document is scored (``usequality=False, replace=0``): the
+    counts need every match anyway, and exhaustive scoring is what makes the
+    top N right.
+    """
+
+    def __init__(self, limit: int, languages: bytearray, only: str | None, deadline: Deadline):
+        super().__init__(limit=limit, usequality=False, replace=0)
+        self.languages = languages
+        self.only = None if only is None else LANGUAGES.index(only)
+        self.deadline = deadline
+        self.per_language = [0] * len(LANGUAGES)
+        self.seen = 0
+
+    def set_subsearcher(self, subsearcher, offset):
+        self.deadline.check()  # building a segment's matchers is work too
+        super().set_subsearcher(subsearcher, offset)
+
+    def collect(self, sub_docnum):
+        self.seen += 1
+        if self.seen % CHECK_EVERY == 0:
+            self.deadline.check()
+        code = self.languages[self.offset + sub_docnum]
+        self.per_language[code] += 1
+        if self.only is not None and code != self.only:
+            return 0
+        return super().collect(sub_docnum)
+
+    def counts(self) -> dict[str, int]:
+        return {LANGUAGES[i]: n for i, n in sorted(enumerate(self.per_language),
+                                                    key=lambda kv: LANGUAGES[kv[0]]) if n}
+
+    @property
+    def matched(self) -> int:
+        """Documents that matched in the requested language (all, without one)."""
+        return sum(self.per_language) if self.only is None else self.per_language[self.only]
+
