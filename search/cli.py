@@ -7,6 +7,7 @@ bug shows a traceback.
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 import sys
@@ -137,7 +138,30 @@ def index_cmd(paths, rebuild, wait, quiet, index_dir):
 # --- search ------------------------------------------------------------------
 
 
-@main.command("search", epilog=QUERY_HELP, context_settings={"ignore_unknown_options": True})
+class _QueryCommand(click.Command):
+    """A command whose words may start with '-' (روسیه -اوکراین excludes a word),
+    but whose mistyped options (--limt 3, --josn) are still errors, not search words.
+
+    Click passes unknown options through as words (``ignore_unknown_options``);
+    this refuses any ``--name`` before a ``--`` that is not one of the options.
+    """
+
+    def parse_args(self, ctx, args):
+        known = {name for param in self.get_params(ctx) for name in param.opts + param.secondary_opts}
+        for arg in args:
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            if name.startswith("--") and name not in known:
+                from difflib import get_close_matches
+
+                raise click.NoSuchOption(
+                    name, possibilities=get_close_matches(name, sorted(known), n=3), ctx=ctx)
+        return super().parse_args(ctx, args)
+
+
+@main.command("search", cls=_QueryCommand, epilog=QUERY_HELP,
+              context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, required=True)
 @click.option("-n", "--limit", default=10, show_default=True, help="Hits to show (1–100).")
 @click.option("--offset", default=0, show_default=True, help="Skip this many hits (paging).")
@@ -149,6 +173,9 @@ def index_cmd(paths, rebuild, wait, quiet, index_dir):
               help="Only the words as typed (after normalization): no cross-script "
                    "spelling variants such as ترامپ/ترامب.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (UTF-8).")
+@click.option("--time-limit", default=10.0, show_default=True, type=click.FloatRange(min=0),
+              metavar="SECONDS", help="Stop a search that runs longer and show what it found "
+                                      "(0: no limit).")
 @click.option("--bidi", is_flag=True,
               help="Shape and reorder right-to-left text for terminals without bidi support "
                    "(xterm, tmux, many IDE consoles); GNOME Terminal, Konsole and mlterm need "
@@ -156,12 +183,14 @@ def index_cmd(paths, rebuild, wait, quiet, index_dir):
 @click.option("--color/--no-color", default=None, help="Highlight matches (default: on a terminal).")
 @_index_option
 @_friendly_errors
-def search_cmd(query, limit, offset, lang, any_words, exact, as_json, bidi, color, index_dir):
+def search_cmd(query, limit, offset, lang, any_words, exact, as_json, time_limit, bidi, color,
+               index_dir):
     """Search the index for QUERY and show ranked hits with highlighted snippets."""
     text = " ".join(query)
     with _engine(index_dir) as engine:
         result = engine.search(text, limit=limit, offset=offset, lang=lang,
-                               mode="any" if any_words else "all", exact=exact)
+                               mode="any" if any_words else "all", exact=exact,
+                               time_limit=time_limit or None)
     if as_json:
         click.echo(_dumps(result))
         return
@@ -381,25 +410,48 @@ def analyze_cmd(text, query_mode, as_json):
 # --- serve -------------------------------------------------------------------
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default=None, metavar="ADDRESS",
+              help="Address to listen on.  [default: 127.0.0.1, reachable from this machine only]")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads. Searching is CPU-bound under one GIL: on 2 cores 4 threads "
                    "served 8 clients faster than 8 threads (bench/bench_web_load.py).")
+@click.option("--allow-host", "allowed", multiple=True, metavar="NAME",
+              help="Also answer requests addressed to this host name (behind a reverse proxy). "
+                   "On loopback, other Host headers are refused (DNS rebinding).")
 @_index_option
 @_friendly_errors
-def serve_cmd(host, port, threads, index_dir):
+def serve_cmd(host, port, threads, allowed, index_dir):
     """Serve the search page and JSON API (waitress, a production WSGI server)."""
     from waitress import create_server
 
     from web import create_app
 
     target = _resolve(index_dir)
-    app = create_app(target)
-    server = create_server(app, host=host, port=port, threads=threads, ident="kavosh")
+    bind = host or "127.0.0.1"
+    # A page on any web site can make the browser call a loopback server under a
+    # name it controls (DNS rebinding): on loopback answer only loopback names.
+    # Whoever passes another --host has chosen who may reach the server.
+    loopback = host is None or host in LOOPBACK_HOSTS or host.startswith("127.")
+    hosts = sorted({*LOOPBACK_HOSTS, bind, *allowed}) if loopback else None
+    if bind in ("0.0.0.0", "::", ""):
+        click.echo(f"warning: --host {bind} serves every network this machine is on: anyone who "
+                   "can reach it can search this index", err=True)
+    app = create_app(target, {"KAVOSH_ALLOWED_HOSTS": hosts})
+    try:
+        server = create_server(app, host=bind, port=port, threads=threads, ident="kavosh")
+    except OSError as exc:
+        reason = "is in use by another program" if exc.errno == errno.EADDRINUSE else (
+            f"cannot be used ({exc.strerror or exc})")
+        raise KavoshError(f"port {port} on {bind} {reason}: pick another with --port, "
+                          "or stop the other server") from None
     actual_port = server.effective_port
-    click.echo(f"Kavosh is serving {target} at http://{host}:{actual_port}/  (Ctrl-C stops)")
+    shown = f"[{bind}]" if ":" in bind else bind
+    click.echo(f"Kavosh is serving {target} at http://{shown}:{actual_port}/  (Ctrl-C stops)")
     sys.stdout.flush()
     try:
         server.run()

@@ -32,6 +32,9 @@ DEFAULTS = {
     "KAVOSH_PAGE_SIZE": 10,
     "KAVOSH_SUGGESTIONS": 8,
     "KAVOSH_RETRY_OPEN": 1.0,  # seconds between attempts to open a missing index
+    # Host names the app answers to (None: any).  `kavosh serve` on loopback sets
+    # the loopback names, so a rebinding DNS name cannot reach it from a browser.
+    "KAVOSH_ALLOWED_HOSTS": None,
     "SEND_FILE_MAX_AGE_DEFAULT": 86400,
     "MAX_CONTENT_LENGTH": 64 * 1024,
 }
@@ -117,6 +120,18 @@ def create_app(index_dir, config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp)
     _register_errors(app)
     _register_template_helpers(app)
+
+    @app.before_request
+    def known_host():
+        allowed = app.config["KAVOSH_ALLOWED_HOSTS"]
+        if allowed is None:
+            return None
+        host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+        if host.strip("[]").lower() not in {h.strip("[]").lower() for h in allowed}:
+            return error_response(400, f"this server does not answer to the host name "
+                                       f"{request.host[:100]!r}: open it as http://127.0.0.1/…, "
+                                       "or start it with --allow-host NAME")
+        return None
 
     @app.after_request
     def security_headers(response):

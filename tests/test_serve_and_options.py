@@ -1,0 +1,96 @@
+"""Mistakes at the edges: mistyped options, a busy port, a foreign Host header, a huge document."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import main
+from serving import ROOT, fetch, served
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize("args, suggestion", [
+    (["--limt", "3"], "--limit"), (["--josn"], "--json"), (["--sort", "date"], None),
+])
+def test_a_mistyped_option_is_an_error_not_a_search_word(seeds_index, args, suggestion):
+    result = invoke("search", "--index", str(seeds_index), *args, "کیف")
+    assert result.exit_code == 2
+    assert f"No such option '{args[0]}'" in result.stderr
+    if suggestion:
+        assert suggestion in result.stderr
+    assert result.stdout == ""
+
+
+def test_dash_words_still_exclude_and_double_dash_ends_the_options(seeds_index):
+    with_minus = invoke("search", "--index", str(seeds_index), "--json", "روسیه", "-اوکراین")
+    plain = invoke("search", "--index", str(seeds_index), "--json", "روسیه")
+    assert with_minus.exit_code == 0 and plain.exit_code == 0
+    assert json.loads(with_minus.stdout)["total"] < json.loads(plain.stdout)["total"]
+    # After `--` nothing is an option: "--json" is a (negated) word, so the output is text.
+    after = invoke("search", "--index", str(seeds_index), "--", "کیف", "--json")
+    assert after.exit_code == 0 and not after.stdout.startswith("{")
+
+
+def _serve(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "search.cli", "serve", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_a_busy_port_is_one_line_not_a_traceback(seeds_index):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = _serve("--index", str(seeds_index), "--port", str(port))
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"port {port}" in lines[0] and "--port" in lines[0], done.stderr
+
+
+def test_serving_every_interface_warns(seeds_index):
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = _serve("--index", str(seeds_index), "--host", "0.0.0.0", "--port", str(port))
+    assert "warning: --host 0.0.0.0 serves every network" in done.stderr
+    assert "in use" in done.stderr
+
+
+def test_a_loopback_server_refuses_foreign_host_names(seeds_index):
+    with served(seeds_index) as base:
+        port = base.rsplit(":", 1)[1]
+        assert fetch(base + "/healthz")[0] == 200
+        assert fetch(base + "/healthz", {"Host": f"localhost:{port}"})[0] == 200
+        status, body = fetch(f"{base}/api/search?q={quote('کیف')}", {"Host": "attacker.example"})
+        assert status == 400 and "--allow-host" in json.loads(body)["error"]
+        status, page = fetch(f"{base}/?q={quote('کیف')}", {"Host": f"rebind.example:{port}"})
+        assert status == 400 and "<mark>" not in page.decode()
+    with served(seeds_index, "--allow-host", "kavosh.internal") as base:
+        assert fetch(base + "/healthz", {"Host": "kavosh.internal"})[0] == 200
+        assert fetch(base + "/healthz", {"Host": "other.internal"})[0] == 400
+
+
+def test_a_hit_in_a_huge_one_line_document_is_a_small_answer(tmp_path):
+    docs = tmp_path / "d"
+    docs.mkdir()
+    line = " ".join(["واژه"] * 600_000 + ["کهکشان"] + ["واژه"] * 600_000)  # ~6 MB, one line
+    (docs / "big.txt").write_text("عنوان کوتاه\n" + line + "\n", encoding="utf-8")
+    (docs / "small.txt").write_text("کهکشان راه شیری\nکهکشان ما\n", encoding="utf-8")
+    assert invoke("index", str(docs), "--index", str(tmp_path / "ix")).exit_code == 0
+    result = invoke("search", "--index", str(tmp_path / "ix"), "--json", "واژه")
+    assert result.exit_code == 0
+    assert len(result.stdout) < 5_000
+    hit = json.loads(result.stdout)["hits"][0]
+    assert "<mark>واژه</mark>" in hit["snippet"]
