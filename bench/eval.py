@@ -328,48 +328,25 @@ def _doc_count(index_dir: Path) -> int:
 
 @dataclass
 class Searcher:
-    """The engine's parser, searcher and weighting, without snippets or language counts."""
+    """The engine's ranking (``Engine.rank``): no snippets or language counts."""
 
     engine: object
-    weighting: object = None
     transform: Callable | None = None  # an experiment's rewrite of the parsed query
-    exact: bool = False  # Engine.parse(exact=True): no cross-script variants, where supported
+    exact: bool = False  # no cross-script variants
     errors: dict = field(default_factory=dict)
-
-    def __post_init__(self):
-        import inspect
-
-        self.weighting = self.weighting or self.engine.weighting
-        self.parse_kw = {}
-        if "exact" in inspect.signature(self.engine.parse).parameters:
-            self.parse_kw["exact"] = self.exact
-        elif self.exact:
-            raise SystemExit("--exact: this engine has no cross-script variants to turn off")
-        self._searcher = self.engine.ix.searcher(weighting=self.weighting)
-        reader = self._searcher.reader()
-        self.ids = {n: reader.stored_fields(n)["id"] for n in reader.all_doc_ids()}
-
-    def close(self):
-        self._searcher.close()
 
     def search(self, qid: str, text: str, limit: int = DEPTH) -> list[tuple[str, float]]:
         from index.errors import QueryError
 
         try:
-            parsed = self.engine.parse(text, mode="any", **self.parse_kw)
+            return self.engine.rank(text, mode="any", limit=limit, exact=self.exact,
+                                    rewrite=self.transform)
         except QueryError as exc:
             self.errors[qid] = str(exc)
             return []
         except Exception as exc:  # a parser bug must not stop a whole run: counted, reported
             self.errors[qid] = f"{exc.__class__.__name__}: {exc}"
             return []
-        query = parsed.query
-        if query is not None and self.transform is not None:
-            query = self.transform(query)
-        if query is None:
-            return []
-        results = self._searcher.search(query, limit=limit)
-        return [(self.ids[hit.docnum], float(hit.score)) for hit in results]
 
 
 def run_kavosh(index_dir: Path, queries: dict[str, str], weighting=None, transform=None,
@@ -377,10 +354,10 @@ def run_kavosh(index_dir: Path, queries: dict[str, str], weighting=None, transfo
     """{qid: [(docid, score)]} from the normal query path in ranked OR mode."""
     from search.engine import Engine
 
-    engine = Engine(index_dir)
+    engine = Engine(index_dir, weighting=weighting)
     if prepare is not None:
         prepare(engine)
-    s = Searcher(engine, weighting=weighting, transform=transform, exact=exact)
+    s = Searcher(engine, transform=transform, exact=exact)
     try:
         run = {}
         started = time.perf_counter()
@@ -389,7 +366,6 @@ def run_kavosh(index_dir: Path, queries: dict[str, str], weighting=None, transfo
             if n % 500 == 0:
                 _log(f"  {n}/{len(queries)} questions, {(time.perf_counter() - started) / n * 1000:.0f} ms each")
     finally:
-        s.close()
         engine.close()
     return run, s.errors
 

@@ -213,10 +213,10 @@ def run_query_settings(js, distractors, workdir, s: QuerySettings, label, varian
     queries = {q: js.queries[q] for q in qids}
     from search.engine import Engine
 
-    engine = Engine(ix)
+    engine = Engine(ix, weighting=weighting_for(s))
     if prepare:
         prepare(engine)
-    searcher = ev.Searcher(engine, weighting=weighting_for(s))
+    searcher = ev.Searcher(engine)
     run = {}
     try:
         for qid, text in queries.items():
@@ -224,7 +224,6 @@ def run_query_settings(js, distractors, workdir, s: QuerySettings, label, varian
                 searcher.transform = lambda q, _text=text: transform(q, _text)
             run[qid] = searcher.search(qid, text)
     finally:
-        searcher.close()
         engine.close()
     metrics = ev.evaluate(run, js.qrels, qids)
     return metrics, run

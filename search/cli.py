@@ -192,30 +192,30 @@ def search_cmd(query, limit, offset, lang, any_words, exact, as_json, time_limit
                                mode="any" if any_words else "all", exact=exact,
                                time_limit=time_limit or None)
     if as_json:
-        click.echo(_dumps(result))
+        click.echo(_dumps(result.to_json()))
         return
     color = sys.stdout.isatty() if color is None else color
     width = min(shutil.get_terminal_size((100, 20)).columns, 100)
     out = _Display(bidi, color)
-    for rank, hit in enumerate(result["hits"], offset + 1):
-        out.line(f"{rank:>3}. {hit['title']}", bold=True)
-        meta = f"{hit['id']}  [{hit['lang']}]  score {hit['score']:.2f}"
-        if hit.get("date"):
-            meta += f"  {hit['date']}"
-        if hit.get("variants"):
-            meta += f"  (also as {'، '.join(hit['variants'])})"
+    for rank, hit in enumerate(result.hits, offset + 1):
+        out.line(f"{rank:>3}. {hit.title_text}", bold=True)
+        meta = f"{hit.id}  [{hit.lang}]  score {hit.score:.2f}"
+        if hit.date:
+            meta += f"  {hit.date}"
+        if hit.variants:
+            meta += f"  (also as {'، '.join(hit.variants)})"
         out.line("     " + meta, dim=True)
-        for line in _wrap_marked(hit["snippet"], width - 5, max_lines=3):
+        for line in _wrap_marked(hit.snippet, width - 5, max_lines=3):
             out.marked_line("     ", line)
         out.line("")
-    shown = len(result["hits"])
-    summary = f"{result['total']} result{'s' if result['total'] != 1 else ''}"
+    shown = len(result.hits)
+    summary = f"{result.total} result{'s' if result.total != 1 else ''}"
     if shown:
         summary += f", showing {offset + 1}–{offset + shown}"
-    summary += f" ({result['took_ms']:.0f} ms)"
-    if result["ignored_words"]:
-        summary += f"; ignored common words: {' '.join(result['ignored_words'])}"
-    if result["timed_out"]:
+    summary += f" ({result.took_ms:.0f} ms)"
+    if result.ignored_words:
+        summary += f"; ignored common words: {' '.join(result.ignored_words)}"
+    if result.timed_out:
         summary += "; stopped early (time limit)"
     out.line(summary, dim=True)
 
@@ -263,21 +263,20 @@ def _mark(text):
     return click.style(text, fg="yellow", bold=True)
 
 
-def _wrap_marked(snippet_html: str, width: int, max_lines: int):
-    """Wrap an HTML snippet into at most ``max_lines`` lines of (text, marked) parts.
+def _wrap_marked(snippet, width: int, max_lines: int):
+    """Wrap a snippet's segments into at most ``max_lines`` lines of (text, marked) parts.
 
     Lines break only at white space, so a marked word keeps the punctuation
     that touches it (کیف، stays کیف،).
     """
-    import html as _html
     import re
 
     pieces = []  # (text, marked); white space is its own unmarked piece
-    for chunk in re.split(r"(<mark>.*?</mark>)", snippet_html):
-        if chunk.startswith("<mark>"):
-            pieces.append((_html.unescape(chunk[6:-7]), True))
-        elif chunk:
-            pieces.extend((p, False) for p in re.split(r"(\s+)", _html.unescape(chunk)) if p)
+    for segment in snippet:
+        if segment.marked:
+            pieces.append((segment.text, True))
+        else:
+            pieces.extend((p, False) for p in re.split(r"(\s+)", segment.text) if p)
     lines, current, length = [], [], 0
     for text, marked in pieces:
         if not marked and text.isspace():
@@ -316,16 +315,12 @@ def _wrap_marked(snippet_html: str, width: int, max_lines: int):
 def show_cmd(doc_id, query, as_json, color, index_dir):
     """Print the whole document DOC_ID (an id as `kavosh search` shows it)."""
     with _engine(index_dir) as engine:
-        if as_json:
-            doc = engine.document(doc_id, query)
-            if doc is None:
-                raise KavoshError(f"no document with id {doc_id!r} in the index")
-            click.echo(_dumps(doc))
-            return
-        found = engine.body_segments(doc_id, query)
-    if found is None:
+        doc = engine.document(doc_id, query)
+    if doc is None:
         raise KavoshError(f"no document with id {doc_id!r} in the index")
-    fields, title, body = found
+    if as_json:
+        click.echo(_dumps(doc.to_json()))
+        return
     color = sys.stdout.isatty() if color is None else color
 
     def render(segs):
@@ -335,12 +330,11 @@ def show_cmd(doc_id, query, as_json, color, index_dir):
             for s in segs
         )
 
-    click.echo(click.style(render(title), bold=True) if color else render(title), color=color)
-    meta = [fields["id"], f"[{fields.get('lang', 'other')}]"]
-    meta += [fields[k] for k in ("date", "source", "url") if fields.get(k)]
+    click.echo(click.style(render(doc.title), bold=True) if color else render(doc.title), color=color)
+    meta = [doc.id, f"[{doc.lang}]"] + [v for v in (doc.date, doc.source, doc.url) if v]
     click.echo("  ".join(meta))
     click.echo("")
-    click.echo(render(body), color=color)
+    click.echo(render(doc.body), color=color)
 
 
 # --- stats -------------------------------------------------------------------

@@ -21,8 +21,11 @@ from index.schema import INDEX_NAME, read_meta
 
 from . import snippets
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
-from .query import QueryParser
+from .query import MAX_QUERY_CHARS, QueryParser
+from .vocabulary import Vocabulary
+from .results import Document, Hit, SearchResult, document_from, hit_from
 
+MODES = ("all", "any")
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 # BM25 parameters: k1 saturates repeated terms, b normalizes document length.
@@ -50,17 +53,19 @@ class Engine:
     closed as soon as no thread is using it.
     """
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, weighting=None):
+        """``weighting``: a whoosh scoring model instead of Kavosh's BM25F (experiments)."""
         self.index_dir = Path(index_dir)
         self.ix = open_index(self.index_dir)
-        self.weighting = BM25F(B=BM25_B, K1=BM25_K1)
+        self.weighting = weighting or BM25F(B=BM25_B, K1=BM25_K1)
         self._parsers = {(mode, variants): QueryParser(mode, variants=variants)
-                         for mode in ("all", "any") for variants in (True, False)}
+                         for mode in MODES for variants in (True, False)}
         self._local = threading.local()
         self._lock = threading.Lock()
         self._users: dict = {}  # open searcher → threads using it now
         self._generation: dict = {}  # open searcher → the commit it reads
         self._latest = -1  # newest commit any searcher has opened
+        self.vocabulary = Vocabulary(self)
 
     @contextmanager
     def searching(self):
@@ -139,25 +144,22 @@ class Engine:
 
     def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
                mode: str = "all", exact: bool = False, time_limit: float | None = None,
-               snippet_width: int = 240) -> dict:
-        """Ranked hits for ``text`` as the JSON-ready object of `kavosh search --json`.
+               snippet_width: int = 240) -> SearchResult:
+        """Ranked hits for ``text``; ``.to_json()`` is the object of `kavosh search --json`.
 
         ``exact`` turns off cross-script variants (ترامپ finding ترامب).
         ``time_limit`` (seconds) bounds the whole search: expanding patterns,
         matching, counting and snippets.  A search cut short says
-        ``timed_out: true`` and returns what it found by then.
+        ``timed_out`` and returns what it found by then.
         """
-        check_bounds(limit, offset, lang)
+        check_request(limit=limit, offset=offset, lang=lang, mode=mode)
         started = time.perf_counter()
         deadline = Deadline(time_limit)
         parsed = self.parse(text, mode, exact)
-        result = {
-            "query": text, "total": 0, "took_ms": 0.0, "offset": offset, "limit": limit,
-            "lang": lang, "exact": exact, "hits": [], "langs": {}, "timed_out": False,
-            "ignored_words": parsed.dropped,
-        }
+        result = SearchResult(query=text, offset=offset, limit=limit, lang=lang, exact=exact,
+                              ignored_words=parsed.dropped)
         if parsed.empty:
-            result["took_ms"] = _ms(started)
+            result.took_ms = _ms(started)
             return result
         want = offset + limit
         with self.searching() as searcher:
@@ -167,91 +169,82 @@ class Engine:
                 query, terms, variant_keys = expand(parsed, searcher, deadline)
                 searcher.search_with_collector(query, collector)
             except TimeLimit:
-                result["timed_out"] = True
-            result["total"] = collector.matched
-            result["langs"] = collector.counts()
+                result.timed_out = True
+            result.total = collector.matched
+            result.langs = collector.counts()
             for hit in collector.results()[offset:want]:
-                result["hits"].append(self._hit(hit, terms, variant_keys, snippet_width,
-                                                marked=not deadline.passed))
-        result["took_ms"] = _ms(started)
+                result.hits.append(self._hit(hit, terms, variant_keys, snippet_width,
+                                             marked=not deadline.passed))
+        result.took_ms = _ms(started)
         return result
 
-    def _hit(self, hit, terms, variant_keys, width, marked=True) -> dict:
-        """One hit as JSON.  Past the deadline its snippet is the text's start, unmarked."""
+    def rank(self, text: str, *, mode: str = "any", limit: int = 100, exact: bool = False,
+             rewrite=None) -> list[tuple[str, float]]:
+        """(id, score) of the top ``limit`` documents, nothing else: what evaluation needs.
+
+        The same parse, expansion and exhaustive scoring as ``search``, without
+        snippets or a time limit; ``rewrite`` (an experiment) may change the
+        whoosh query before it runs.
+        """
+        check_request(query=text, mode=mode)
+        parsed = self.parse(text, mode, exact)
+        if parsed.empty:
+            return []
+        with self.searching() as searcher:
+            query, _terms, _keys = expand(parsed, searcher, Deadline(None))
+            if rewrite is not None:
+                query = rewrite(query)
+            collector = TopAndCounts(limit, language_table(searcher), None, Deadline(None))
+            searcher.search_with_collector(query, collector)
+            ids = _id_table(searcher)
+            return [(ids[hit.docnum], float(hit.score)) for hit in collector.results()]
+
+    def _hit(self, hit, terms, variant_keys, width, marked=True) -> Hit:
+        """One hit.  Past the deadline its snippet is the text's start, unmarked."""
         fields = hit.fields()
         body = fields.get("body", "")
         spans = snippets.match_spans(body, terms, variant_keys, limit=snippets.SCAN_CHARS) if marked else []
-        out = {
-            "id": fields["id"],
-            "path": fields.get("path"),
-            "title": fields.get("title", ""),
-            "lang": fields.get("lang", "other"),
-            "score": round(float(hit.score or 0.0), 4),
-            "snippet": snippets.snippet_html(body, terms, width, spans=spans),
-            # The document's spellings found only as cross-script variants (ترامب for ترامپ).
-            "variants": snippets.variant_words(body, spans)[:5],
-        }
-        for name in ("url", "date", "source"):
-            if fields.get(name):
-                out[name] = fields[name]
-        return out
+        return hit_from(fields, round(float(hit.score or 0.0), 4),
+                        snippets.snippet_segments(body, terms, width, spans=spans),
+                        snippets.variant_words(body, spans)[:5])
 
     # --- documents ------------------------------------------------------
 
-    def _lookup(self, doc_id: str, query: str | None, exact: bool):
-        """(stored fields, terms, variant keys) of one document and a query; None if unknown."""
+    def document(self, doc_id: str, query: str | None = None, exact: bool = False) -> Document | None:
+        """One whole document, with every match of ``query`` marked; None if unknown.
+
+        A query that does not parse marks nothing: the document is still shown
+        (only a query over the length limit is refused, like a search's).
+        """
+        if query is not None:
+            check_request(query=query)
         with self.searching() as searcher:
             docnum = next(iter(searcher.document_numbers(id=doc_id)), None)
             if docnum is None:
                 return None
             fields = searcher.stored_fields(docnum)
-            terms, keys = set(), set()
-            if query and query.strip():
-                parsed = self.parse(query, exact=exact)
-                try:
-                    _q, terms, keys = expand(parsed, searcher, Deadline(DOCUMENT_TIME))
-                except TimeLimit:  # mark the query's own words, not what its patterns stand for
-                    terms, keys = parsed.terms, parsed.variant_keys
-        return fields, terms, keys
-
-    def document(self, doc_id: str, query: str | None = None, exact: bool = False) -> dict | None:
-        """One whole document, with every match of ``query`` marked; None if unknown.
-
-        A query that does not parse marks nothing: the document is still shown.
-        """
-        try:
-            found = self._lookup(doc_id, query, exact)
-        except QueryError:
-            found = self._lookup(doc_id, None, exact)
-        if found is None:
-            return None
-        fields, terms, keys = found
+            terms, keys = self._marking(searcher, query, exact)
         body, title = fields.get("body", ""), fields.get("title", "")
         body_spans = snippets.match_spans(body, terms, keys)
         title_spans = snippets.match_spans(title, terms, keys)
-        doc = {
-            "id": fields["id"], "path": fields.get("path"), "title": title,
-            "lang": fields.get("lang", "other"), "body": body,
-            "title_html": snippets.to_html(snippets.segments(title, title_spans)),
-            "body_html": snippets.to_html(snippets.segments(body, body_spans)),
-            "matches": len(body_spans) + len(title_spans),
-            "variants": snippets.variant_words(body, body_spans),
-        }
-        for name in ("url", "date", "source"):
-            if fields.get(name):
-                doc[name] = fields[name]
-        return doc
+        return document_from(fields, snippets.segments(title, title_spans),
+                             snippets.segments(body, body_spans),
+                             matches=len(body_spans) + len(title_spans),
+                             variants=snippets.variant_words(body, body_spans))
 
-    def body_segments(self, doc_id: str, query: str | None, exact: bool = False):
-        """(fields, title segments, body segments) for the terminal view of `kavosh show`."""
-        found = self._lookup(doc_id, query, exact)
-        if found is None:
-            return None
-        fields, terms, keys = found
-        title, body = fields.get("title", ""), fields.get("body", "")
-        return (fields,
-                snippets.segments(title, snippets.match_spans(title, terms, keys)),
-                snippets.segments(body, snippets.match_spans(body, terms, keys)))
+    def _marking(self, searcher, query: str | None, exact: bool) -> tuple[set, set]:
+        """(terms, variant keys) to mark for ``query`` in one document; empty if it does not parse."""
+        if not query or not query.strip():
+            return set(), set()
+        try:
+            parsed = self.parse(query, exact=exact)
+        except QueryError:
+            return set(), set()
+        try:
+            _query, terms, keys = expand(parsed, searcher, Deadline(DOCUMENT_TIME))
+        except (TimeLimit, QueryError):  # mark the query's own words, not what its patterns stand for
+            terms, keys = parsed.terms, parsed.variant_keys
+        return terms, keys
 
     # --- about the index ------------------------------------------------
 
@@ -290,6 +283,14 @@ class Engine:
         }
 
 
+def _id_table(searcher) -> list[str]:
+    """docnum → document id, read once per searcher (ranking many questions needs no bodies)."""
+    table = getattr(searcher, "_kavosh_ids", None)
+    if table is None:
+        table = searcher._kavosh_ids = [fields.get("id") for fields in searcher.all_stored_fields()]
+    return table
+
+
 def open_index(index_dir: Path):
     """Open the index for reading, or raise a one-line error saying what to do."""
     index_dir = Path(index_dir)
@@ -312,13 +313,23 @@ def open_index(index_dir: Path):
         ) from None
 
 
-def check_bounds(limit: int, offset: int, lang: str | None) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
+def check_request(*, query: str | None = None, limit: int | None = None,
+                  offset: int | None = None, lang: str | None = None, mode: str | None = None) -> None:
+    """Refuse out-of-bounds request values with a QueryError saying the allowed range.
+
+    The one place the CLI's options and the web's parameters are checked: each
+    edge only turns text into values and this error into its exit code or 400.
+    """
+    if query is not None and len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    if not 0 <= offset <= MAX_OFFSET:
+    if offset is not None and not 0 <= offset <= MAX_OFFSET:
         raise QueryError(f"offset must be between 0 and {MAX_OFFSET}, not {offset}")
     if lang is not None and lang not in LANGUAGES:
-        raise QueryError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+        raise QueryError(f"unknown language {str(lang)[:20]!r}: use one of {', '.join(LANGUAGES)}")
+    if mode is not None and mode not in MODES:
+        raise QueryError(f"mode must be 'all' or 'any', not {str(mode)[:20]!r}")
 
 
 def _ms(started: float) -> float:

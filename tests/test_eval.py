@@ -197,12 +197,9 @@ def test_lean_path_ranks_like_engine_search(tiny_report):
     index_dir = next(p for p in (workdir / "index").iterdir() if p.name.startswith("kavosh-"))
     with Engine(index_dir) as engine:
         lean = ev.Searcher(engine)
-        try:
-            for qid, text in QUERIES.items():
-                full = [h["id"] for h in engine.search(text, mode="any", limit=ev.DEPTH)["hits"]]
-                assert [d for d, _ in lean.search(qid, text)] == full, qid
-        finally:
-            lean.close()
+        for qid, text in QUERIES.items():
+            full = [h.id for h in engine.search(text, mode="any", limit=ev.DEPTH).hits]
+            assert [d for d, _ in lean.search(qid, text)] == full, qid
 
 
 def test_cache_reuses_the_index(tiny_set, tmp_path):

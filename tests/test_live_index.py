@@ -116,14 +116,14 @@ def test_an_engine_survives_many_commits_between_its_searches(tmp_path):
     invoke("index", str(docs), "--index", str(ix))
     with Engine(ix) as engine:
         other = ThreadPoolExecutor(max_workers=1)
-        assert other.submit(engine.search, "باران").result()["total"] == 1
+        assert other.submit(engine.search, "باران").result().total == 1
         for n in range(1, 6):
             (docs / f"{n}.txt").write_text(_article("باران", n), encoding="utf-8")
             invoke("index", str(docs), "--index", str(ix))
-            assert engine.search("باران")["total"] == n + 1  # this thread: a fresh searcher
+            assert engine.search("باران").total == n + 1  # this thread: a fresh searcher
         # The other thread's old searcher was closed while it was idle: it opens a new one.
-        assert other.submit(engine.search, "باران").result()["total"] == 6
-        assert other.submit(engine.document, "3.txt", "باران").result()["matches"] >= 1
+        assert other.submit(engine.search, "باران").result().total == 6
+        assert other.submit(engine.document, "3.txt", "باران").result().matches >= 1
         other.shutdown()
         assert len(engine._users) <= 2  # no searcher of an old commit is kept open
 
@@ -151,8 +151,8 @@ QUERIES = ["پهپاد کیف", "کیف OR مسکو", "روسیه -اوکرای�
            "كييف", "مسکو", "حمله", "آمریکا", "ایران"]
 
 
-def _comparable(result: dict) -> dict:
-    return {k: v for k, v in result.items() if k != "took_ms"}
+def _comparable(result) -> dict:
+    return {k: v for k, v in result.to_json().items() if k != "took_ms"}
 
 
 def test_concurrent_parses_equal_sequential_ones():
@@ -201,9 +201,9 @@ def test_a_search_out_of_time_stops_and_says_so(seeds_index):
         started = time.perf_counter()
         cut = engine.search("په* OR کی* OR مس*", mode="any", time_limit=1e-6)
         took = time.perf_counter() - started
-    assert not full["timed_out"] and full["total"] > 0
-    assert cut["timed_out"] is True
-    assert cut["total"] <= full["total"]
+    assert not full.timed_out and full.total > 0
+    assert cut.timed_out is True
+    assert cut.total <= full.total
     assert took < 1.0
 
 

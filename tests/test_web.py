@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from index.writer import index_paths
 from search.cli import main as cli
 from web import create_app
-from web.params import ENGINE_HAS_EXACT
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 PERSIAN_DOC = "000_91134593e6c4caae.txt"
@@ -171,7 +170,7 @@ def test_a_query_that_runs_out_of_time_says_so(app, client, monkeypatch):
     def slow_search(text, **kw):
         seen.update(kw)
         result = real(text, **kw)
-        result["timed_out"] = True
+        result.timed_out = True
         return result
 
     monkeypatch.setattr(engine, "search", slow_search)
@@ -181,7 +180,6 @@ def test_a_query_that_runs_out_of_time_says_so(app, client, monkeypatch):
     assert client.get("/api/search", query_string={"q": "كييف"}).get_json()["timed_out"] is True
 
 
-@pytest.mark.skipif(not ENGINE_HAS_EXACT, reason="the engine has no cross-script variants")
 def test_variant_spellings_are_shown_and_can_be_turned_off(client):
     page = html(client.get("/", query_string={"q": "مسکو"}))
     assert 'class="variants"' in page and "موسكو" in page
@@ -205,8 +203,8 @@ def test_document_page_marks_every_match(client, app):
     assert r.status_code == 200
     page = html(r)
     doc = app.extensions["kavosh"].get().document(PERSIAN_DOC, "کیف")
-    assert doc["matches"] >= 3
-    assert page.count("<mark>") == doc["matches"]
+    assert doc.matches >= 3
+    assert page.count("<mark>") == doc.matches
     assert '<article class="document" lang="fa">' in page
     assert PERSIAN_DOC in page and "بازگشت به نتایج" in page
     assert 'href="/?q=' in page
@@ -294,8 +292,8 @@ def test_markup_in_queries_shows_as_text(client, hostile):
     (["کیف", "مسکو", "--any"], {"q": "کیف مسکو", "mode": "any"}),
     (["پهپاد*"], {"q": "پهپاد*"}),
     (["zzzz"], {"q": "zzzz"}),
-    *([(["ترامپ", "کیف", "--exact"], {"q": "ترامپ کیف", "exact": 1}),
-       (["موسکو", "--exact"], {"q": "موسکو", "exact": "1"})] if ENGINE_HAS_EXACT else []),
+    (["ترامپ", "کیف", "--exact"], {"q": "ترامپ کیف", "exact": 1}),
+    (["موسکو", "--exact"], {"q": "موسکو", "exact": "1"}),
 ])
 def test_api_search_is_the_cli_json_object(client, seeds_index, args, params):
     r = client.get("/api/search", query_string=params)
@@ -320,7 +318,7 @@ def test_api_search_is_the_cli_json_object(client, seeds_index, args, params):
     ({"q": "کیف", "offset": "1e3"}, "offset must be a whole number"),
     ({"q": "کیف", "lang": "en"}, "unknown language"),
     ({"q": "کیف", "mode": "some"}, "mode must be 'all' or 'any'"),
-    *([({"q": "کیف", "exact": "maybe"}, "exact must be 1 or 0")] if ENGINE_HAS_EXACT else []),
+    ({"q": "کیف", "exact": "maybe"}, "exact must be 1 or 0"),
     ({"q": "ک" * 1001}, "query too long"),
     ({"q": ""}, "empty query"),
     ({"q": "-کیف"}, "only excludes"),

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from index.errors import IncompatibleIndex, IndexNotFound, KavoshError, QueryError
-from search import suggest
-from search.query import MAX_QUERY_CHARS
+from index.errors import IncompatibleIndex, IndexNotFound, KavoshError
 
-from .app import get_engine
+from .common import get_engine
 from .params import int_arg, search_params
 
 bp = Blueprint("api", __name__)
-
-MAX_SUGGESTIONS = 20
 
 
 @bp.get("/api/search")
@@ -23,7 +19,7 @@ def search_route():
     params = search_params(default_limit=10)  # the CLI's default
     result = engine.search(request.args.get("q", ""), time_limit=current_app.config["KAVOSH_TIME_LIMIT"],
                            **params)
-    return jsonify(result)
+    return jsonify(result.to_json())
 
 
 @bp.get("/api/suggest")
@@ -31,12 +27,7 @@ def suggest_route():
     """Completions of the last word typed; ``format=opensearch`` gives [query, [completions]]."""
     engine = get_engine()
     q = request.args.get("q", "")
-    if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long ({len(q)} characters; at most {MAX_QUERY_CHARS})")
-    limit = int_arg("limit", current_app.config["KAVOSH_SUGGESTIONS"])
-    if not 1 <= limit <= MAX_SUGGESTIONS:
-        raise QueryError(f"limit must be between 1 and {MAX_SUGGESTIONS}, not {limit}")
-    items = suggest.completions(engine, q, limit)
+    items = engine.vocabulary.completions(q, int_arg("limit", current_app.config["KAVOSH_SUGGESTIONS"]))
     if request.args.get("format") == "opensearch":
         response = jsonify([q, items])
         response.mimetype = "application/x-suggestions+json"

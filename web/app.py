@@ -1,7 +1,7 @@
 """The Flask application: one opened index, security headers, errors that never show a traceback.
 
-``create_app(index_dir)`` opens the index once (``Engine`` is cheap to share:
-every search opens its own whoosh searcher).  When there is no index yet the
+``create_app(index_dir)`` opens the index once (one ``Engine``, shared by the
+server's threads; each thread keeps its own whoosh searcher).  When there is no index yet the
 app still starts: every page answers 503 with the one-line message saying to
 run `kavosh index`, and the index is opened as soon as it appears.
 
@@ -18,12 +18,13 @@ import threading
 import time
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request, url_for
-from markupsafe import Markup
+from flask import Flask, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from index.errors import IncompatibleIndex, IndexNotFound, KavoshError, QueryError
+from index.errors import IncompatibleIndex, IndexNotFound, KavoshError
 from search.engine import Engine
+
+from .common import LANG_NAMES, error_response, error_status, fa_number, html_lang, marked, paragraphs
 
 log = logging.getLogger("kavosh.web")
 
@@ -60,10 +61,6 @@ SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-
-LANG_NAMES = {"fa": "فارسی", "ar": "عربی", "mixed": "چندزبانه", "other": "دیگر"}
-_FA_DIGITS = str.maketrans("0123456789,.", "۰۱۲۳۴۵۶۷۸۹٬٫")
-
 
 class IndexHolder:
     """The app's one Engine, opened at start-up or, if the index is missing, when it appears."""
@@ -144,44 +141,6 @@ def create_app(index_dir, config: dict | None = None) -> Flask:
     return app
 
 
-def get_engine() -> Engine:
-    from flask import current_app
-
-    return current_app.extensions["kavosh"].get()
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path in ("/healthz",)
-
-
-def error_status(exc: KavoshError) -> int:
-    if isinstance(exc, QueryError):
-        return 400
-    if isinstance(exc, (IndexNotFound, IncompatibleIndex)):
-        return 503
-    return 400
-
-
-def error_response(status: int, message: str, title: str | None = None):
-    """A JSON error for the API, an HTML page with the search box for everything else."""
-    if wants_json():
-        response = jsonify({"error": message, "status": status})
-        response.status_code = status
-        return response
-    return render_template("error.html", status=status, message=message,
-                           title=title or ERROR_TITLES.get(status, "خطا"), q=request.args.get("q", "")), status
-
-
-ERROR_TITLES = {
-    400: "درخواست نادرست",
-    404: "پیدا نشد",
-    405: "روش درخواست مجاز نیست",
-    413: "درخواست بیش از حد بزرگ",
-    500: "خطای داخلی",
-    503: "نمایه در دسترس نیست",
-}
-
-
 def _register_errors(app: Flask):
     @app.errorhandler(KavoshError)
     def kavosh_error(exc):
@@ -209,20 +168,6 @@ def _static_version(app: Flask) -> str:
     return digest.hexdigest()[:10]
 
 
-def fa_number(value) -> str:
-    """A number the page itself writes (counts, times, page numbers) in Persian digits."""
-    if isinstance(value, float):
-        text = f"{value:,.0f}" if value >= 10 else f"{value:,.1f}"
-    else:
-        text = f"{value:,}"
-    return text.translate(_FA_DIGITS)
-
-
-def html_lang(lang: str | None) -> str:
-    """The BCP 47 tag for an element holding a document of this language ('' = unknown)."""
-    return lang if lang in ("fa", "ar") else ""
-
-
 def _register_template_helpers(app: Flask):
     version = _static_version(app)
 
@@ -233,6 +178,7 @@ def _register_template_helpers(app: Flask):
     app.jinja_env.filters.update(
         fa_number=fa_number,
         html_lang=html_lang,
-        # The engine's snippets and highlighted documents are escaped text plus its own <mark>.
-        engine_html=lambda s: Markup(s or ""),
+        # The engine's snippets, titles and documents are segments; marks become <mark> here.
+        marked=marked,
+        paragraphs=paragraphs,
     )

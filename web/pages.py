@@ -7,15 +7,11 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from markupsafe import Markup
 
-from index.errors import QueryError
-from search import suggest
 from search.engine import MAX_OFFSET
-from search.query import MAX_QUERY_CHARS
 
-from .app import error_response, get_engine
-from .params import ENGINE_HAS_EXACT, bool_arg, search_params
+from .common import error_response, get_engine
+from .params import bool_arg, search_params
 
 bp = Blueprint("pages", __name__)
 
@@ -27,7 +23,7 @@ def search_page():
     engine = get_engine()
     q = request.args.get("q", "")
     if not q.strip():
-        return render_template("search.html", q="", result=None, examples=suggest.examples(engine),
+        return render_template("search.html", q="", result=None, examples=engine.vocabulary.examples(),
                                autofocus=True)
     params = search_params(current_app.config["KAVOSH_PAGE_SIZE"])
     time_limit = current_app.config["KAVOSH_TIME_LIMIT"]
@@ -36,13 +32,13 @@ def search_page():
     correction = None
     # One time limit for the whole page: did-you-mean gets what the search left.
     left = time_limit - (time.perf_counter() - started) if time_limit else None
-    if params["offset"] == 0 and not result["timed_out"] and (left is None or left > 0):
-        correction = suggest.did_you_mean(engine, q, result["total"], time_limit=left,
+    if params["offset"] == 0 and not result.timed_out and (left is None or left > 0):
+        correction = engine.vocabulary.did_you_mean(q, result.total, time_limit=left,
                                           **{k: v for k, v in params.items() if k in ("lang", "mode", "exact")})
     return render_template(
         "search.html", q=q, result=result, params=params, correction=correction,
-        all_count=sum(result["langs"].values()), lang_urls=_lang_urls(q, params, result),
-        pages=_pagination(q, params, result["total"]), examples=[],
+        all_count=sum(result.langs.values()), lang_urls=_lang_urls(q, params, result),
+        pages=_pagination(q, params, result.total), examples=[],
         autofocus=False,  # on a results page, focus (and a phone's keyboard) would hide the results
         page_url=lambda **kw: _search_url(q, params, **kw),
     )
@@ -59,10 +55,10 @@ def _search_url(query, params, **changes) -> str:
 
 def _lang_urls(q, params, result):
     """(language or None for all, count, url, current) for the language filter."""
-    langs = dict(result["langs"])
+    langs = dict(result.langs)
     if params["lang"] and params["lang"] not in langs:
         langs[params["lang"]] = 0
-    out = [(None, sum(result["langs"].values()), _search_url(q, params, lang=None, offset=None),
+    out = [(None, sum(result.langs.values()), _search_url(q, params, lang=None, offset=None),
             params["lang"] is None)]
     for lang, count in langs.items():
         out.append((lang, count, _search_url(q, params, lang=lang, offset=None), params["lang"] == lang))
@@ -93,18 +89,14 @@ def document(doc_id):
     """A whole document by its index id; the id is only ever looked up in the index."""
     engine = get_engine()
     q = request.args.get("q", "")
-    if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long ({len(q)} characters; at most {MAX_QUERY_CHARS})")
-    exact = {"exact": bool_arg("exact")} if ENGINE_HAS_EXACT else {}
-    doc = engine.document(doc_id, q if q.strip() else None, **exact)
+    exact = bool_arg("exact")
+    doc = engine.document(doc_id, q if q.strip() else None, exact=exact)
     if doc is None:
         return error_response(404, f"no document with id {doc_id!r} in the index")
-    paragraphs = [Markup(line.strip()) for line in doc["body_html"].splitlines() if line.strip()]
-    url = doc.get("url")
-    safe_url = url if url and urlsplit(url).scheme in ("http", "https") else None
+    safe_url = doc.url if doc.url and urlsplit(doc.url).scheme in ("http", "https") else None
     back = {"q": q or None, "lang": request.args.get("lang") or None,
-            "offset": request.args.get("offset") or None, "exact": 1 if exact.get("exact") else None}
-    return render_template("doc.html", doc=doc, q=q, paragraphs=paragraphs, safe_url=safe_url,
+            "offset": request.args.get("offset") or None, "exact": 1 if exact else None}
+    return render_template("doc.html", doc=doc, q=q, safe_url=safe_url,
                            back_url=url_for("pages.search_page", **{k: v for k, v in back.items() if v}),
                            autofocus=False)
 

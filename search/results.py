@@ -1,0 +1,116 @@
+"""What the engine answers: plain data, with marked text as segments.
+
+The engine decides *what* matched; how a mark looks is the caller's business:
+the web wraps marked segments in ``<mark>`` (a Jinja filter), the CLI colours
+them, and ``to_json()`` writes the JSON object `kavosh search --json` and
+`/api/search` have always printed (snippets as HTML-escaped text with
+``<mark>``), so the two outputs still cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .snippets import Segment, to_html
+
+METADATA = ("url", "date", "source")  # stored fields passed through when present
+
+
+def plain(segments: list[Segment]) -> str:
+    return "".join(s.text for s in segments)
+
+
+def _metadata(fields: dict) -> dict:
+    return {name: fields[name] for name in METADATA if fields.get(name)}
+
+
+class _Metadata:
+    """url, date and source: attributes (None when absent), in JSON only when present."""
+
+    url: str | None
+    date: str | None
+    source: str | None
+
+    def _metadata_json(self) -> dict:
+        return {name: getattr(self, name) for name in METADATA if getattr(self, name)}
+
+
+@dataclass
+class Hit(_Metadata):
+    id: str
+    path: str | None
+    title: list[Segment]
+    lang: str
+    score: float
+    snippet: list[Segment]
+    variants: list[str]  # the document's spellings found only as cross-script variants
+    url: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+    @property
+    def title_text(self) -> str:
+        return plain(self.title)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "path": self.path, "title": self.title_text, "lang": self.lang,
+                "score": self.score, "snippet": to_html(self.snippet), "variants": self.variants,
+                **self._metadata_json()}
+
+
+@dataclass
+class SearchResult:
+    query: str
+    offset: int
+    limit: int
+    lang: str | None
+    exact: bool
+    ignored_words: list[str]
+    total: int = 0
+    took_ms: float = 0.0
+    hits: list[Hit] = field(default_factory=list)
+    langs: dict[str, int] = field(default_factory=dict)  # matches per language, whatever the filter
+    timed_out: bool = False
+
+    def to_json(self) -> dict:
+        return {"query": self.query, "total": self.total, "took_ms": self.took_ms,
+                "offset": self.offset, "limit": self.limit, "lang": self.lang, "exact": self.exact,
+                "hits": [hit.to_json() for hit in self.hits], "langs": self.langs,
+                "timed_out": self.timed_out, "ignored_words": self.ignored_words}
+
+
+@dataclass
+class Document(_Metadata):
+    id: str
+    path: str | None
+    lang: str
+    title: list[Segment]
+    body: list[Segment]
+    matches: int  # marked words in title and body
+    variants: list[str]
+    url: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+    @property
+    def title_text(self) -> str:
+        return plain(self.title)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "path": self.path, "title": self.title_text, "lang": self.lang,
+                "body": plain(self.body), "title_html": to_html(self.title),
+                "body_html": to_html(self.body), "matches": self.matches,
+                "variants": self.variants, **self._metadata_json()}
+
+
+def document_from(fields: dict, title: list[Segment], body: list[Segment], matches: int,
+                  variants: list[str]) -> Document:
+    return Document(id=fields["id"], path=fields.get("path"), lang=fields.get("lang", "other"),
+                    title=title, body=body, matches=matches, variants=variants, **_metadata(fields))
+
+
+def hit_from(fields: dict, score: float, snippet: list[Segment], variants: list[str]) -> Hit:
+    title = fields.get("title", "")
+    return Hit(id=fields["id"], path=fields.get("path"), title=[Segment(title, False)] if title else [],
+               lang=fields.get("lang", "other"), score=score, snippet=snippet, variants=variants,
+               **_metadata(fields))

@@ -1,0 +1,376 @@
+"""Words from the index's own vocabulary: completions, "did you mean" and example queries.
+
+The index stores *stems* in canonical letters (ک ی ه, no diacritics), which
+are not always what a person types: الطائرات is indexed as طایر.  So every
+word offered here is a *surface form*: how the documents themselves write a
+word with that stem, read back through the postings' character offsets from
+the stored text (cheap: a couple of documents per word), with diacritics and
+tatweel dropped.  It is then shown in the user's script: typed on an Arabic
+keyboard (ي ك) the kaf and yeh become Arabic, on a Persian one (ی ک) Persian.
+
+Each offered word is checked to be one the query parser turns back into the
+indexed stem, so picking a suggestion always finds what it promised.
+
+A ``Vocabulary`` belongs to one ``Engine`` (``engine.vocabulary``): it reads
+through the engine's own per-thread searchers and keeps its caches per index
+generation, so nothing here opens the index or outlives a commit.  It is safe
+to call from several threads at once.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import Counter
+
+from index.analysis import kavosh_analyzer, word_spans
+from index.errors import QueryError
+from .query import MAX_QUERY_CHARS
+from index.normalize import FORMAT_CHARS, MARKS, normalize_token
+
+from . import snippets
+from .matching import Deadline
+
+MAX_SUGGEST_CHARS = 100  # longer input gets no completions (it is a query, not a word)
+MIN_PREFIX = 2  # normalized letters before completions start
+SCAN_LIMIT = 4000  # vocabulary terms examined per prefix and field
+SAMPLE_DOCS = 2  # documents read to learn how a stem is written
+SAMPLE_PER_DOC = 4
+FEW_RESULTS = 3  # "did you mean" is offered below this many hits
+FIELDS = ("body", "title")
+# Arabic proclitics typed before a word whose stem the index stores without them.
+PROCLITICS = ("وال", "بال", "فال", "کال", "ال", "لل")
+
+_ANALYZER = kavosh_analyzer()
+_STRIP = {ord(c): None for c in MARKS + "\u0640" + FORMAT_CHARS.replace("\u200c", "")}
+_LAST_WORD = re.compile(r"^(?P<head>.*?)(?P<lead>[-(\"]*(?:(?:title|body):)?)(?P<word>[^\s\"()]+)$",
+                        re.IGNORECASE | re.DOTALL)
+_OPERATORS = {"OR", "AND", "NOT"}
+_TO_ARABIC = str.maketrans({"ی": "ي", "ک": "ك"})
+_TO_PERSIAN = str.maketrans({"ي": "ی", "ك": "ک"})
+
+MAX_SUGGESTIONS = 20
+SURFACE_CACHE = 20_000  # remembered stems' surface forms
+
+
+# --- scripts -----------------------------------------------------------------
+
+
+def user_script(text: str) -> str | None:
+    """'ar' if ``text`` was typed with Arabic ي/ك, 'fa' with Persian ی/ک (or پ چ ژ گ), else None."""
+    ar = sum(text.count(c) for c in "يكة")
+    fa = sum(text.count(c) for c in "یکپچژگ")
+    if ar > fa:
+        return "ar"
+    if fa > ar:
+        return "fa"
+    return None
+
+
+def in_script(word: str, script: str | None) -> str:
+    """``word`` with its kaf and yeh written as the user's keyboard writes them."""
+    if script == "ar":
+        return word.translate(_TO_ARABIC)
+    if script == "fa":
+        return word.translate(_TO_PERSIAN)
+    return word
+
+
+def display_form(surface: str) -> str:
+    """A document's word as it is typed: no harakat, tatweel or direction marks (ZWNJ stays)."""
+    return surface.translate(_STRIP).strip("\u200c")
+
+
+def query_terms(word: str) -> set[str]:
+    """The index terms the query parser looks up for one typed word."""
+    return {t.text for t in _ANALYZER(word, mode="query", removestops=False) if not t.stopped}
+
+
+# --- reading the vocabulary --------------------------------------------------
+
+
+def _text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _doc_frequency(reader, term: str) -> int:
+    return max(reader.doc_frequency(f, term) for f in FIELDS)
+
+
+def _best_form(forms: Counter, term: str, typed: str = "", *, closest_to: str | None = None):
+    """The form to offer for ``term``: it must start with ``typed`` (normalized) and find ``term``.
+
+    Prefers the form closest to ``closest_to`` when given (corrections), else
+    the base word itself when the documents use it, else the most frequent form.
+    """
+    usable = [f for f, _ in forms.most_common()
+              if normalize_token(f).startswith(typed) and term in query_terms(f)]
+    if not usable:
+        return None
+    if closest_to is not None:
+        return min(usable, key=lambda f: (edit_distance(normalize_token(f), closest_to), -forms[f]))
+    for f in usable:
+        if normalize_token(f) == term:
+            return f
+    return usable[0]
+
+
+# --- did you mean ------------------------------------------------------------
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau–Levenshtein distance (optimal string alignment): a swap costs one."""
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _max_distance(term: str) -> int:
+    return 0 if len(term) < 3 else 1 if len(term) <= 5 else 2
+
+
+class Vocabulary:
+    """Completions, "did you mean" and example queries from one engine's index."""
+
+    def __init__(self, engine):
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._surfaces: dict[tuple[int, str], Counter] = {}  # (generation, stem) → forms
+        self._examples: tuple[int, list[str]] | None = None  # (generation, examples)
+
+    def surface_forms(self, searcher, term: str) -> Counter:
+        """How the documents write words indexed as ``term`` (display forms, counted in a sample)."""
+        key = (searcher.reader().generation(), term)
+        with self._lock:
+            cached = self._surfaces.get(key)
+        if cached is not None:
+            return cached
+        reader = searcher.reader()
+        forms: Counter = Counter()
+        if ("body", term) in reader:
+            m = reader.postings("body", term)
+            for _ in range(SAMPLE_DOCS):
+                if not m.is_active():
+                    break
+                body = searcher.stored_fields(m.id()).get("body", "")
+                for _pos, start, end in m.value_as("characters")[:SAMPLE_PER_DOC]:
+                    forms[display_form(body[start:end])] += 1
+                m.next()
+        if not forms and ("title", term) in reader:  # title-only words: re-analyse the short title
+            m = reader.postings("title", term)
+            for _ in range(SAMPLE_DOCS):
+                if not m.is_active():
+                    break
+                title = searcher.stored_fields(m.id()).get("title", "")
+                for start, end, _t in snippets.match_spans(title, {term})[:SAMPLE_PER_DOC]:
+                    forms[display_form(title[start:end])] += 1
+                m.next()
+        forms.pop("", None)
+        with self._lock:
+            if len(self._surfaces) > SURFACE_CACHE:
+                self._surfaces.clear()
+            self._surfaces[key] = forms
+        return forms
+
+    def completions(self, text: str, limit: int = 8) -> list[str]:
+        """Whole queries completing the last word of ``text`` with words of the index.
+
+        The words typed before it are kept as typed; the completed word is a
+        surface form from the documents, in the user's script, most frequent first.
+        """
+        if not 1 <= limit <= MAX_SUGGESTIONS:
+            raise QueryError(f"limit must be between 1 and {MAX_SUGGESTIONS}, not {limit}")
+        if len(text) > MAX_QUERY_CHARS:
+            raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+        if not text or len(text) > MAX_SUGGEST_CHARS or text[-1].isspace():
+            return []
+        m = _LAST_WORD.match(text)
+        if not m or any(c in m.group("word") for c in "*?"):
+            return []
+        word = m.group("word")
+        typed = normalize_token(word)
+        if len(typed) < MIN_PREFIX or word in _OPERATORS:
+            return []
+        prefixes = [typed] + [typed[len(p):] for p in PROCLITICS
+                              if typed.startswith(p) and len(typed) - len(p) >= MIN_PREFIX]
+        script = user_script(text)
+        out, seen = [], set()
+        with self._engine.searching() as searcher:
+            reader = searcher.reader()
+            candidates: dict[str, int] = {}
+            for prefix in prefixes:
+                for field in FIELDS:
+                    for i, term in enumerate(reader.expand_prefix(field, prefix)):
+                        if i >= SCAN_LIMIT:
+                            break
+                        term = _text(term)
+                        if term not in candidates:
+                            candidates[term] = _doc_frequency(reader, term)
+            ranked = sorted(candidates.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
+            for term, _df in ranked[: limit * 3]:
+                forms = self.surface_forms(searcher, term)
+                if not forms and term.startswith(typed):
+                    forms = Counter({term: 1})
+                form = _best_form(forms, term, typed)
+                if form is None:
+                    continue
+                form = in_script(form, script)
+                if normalize_token(form) in seen:
+                    continue
+                seen.add(normalize_token(form))
+                out.append(m.group("head") + m.group("lead") + form)
+                if len(out) >= limit:
+                    break
+        return out
+
+    def _correct_word(self, searcher, word: str, rare: bool, deadline) -> str | None:
+        """A word of the index close to ``word``, in the user's script; None if none.
+
+        Only a word the index does not know is corrected, or with ``rare`` one it
+        knows in few documents when a neighbour is in many more.
+        """
+        reader = searcher.reader()
+        stems = query_terms(word)
+        if not stems:
+            return None  # a stop word: nothing to correct
+        known = max(_doc_frequency(reader, s) for s in stems)
+        if known and not rare:
+            return None
+        typed = normalize_token(word)
+        candidates: dict[str, tuple[int, int]] = {}
+        for stem in stems:
+            maxdist = _max_distance(stem)
+            if not maxdist:
+                continue
+            for field in FIELDS:
+                for cand in reader.terms_within(field, stem, maxdist):
+                    if deadline.passed:
+                        return None
+                    cand = _text(cand)
+                    if cand in stems or cand in candidates:
+                        continue
+                    df = _doc_frequency(reader, cand)
+                    # An unknown word takes any neighbour; a known but rare one only a far commoner one.
+                    if (known == 0 and df > 0) or (known > 0 and df >= max(3, 5 * known)):
+                        candidates[cand] = (edit_distance(cand, stem), -df)
+        for cand, _ in sorted(candidates.items(), key=lambda kv: (kv[1], kv[0])):
+            forms = self.surface_forms(searcher, cand) or Counter({cand: 1})
+            form = _best_form(forms, cand, closest_to=typed)
+            if form is None:
+                continue
+            if edit_distance(normalize_token(form), typed) > _max_distance(typed) + 1:
+                form = next((f for f in forms if normalize_token(f) == cand), cand)
+            return in_script(form, user_script(word) or user_script(form))
+        return None
+
+    def did_you_mean(self, text: str, total: int, *, few: int = FEW_RESULTS, **search_args) -> dict | None:
+        """A corrected query when ``text`` found fewer than ``few`` hits and a correction finds more.
+
+        Returns {"query": corrected text, "parts": [{"text", "changed"}], "total": its hits}
+        or None.  Only words of the query are changed (not operators, field names,
+        excluded words or wildcards), each to a word of the index's vocabulary.
+        ``search_args`` (lang, mode, time_limit…) go to ``engine.search`` for the check;
+        ``time_limit`` also bounds the looking: past it there is no suggestion.
+        """
+        if total >= few or not text or not text.strip():
+            return None
+        deadline = Deadline(search_args.get("time_limit"))
+        words = []
+        for surface, start, end in word_spans(text):
+            before, after = text[start - 1:start] if start else "", text[end:end + 1]
+            if not (surface in _OPERATORS or after in (":", "*", "?") or before in ("-", "*", "?")
+                    or surface.isdigit()):
+                words.append((surface, start, end))
+        changes = []
+        with self._engine.searching() as searcher:
+            # Unknown words first; only when there are none, rare words with a far commoner neighbour.
+            for rare in (False, True) if total == 0 else (False,):
+                for surface, start, end in words:
+                    if deadline.passed:
+                        return None
+                    better = self._correct_word(searcher, surface, rare, deadline)
+                    if better and normalize_token(better) != normalize_token(surface):
+                        changes.append((start, end, better))
+                if changes:
+                    break
+        if not changes:
+            return None
+        parts, cursor = [], 0
+        for start, end, better in changes:
+            if start > cursor:
+                parts.append({"text": text[cursor:start], "changed": False})
+            parts.append({"text": better, "changed": True})
+            cursor = end
+        if cursor < len(text):
+            parts.append({"text": text[cursor:], "changed": False})
+        corrected = "".join(p["text"] for p in parts)
+        if deadline.at is not None:
+            search_args["time_limit"] = deadline.at - time.perf_counter()
+            if search_args["time_limit"] <= 0:
+                return None
+        try:
+            found = self._engine.search(corrected, **{**search_args, "limit": 1, "offset": 0})
+        except QueryError:
+            return None
+        if found.timed_out or found.total <= total:
+            return None
+        return {"query": corrected, "parts": parts, "total": found.total}
+
+    def examples(self, n: int = 6) -> list[str]:
+        """A few words from the documents' titles to try, Persian and Arabic in turn.
+
+        Title words that occur in the most documents' bodies, each shown as its
+        title writes it; cached until the index changes.
+        """
+        by_lang: dict[str, list[tuple[int, str]]] = {}
+        with self._engine.searching() as searcher:
+            reader = searcher.reader()
+            generation = reader.generation()
+            with self._lock:
+                cached = self._examples
+            if cached and cached[0] == generation:
+                return cached[1][:n]
+            scored = []
+            for i, (term, info) in enumerate(reader.iter_field("title")):
+                if i >= 200_000:
+                    break
+                term = _text(term)
+                if len(term) < 3 or term.isascii():
+                    continue
+                scored.append((reader.doc_frequency("body", term), info.doc_frequency(), term))
+            scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
+            for body_df, _title_df, term in scored[: n * 20]:
+                m = reader.postings("title", term)
+                fields = searcher.stored_fields(m.id())
+                spans = snippets.match_spans(fields.get("title", ""), {term})
+                if not spans:
+                    continue
+                form = display_form(fields["title"][spans[0][0]:spans[0][1]])
+                if term not in query_terms(form):
+                    continue
+                by_lang.setdefault(fields.get("lang", "other"), []).append((body_df, form))
+        picked, seen = [], set()
+        order = ["fa", "ar"] + sorted(k for k in by_lang if k not in ("fa", "ar"))
+        queues = [iter(by_lang.get(lang, [])) for lang in order]
+        while queues and len(picked) < n:
+            for q in list(queues):
+                item = next(q, None)
+                if item is None:
+                    queues.remove(q)
+                    continue
+                key = normalize_token(item[1])
+                if key not in seen:
+                    seen.add(key)
+                    picked.append(item[1])
+                if len(picked) >= n:
+                    break
+        with self._lock:
+            self._examples = (generation, picked)
+        return picked
