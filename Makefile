@@ -21,14 +21,31 @@ endif
 
 .PHONY: run index test test-fast browser-deps bench clean
 
+# A Python is suitable when it is 3.12 or 3.13; a .venv of any other (say one
+# made by `make PYTHON=python3.11 run`) is removed and made again.
+SUITABLE := import sys; sys.exit(not ((3,12) <= sys.version_info[:2] < (3,14)))
+
 $(VENV)/.installed: setup.cfg pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
 	  echo "kavosh: no Python 3.12 or 3.13 found (hazm 0.12 needs one)." >&2; \
 	  echo "        Install one, or run: make PYTHON=/path/to/python3.12 ..." >&2; exit 1; fi
-	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	@$(PYTHON) -c '$(SUITABLE)' 2>/dev/null || { \
+	  echo "kavosh: $(PYTHON) is $$($(PYTHON) --version 2>&1); Kavosh needs Python 3.12 or 3.13 (hazm 0.12)." >&2; \
+	  exit 1; }
+	@if [ -x $(PY) ] && ! $(PY) -c '$(SUITABLE)' 2>/dev/null; then \
+	  echo "Removing $(VENV): it was made with $$($(PY) --version 2>&1), which Kavosh cannot use"; \
+	  rm -rf $(VENV); fi
+	@echo "Making $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@echo "Installing Kavosh and what it runs on into $(VENV) (whoosh, hazm, flask…; about a minute the first time)"
+	@$(PY) -m pip install --quiet -e .
+	@touch $@
+
+# The test tools (pytest, hypothesis, playwright) only for `make test`.
+$(VENV)/.test-installed: $(VENV)/.installed
+	@echo "Installing the test tools into $(VENV) (pytest, hypothesis, playwright)"
+	@$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
 
 index: $(VENV)/.installed
@@ -37,20 +54,22 @@ index: $(VENV)/.installed
 run: index
 	$(KAVOSH) serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed browser-deps
+test: $(VENV)/.test-installed browser-deps
 	$(PY) -m pytest
 
 # Fast loop: everything but the real-browser tests.
-test-fast: $(VENV)/.installed
+test-fast: $(VENV)/.test-installed
 	$(PY) -m pytest -m 'not browser'
 
 # Playwright drives Debian's Chromium (its own browser download cannot work here).
+# apt waits up to 10 minutes for another apt/dpkg that holds its lock.
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || { \
-	  echo "Installing Debian's chromium for the browser tests (needs root)"; \
-	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	  echo "Installing Debian's chromium for the browser tests (needs root; waits for another apt to finish)"; \
+	  apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+	  apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; }
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.test-installed
 	$(PY) bench/run_all.py
 
 clean:
