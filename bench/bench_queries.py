@@ -1,0 +1,147 @@
+"""Query latency on a real index: in-process ``Engine.search``, top 10 with snippets.
+
+    python bench/bench_queries.py --index /tmp/ix40k            # 200 real queries
+    python bench/bench_queries.py --index DIR --check-exhaustive  # top 10 vs exhaustive scoring
+
+The queries are sampled (seeded) from the index's own titles: 100 pairs of
+adjacent title words, 50 three-word phrases in quotes, 50 single words with
+one letter dropped (typos) or written with the other script's kaf/yeh.  Each
+is run in all-words mode, any-word mode and ``--exact``; the figures are
+medians and tails of wall time per call, after one warm-up pass.
+
+``--check-exhaustive`` compares each all-words top 10 with a whoosh search
+that scores every match (no block-quality pruning, no matcher replacement):
+the order Kavosh must return.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+WORD_CHARS = set("ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكةءآأإؤئ")
+
+
+def _words(title: str) -> list[str]:
+    return [w for w in title.split() if len(w) >= 3 and set(w) <= WORD_CHARS]
+
+
+def sample_queries(titles: list[str], n: int = 200, seed: int = 7) -> list[tuple[str, str]]:
+    """(kind, query) pairs sampled from real titles."""
+    rng = random.Random(seed)
+    rng.shuffle(titles)
+    pairs, phrases, typos = [], [], []
+    for title in titles:
+        words = _words(title)
+        if len(words) >= 2 and len(pairs) < n // 2:
+            i = rng.randrange(len(words) - 1)
+            pairs.append(("pair", f"{words[i]} {words[i + 1]}"))
+        elif len(words) >= 3 and len(phrases) < n // 4:
+            i = rng.randrange(len(words) - 2)
+            phrases.append(("phrase", '"' + " ".join(words[i:i + 3]) + '"'))
+        elif words and len(typos) < n - n // 2 - n // 4:
+            w = max(words, key=len)
+            if rng.random() < 0.5 and len(w) > 4:
+                k = rng.randrange(1, len(w) - 1)
+                typos.append(("typo", w[:k] + w[k + 1:]))
+            else:
+                typos.append(("script", w.translate(str.maketrans("یکيك", "يكیک"))))
+        if len(pairs) + len(phrases) + len(typos) >= n:
+            break
+    return pairs + phrases + typos
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def _total(result) -> int:
+    return result["total"] if isinstance(result, dict) else result.total
+
+
+def _ids(result) -> list[str]:
+    hits = result["hits"] if isinstance(result, dict) else result.hits
+    return [h["id"] if isinstance(h, dict) else h.id for h in hits]
+
+
+def run(engine, queries, **kwargs) -> tuple[list[float], dict]:
+    times, answers = [], {}
+    for _kind, q in queries:
+        started = time.perf_counter()
+        try:
+            result = engine.search(q, **kwargs)
+        except Exception as exc:  # a refused query is an answer too
+            answers[q] = repr(exc)
+        else:
+            answers[q] = (_total(result), _ids(result))
+        times.append((time.perf_counter() - started) * 1000)
+    return times, answers
+
+
+def exhaustive_top(ix, engine, query_text: str, limit: int = 10) -> list[str]:
+    """The top ``limit`` ids when every match is scored: plain whoosh on the same
+    files and parsed query, no pruning, the oracle the engine must agree with."""
+    from whoosh.collectors import TopCollector
+
+    parsed = engine.parse(query_text, "all")
+    if parsed.empty:
+        return []
+    with ix.searcher(weighting=engine.weighting) as searcher:
+        collector = TopCollector(limit=limit, usequality=False, replace=0)
+        searcher.search_with_collector(parsed.query, collector)
+        return [hit["id"] for hit in collector.results()]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--check-exhaustive", action="store_true")
+    parser.add_argument("--answers", type=Path, help="write every query's (total, top-10 ids) here")
+    args = parser.parse_args(argv)
+
+    from whoosh.index import open_dir
+
+    from index.schema import INDEX_NAME
+    from search.engine import Engine
+
+    engine = Engine(args.index)
+    ix = open_dir(str(args.index), indexname=INDEX_NAME, readonly=True)  # for titles and the oracle
+    with ix.searcher() as searcher:
+        titles = [f.get("title", "") for f in searcher.all_stored_fields()]
+    queries = sample_queries(titles, args.queries, args.seed)
+    modes = {"all-words": {}, "any-word": {"mode": "any"}, "exact": {"exact": True}}
+    for kwargs in modes.values():
+        run(engine, queries[:20], **kwargs)  # warm-up: page cache, lexicon, memo
+    print(f"{len(queries)} queries from {len(titles):,} titles, index {args.index}")
+    report = {}
+    for name, kwargs in modes.items():
+        times, answers = run(engine, queries, **kwargs)
+        report[name] = answers
+        print(f"{name:>10}: p50 {statistics.median(times):7.1f} ms   p95 {percentile(times, 95):7.1f}"
+              f"   p99 {percentile(times, 99):7.1f}   max {max(times):7.1f}")
+    if args.answers:
+        args.answers.write_text(json.dumps(report, ensure_ascii=False, indent=0), encoding="utf-8")
+    if args.check_exhaustive:
+        differ = [q for _k, q in queries
+                  if isinstance(report["all-words"][q], tuple)
+                  and report["all-words"][q][1] != exhaustive_top(ix, engine, q)]
+        print(f"top 10 vs exhaustive scoring: {len(queries) - len(differ)}/{len(queries)} identical"
+              + (f"; differ: {differ[:5]}" if differ else ""))
+    engine.close()
+    ix.close()
+
+
+if __name__ == "__main__":
+    main()
