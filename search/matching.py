@@ -33,6 +33,8 @@ LANGUAGES = ("fa", "ar", "mixed", "other")
 # archive is tens of thousands of words, which no one means and no page can
 # rank in time.  (Lucene refuses the same with TooManyClauses.)
 MAX_EXPANSIONS = 10_000
+# ... and all of a query's patterns together at most this many.
+MAX_QUERY_EXPANSIONS = 20_000
 # Remembered expansions per searcher (a searcher lives until the index changes).
 EXPANSION_CACHE = 20_000
 CHECK_EVERY = 64  # documents (or expanded terms) between two looks at the clock
@@ -60,8 +62,9 @@ class _Expanded(MultiTerm):
     constant-score setting); only the listing is not repeated.
     """
 
-    def __init__(self, original: MultiTerm, btexts: tuple[bytes, ...]):
+    def __init__(self, original: MultiTerm, btexts: tuple[bytes, ...], deadline: Deadline):
         self.original = original
+        self.deadline = deadline
         self.fieldname = original.fieldname
         self.text = original.text
         self.boost = original.boost
@@ -70,6 +73,12 @@ class _Expanded(MultiTerm):
 
     def _btexts(self, ixreader):
         return self.btexts
+
+    def matcher(self, searcher, context=None):
+        # Opening thousands of term matchers is the slow part of a pattern; whoosh
+        # does it before the first document is collected, so look at the clock here.
+        self.deadline.check()
+        return super().matcher(searcher, context)
 
     def __eq__(self, other):
         return isinstance(other, _Expanded) and other.original == self.original
@@ -125,7 +134,10 @@ def expand(parsed, searcher, deadline: Deadline):
                     cache.clear()
                 cache[key] = btexts
             lists[key] = btexts
-            return _Expanded(q, btexts)
+            if sum(len(b) for b in lists.values()) > MAX_QUERY_EXPANSIONS:
+                raise QueryError(f"the query's patterns stand for more than {MAX_QUERY_EXPANSIONS:,} "
+                                 "words: use fewer patterns, or more letters before each '*'")
+            return _Expanded(q, btexts, deadline)
         # Rebuild only the branches that hold a pattern: whoosh's apply() does
         # not carry every node's boost (a phrase's title weight would be lost).
         if any(isinstance(leaf, MultiTerm) for leaf in q.leaves()):

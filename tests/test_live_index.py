@@ -229,3 +229,17 @@ def test_a_pattern_standing_for_too_many_words_is_a_clear_error(tmp_path, monkey
     result = invoke("search", "--index", str(tmp_path / "ix"), "کتاب*")
     assert result.exit_code == 2 and "type more letters" in result.stderr
     assert invoke("search", "--index", str(tmp_path / "ix"), "کتاب1*").exit_code == 0
+
+
+def test_many_patterns_together_are_bounded_too(tmp_path, monkeypatch):
+    import search.matching as matching
+
+    docs = tmp_path / "d"
+    docs.mkdir()
+    words = " ".join(f"کتاب{n} دفتر{n}" for n in range(40))
+    (docs / "a.txt").write_text(f"عنوان\n{words}\n", encoding="utf-8")
+    invoke("index", str(docs), "--index", str(tmp_path / "ix"))
+    monkeypatch.setattr(matching, "MAX_QUERY_EXPANSIONS", 60)
+    result = invoke("search", "--index", str(tmp_path / "ix"), "--any", "کتاب* دفتر*")
+    assert result.exit_code == 2 and "fewer patterns" in result.stderr
+    assert invoke("search", "--index", str(tmp_path / "ix"), "کتاب*").exit_code == 0
