@@ -7,8 +7,8 @@ bug shows a traceback.
 
 from __future__ import annotations
 
-import errno
 import json
+import os
 import shutil
 import sys
 import textwrap
@@ -411,19 +411,21 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 @click.option("--host", default=None, metavar="ADDRESS",
               help="Address to listen on.  [default: 127.0.0.1, reachable from this machine only]")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=min(os.cpu_count() or 1, 4), show_default="the CPUs, at most 4",
+              type=click.IntRange(1, 64),
+              help="Server processes. Searching is CPU-bound Python (one core per process): "
+                   "one process per core serves the most (bench/bench_web_load.py).")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Worker threads. Searching is CPU-bound under one GIL: on 2 cores 4 threads "
-                   "served 8 clients faster than 8 threads (bench/bench_web_load.py).")
+              help="Threads per process: on 2 cores 4 threads served 8 clients faster than 8.")
 @click.option("--allow-host", "allowed", multiple=True, metavar="NAME",
               help="Also answer requests addressed to this host name (behind a reverse proxy). "
                    "On loopback, other Host headers are refused (DNS rebinding).")
 @_index_option
 @_friendly_errors
-def serve_cmd(host, port, threads, allowed, index_dir):
+def serve_cmd(host, port, workers, threads, allowed, index_dir):
     """Serve the search page and JSON API (waitress, a production WSGI server)."""
-    from waitress import create_server
-
     from web import create_app
+    from web.server import listening_socket, run
 
     target = _resolve(index_dir)
     bind = host or "127.0.0.1"
@@ -435,24 +437,13 @@ def serve_cmd(host, port, threads, allowed, index_dir):
     if bind in ("0.0.0.0", "::", ""):
         click.echo(f"warning: --host {bind} serves every network this machine is on: anyone who "
                    "can reach it can search this index", err=True)
-    app = create_app(target, {"KAVOSH_ALLOWED_HOSTS": hosts})
-    try:
-        server = create_server(app, host=bind, port=port, threads=threads, ident="kavosh")
-    except OSError as exc:
-        reason = "is in use by another program" if exc.errno == errno.EADDRINUSE else (
-            f"cannot be used ({exc.strerror or exc})")
-        raise KavoshError(f"port {port} on {bind} {reason}: pick another with --port, "
-                          "or stop the other server") from None
-    actual_port = server.effective_port
+    sock = listening_socket(bind, port)
     shown = f"[{bind}]" if ":" in bind else bind
-    click.echo(f"Kavosh is serving {target} at http://{shown}:{actual_port}/  (Ctrl-C stops)")
+    click.echo(f"Kavosh is serving {target} at http://{shown}:{sock.getsockname()[1]}/  "
+               f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl-C stops)")
     sys.stdout.flush()
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    run(lambda: create_app(target, {"KAVOSH_ALLOWED_HOSTS": hosts}), sock,
+        threads=threads, workers=workers)
 
 
 if __name__ == "__main__":

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
 
 from search.cli import main
-from serving import ROOT, fetch, served
+from serving import ROOT, fetch, served, wait_for_url, wait_until_healthy
 
 
 def invoke(*args):
@@ -94,3 +97,38 @@ def test_a_hit_in_a_huge_one_line_document_is_a_small_answer(tmp_path):
     assert len(result.stdout) < 5_000
     hit = json.loads(result.stdout)["hits"][0]
     assert "<mark>واژه</mark>" in hit["snippet"]
+
+
+def _children(pid: int) -> set[int]:
+    text = open(f"/proc/{pid}/task/{pid}/children").read()
+    return {int(p) for p in text.split()}
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads /proc to find the workers")
+def test_worker_processes_are_supervised_and_stopped(seeds_index):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "search.cli", "serve", "--index", str(seeds_index), "--port", "0",
+         "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        base = wait_for_url(proc, timeout=30)
+        wait_until_healthy(base, timeout=30)
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        os.kill(next(iter(workers)), signal.SIGKILL)  # a worker dies: another takes its place
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and (len(_children(proc.pid)) < 2
+                                                or _children(proc.pid) == workers):
+            time.sleep(0.1)
+        assert len(_children(proc.pid)) == 2 and _children(proc.pid) != workers
+        for _ in range(10):
+            assert fetch(f"{base}/api/search?q={quote('کیف')}")[0] == 200
+        last = _children(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert not [p for p in last if os.path.exists(f"/proc/{p}") and
+                    open(f"/proc/{p}/stat").read().split()[2] != "Z"]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
