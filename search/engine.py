@@ -37,6 +37,7 @@ BM25_K1 = 1.2
 # Seconds the highlighting of one whole document may spend listing what its
 # query's prefixes and variants stand for.
 DOCUMENT_TIME = 5.0
+OPEN_ATTEMPTS = 5  # tries to open a searcher while commits replace the files under it
 
 
 class Engine:
@@ -98,12 +99,21 @@ class Engine:
 
     def _open_searcher(self):
         """A new searcher of the latest commit, registered as used by this thread."""
-        try:
-            searcher = self.ix.searcher(weighting=self.weighting)
-        except Exception:
-            # Removed, or replaced by another Kavosh version: open_index says which.
-            self.ix = open_index(self.index_dir)
-            searcher = self.ix.searcher(weighting=self.weighting)
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                searcher = self.ix.searcher(weighting=self.weighting)
+            except Exception:
+                # Removed, or replaced by another Kavosh version: open_index says which.
+                self.ix = open_index(self.index_dir)
+                searcher = self.ix.searcher(weighting=self.weighting)
+            try:
+                _open_lazy_files(searcher)
+                break
+            except OSError:  # a commit deleted this generation's files as we opened them
+                searcher.close()
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05)
         generation = searcher.reader().generation()
         with self._lock:
             self._users[searcher] = 1
@@ -281,6 +291,23 @@ class Engine:
             "roots": meta.get("roots", []),
             "analyzer_version": meta.get("analyzer_version"),
         }
+
+
+def _open_lazy_files(searcher) -> None:
+    """Open now the segment files whoosh opens on first use (field lengths, stored fields).
+
+    A later commit may delete this generation's files (a merge, a --rebuild);
+    what is open stays readable, what is not yet opened would be gone
+    (FileNotFoundError on `_title_len.col` mid-search).
+    """
+    for leaf, _offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        if not reader.doc_count_all():
+            continue
+        for name, field in reader.schema.items():
+            if field.scorable:
+                reader.doc_field_length(0, name)
+        reader.stored_fields(0)
 
 
 def _id_table(searcher) -> list[str]:

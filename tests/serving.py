@@ -17,8 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
-def served(index_dir: Path, *extra_args: str, wait_healthy: bool = True):
-    """Yield the base URL of `kavosh serve --index INDEX_DIR` on 127.0.0.1 and an OS-chosen port."""
+def served(index_dir: Path, *extra_args: str, wait_healthy: bool = True, log: list | None = None):
+    """Yield the base URL of `kavosh serve --index INDEX_DIR` on 127.0.0.1 and an OS-chosen port.
+
+    ``log``, if given, receives what the server printed (its error log) once it has stopped.
+    """
     proc = subprocess.Popen(
         [sys.executable, "-m", "search.cli", "serve", "--host", "127.0.0.1", "--port", "0",
          "--index", str(index_dir), *extra_args],
@@ -33,10 +36,12 @@ def served(index_dir: Path, *extra_args: str, wait_healthy: bool = True):
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            output = proc.communicate(timeout=10)[0]
         except subprocess.TimeoutExpired:
             proc.kill()
-            proc.wait()
+            output = proc.communicate()[0]
+        if log is not None:
+            log.append(output)
 
 
 def wait_for_url(proc, timeout: float) -> str:

@@ -81,7 +81,8 @@ def test_a_served_index_keeps_answering_right_while_it_is_re_indexed(tmp_path, s
     for n in range(20):
         (news / f"{n:03}.txt").write_text(_article("آتش‌سوزی", n), encoding="utf-8")
     assert invoke("index", str(seeds_copy), str(news), "--index", str(ix)).exit_code == 0
-    with served(ix) as base, _Readers(base) as readers:
+    server_log: list[str] = []
+    with served(ix, log=server_log) as base, _Readers(base) as readers:
         assert _total(base, "زلزله") == 0
         # Add: the server finds the new documents at once.
         for n in range(20, 30):
@@ -104,7 +105,7 @@ def test_a_served_index_keeps_answering_right_while_it_is_re_indexed(tmp_path, s
         assert status == 200 and json.loads(body)["documents"] == 29
         time.sleep(0.5)  # let the readers meet the last commit too
     assert readers.requests > 50
-    assert readers.failures == [], readers.failures[:5]
+    assert readers.failures == [], (readers.failures[:5], server_log[-1][-3000:])
 
 
 def test_an_engine_survives_many_commits_between_its_searches(tmp_path):
