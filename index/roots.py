@@ -4,7 +4,8 @@ A root is kept in the index's metadata (kavosh.json) as ``{path, kind,
 prefix}``.  Documents found under a root get ids ``prefix + relative path``:
 
 * the first folder indexed keeps bare relative paths (``x.txt``), so the
-  common one-archive index has short ids;
+  common one-archive index has short ids (a root added when no root has
+  bare ids, e.g. after `kavosh remove` of the first, gets bare ids again);
 * every later root gets the name of its folder as a prefix (``B/x.txt``;
   ``seeds-2/…`` when that name is taken), assigned once when the root is first
   indexed and kept, so ids never change on re-indexing;
@@ -79,7 +80,7 @@ def new_root(path: str, kind: str, roots: list[Root]) -> Root:
         if other.base == root.base:
             root.prefix = other.prefix
             return root
-    if not roots:
+    if all(r.prefix for r in roots):  # the first root, or the bare one was removed
         return root
     name = os.path.basename(root.base.rstrip(os.sep)) or "root"
     taken = {r.prefix for r in roots}

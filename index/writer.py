@@ -190,6 +190,9 @@ def _gone_error(path: Path, roots: list[Root]) -> InputError:
         return InputError(
             f"{path}: this indexed {known.kind} is gone; its documents are still in the index: "
             f"run `kavosh remove {path}` to drop them")
+    if owner(where, roots) is not None:
+        return InputError(f"{path}: no such file or folder; if it was indexed, "
+                          f"`kavosh remove {path}` drops its documents")
     return InputError(f"{path}: no such file or folder")
 
 
@@ -250,7 +253,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
                 key = str(sf.path)
                 old = state.get(key)
                 if old and key in recheck:  # it had records skipped for a taken id: read it again
-                    old = dict(old, size=None, sha1=None)
+                    old = dict(old, size=None, sha1=None, rechecked_sha1=old["sha1"])
                 recheck.discard(key)
                 changed |= _index_file(writer, sf, old, summary, ids, recheck)
             for source_file, entry in state.items():
@@ -332,15 +335,17 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
                                      "(`kavosh stats` lists the roots)")
                 plan.append((Removed(str(p), "folder", sum(per_file[f] for f in inside)),
                              [("source_file", f) for f in inside], None))
-        writer = ix.writer()
+        writer = _LazyWriter(ix)
         try:
             for _removed, terms, _root in plan:
                 for field_name, text in terms:
                     writer.delete_by_term(field_name, text)
         except BaseException:
-            writer.cancel()
+            if writer.writer is not None:
+                writer.cancel()
             raise
-        writer.commit()
+        if writer.writer is not None:
+            writer.commit()
         dropped = {root.path for _r, _t, root in plan if root is not None}
         meta["roots"] = dump_roots([r for r in roots if r.path not in dropped])
         meta["updated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -384,21 +389,30 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
         return False
     summary.warnings.extend(parsed.warnings)
     summary.skipped.extend(parsed.skipped)
+    path = str(sf.path)
     if old:
-        writer.delete_by_term("source_file", str(sf.path))
-        _release(ids, old, str(sf.path))
-    new_keys = set()
+        _release(ids, old, path)
+    kept = []
     for doc in parsed.documents:
         holder = ids.get(doc.id)
-        if holder is not None and holder.source_file != str(sf.path):
+        if holder is not None and holder.source_file != path:
             summary.skipped.append(
                 f"{sf.rel}: duplicate id {doc.id!r}, already the id of a document from "
                 f"{holder.path}; record not indexed (give it an id of its own)")
-            recheck.add(str(sf.path))
+            recheck.add(path)
             continue
-        ids[doc.id] = _Held(str(sf.path), sf.rel)
+        ids[doc.id] = _Held(path, sf.rel)
+        kept.append(doc)
+    new_keys = {f"{sf.path}#{doc.id}" for doc in kept}
+    old_keys = old["keys"] if old else set()
+    if old and old.get("rechecked_sha1") == sha1 and new_keys == old_keys:
+        # Read again only because some of its ids were taken, and they still are.
+        summary.unchanged += len(old_keys)
+        return False
+    if old:
+        writer.delete_by_term("source_file", path)
+    for doc in kept:
         key = f"{sf.path}#{doc.id}"
-        new_keys.add(key)
         fields = dict(
             key=key,
             id=doc.id,
@@ -418,7 +432,6 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
             if value:
                 fields[name] = value
         writer.add_document(**fields)
-    old_keys = old["keys"] if old else set()
     summary.updated += len(new_keys & old_keys)
     summary.added += len(new_keys - old_keys)
     summary.removed += len(old_keys - new_keys)
