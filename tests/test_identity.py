@@ -269,25 +269,28 @@ def test_duplicate_jsonl_ids_are_reported_not_shadowed(tmp_path):
 # --- writer hygiene -----------------------------------------------------------
 
 
-def _big_corpus(folder: Path, n: int = 3000) -> Path:
-    folder.mkdir()
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory) -> Path:
+    """Enough files that indexing them takes a few seconds (read-only)."""
+    folder = tmp_path_factory.mktemp("big")
     line = "وصل وزير الخارجية الياباني إلى كييف يوم السبت روسیه چندین نقطه را بمباران کرد "
-    for i in range(n):
-        (folder / f"{i:05}.txt").write_text(f"خبر {i}\n" + (line + f"شماره{i}\n") * 20, encoding="utf-8")
+    for i in range(500):
+        (folder / f"{i:05}.txt").write_text(f"خبر {i}\n" + (line + f"شماره{i}\n") * 80, encoding="utf-8")
     return folder
 
 
-def _kill_while_indexing(index: Path, folder: Path, *extra: str):
-    """Start `kavosh index` in a real process and kill -9 it once it is writing segment files."""
-    cmd = [sys.executable, "-m", "search.cli", "index", *extra, "--quiet", "--index", str(index), str(folder)]
+def _kill_while_indexing(index: Path, folder: Path):
+    """Start `kavosh index` in a real process; kill -9 it once it is writing a new segment."""
+    before = set(index.glob("*.pst")) if index.is_dir() else set()
+    cmd = [sys.executable, "-m", "search.cli", "index", "--quiet", "--index", str(index), str(folder)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 30
+    deadline = time.time() + 60
     while time.time() < deadline and proc.poll() is None:
-        if index.is_dir() and any((index / f"{INDEX_NAME}.tmp").glob("*")):
+        if index.is_dir() and set(index.glob("*.pst")) - before:
             break
-        time.sleep(0.05)
+        time.sleep(0.02)
+    time.sleep(0.2)
     assert proc.poll() is None, "indexing finished before it could be interrupted; grow the corpus"
-    time.sleep(0.3)
     proc.kill()
     proc.wait()
 
@@ -304,9 +307,9 @@ def _referenced(index: Path) -> set[str]:
     return names
 
 
-def test_killed_first_run_says_to_run_it_again_and_the_next_run_cleans_up(tmp_path):
+def test_killed_first_run_says_to_run_it_again_and_the_next_run_cleans_up(tmp_path, big_corpus):
     index = tmp_path / "ix"
-    _kill_while_indexing(index, _big_corpus(tmp_path / "big"))
+    _kill_while_indexing(index, big_corpus)
     for command in (["stats"], ["search", "کیف"]):
         line = one_line(run(*command, index=index), 3)
         assert "the first `kavosh index` run" in line and "did not finish" in line
@@ -322,12 +325,12 @@ def test_killed_first_run_says_to_run_it_again_and_the_next_run_cleans_up(tmp_pa
     assert hits(index, "بمباران") == {"a.txt": "عنوان"}
 
 
-def test_killed_later_run_leaves_files_the_next_run_removes(tmp_path):
+def test_killed_later_run_leaves_files_the_next_run_removes(tmp_path, big_corpus):
     index = tmp_path / "ix"
     small = tmp_path / "small"
     write(small / "a.txt", "عنوان", "روسیه بمباران کرد")
     ok("index", str(small), index=index)
-    _kill_while_indexing(index, _big_corpus(tmp_path / "big"))
+    _kill_while_indexing(index, big_corpus)
     # A kill inside a commit (too short to hit from a test) leaves whoosh's TOC
     # temp file, and one inside write_meta a metadata temp file: made by hand.
     (index / f"_{INDEX_NAME}_9.toc.1733000000.5").write_bytes(b"partial")
