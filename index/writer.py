@@ -246,6 +246,11 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         # which cost every search 0.18 s on a 40k-article index.
         writer = _LazyWriter(ix, limitmb=256, compound=False)
         changed = rebuild
+        gone = [f for f in state if f not in listed]
+        for source_file in gone:  # their ids are free now: a renamed JSONL file keeps its ids
+            _release(ids, state[source_file], source_file)
+        in_scope = lambda f: any(f == where or is_under(f, where) for _root, where in scopes)  # noqa: E731
+        recheck = {f for f in recheck if f in listed or not in_scope(f)}
         try:
             for n, sf in enumerate(files, 1):
                 if progress:
@@ -256,12 +261,10 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
                     old = dict(old, size=None, sha1=None, rechecked_sha1=old["sha1"])
                 recheck.discard(key)
                 changed |= _index_file(writer, sf, old, summary, ids, recheck)
-            for source_file, entry in state.items():
-                if source_file not in listed:
-                    writer.delete_by_term("source_file", source_file)
-                    summary.removed += len(entry["keys"])
-                    recheck.discard(source_file)
-                    changed = True
+            for source_file in gone:
+                writer.delete_by_term("source_file", source_file)
+                summary.removed += len(state[source_file]["keys"])
+                changed = True
         except BaseException:
             if writer.writer is not None:
                 writer.cancel()
@@ -303,13 +306,13 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
     Returns what was removed and the documents left.  Every path is checked
     before anything is deleted: an unknown one removes nothing.
     """
+    from search.engine import open_index
+
     index_dir = Path(index_dir)
+    open_index(index_dir).close()  # no index, or one this run cannot write: its error says so
     with writer_lock(index_dir, wait=wait):
         meta = read_meta(index_dir)
         if meta is None or not whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME):
-            from search.engine import open_index  # its error says what is wrong
-
-            open_index(index_dir).close()
             raise IndexNotFound(f"no index at {index_dir}")
         ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
         _clean_leftovers(index_dir, ix)
@@ -348,6 +351,9 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
             writer.commit()
         dropped = {root.path for _r, _t, root in plan if root is not None}
         meta["roots"] = dump_roots([r for r in roots if r.path not in dropped])
+        gone = [where for _r, terms, _root in plan for _f, where in terms]
+        meta["recheck"] = [f for f in meta.get("recheck", [])
+                           if not any(f == g or is_under(f, g) for g in gone)]
         meta["updated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         write_meta(index_dir, meta)
         with ix.searcher() as searcher:

@@ -355,3 +355,14 @@ def test_a_run_that_changes_nothing_writes_nothing(two_folders, tmp_path):
         assert "0 added, 0 updated, 0 removed" in result.stdout
     assert index_files(index) == before  # same files, same sizes, same mtimes
     assert stats(index)["updated"] == updated
+
+
+def test_a_renamed_jsonl_file_keeps_its_record_ids(tmp_path):
+    folder = tmp_path / "A"
+    old = jsonl(folder / "a.jsonl", {"id": "n1", "title": "اول", "body": "خبر درباره ونزوئلا"})
+    index = tmp_path / "ix"
+    ok("index", str(folder), index=index)
+    old.rename(folder / "c.jsonl")
+    result = ok("index", str(folder), index=index)
+    assert "1 added, 0 updated, 1 removed" in result.stdout and "0 skipped" in result.stdout
+    assert hits(index, "ونزوئلا") == {"n1": "اول"}
