@@ -79,6 +79,7 @@ def main():
 
     \b
     kavosh index ~/archive        index a folder (.txt, .html, .jsonl)
+    kavosh remove ~/archive       drop it from the index again
     kavosh search 'پهپاد کیف'     search it
     kavosh serve                  search it in the browser
     """
@@ -100,7 +101,10 @@ def index_cmd(paths, rebuild, wait, quiet, index_dir):
     Reads .txt (first line is the title), .html/.htm (visible text) and .jsonl
     (one {"id","title","body"|"text","url","date","lang"} per line), in UTF-8
     or legacy Windows-1256.  Run again to pick up new, changed and deleted
-    files; only those are re-indexed.
+    files; only those are re-indexed, and only under PATHS: other folders in
+    the index are left alone (`kavosh stats` lists them, `kavosh remove`
+    drops one).  Ids are paths relative to the first folder indexed; a later
+    folder's ids start with its name (B/x.txt).
     """
     from index.writer import index_paths
 

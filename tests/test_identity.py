@@ -366,3 +366,20 @@ def test_a_renamed_jsonl_file_keeps_its_record_ids(tmp_path):
     result = ok("index", str(folder), index=index)
     assert "1 added, 0 updated, 1 removed" in result.stdout and "0 skipped" in result.stdout
     assert hits(index, "ونزوئلا") == {"n1": "اول"}
+
+
+def test_an_index_from_before_roots_had_kinds_keeps_working(two_folders, tmp_path):
+    """Older indexes listed roots as bare folder strings and every id was a bare path."""
+    from index.schema import read_meta, write_meta
+
+    a, b = two_folders
+    index = tmp_path / "ix"
+    ok("index", str(a), index=index)
+    meta = read_meta(index)
+    meta["roots"] = [str(a)]  # the old form, written by hand
+    write_meta(index, meta)
+    assert stats(index)["roots"] == [{"path": str(a), "kind": "folder", "prefix": "",
+                                      "documents": 1, "exists": True}]
+    assert "0 added, 0 updated, 0 removed, 1 unchanged" in ok("index", str(a), index=index).stdout
+    ok("index", str(b), index=index)
+    assert set(hits(index, "پهپاد")) == {"x.txt", "B/x.txt"}
