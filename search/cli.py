@@ -79,9 +79,9 @@ def main():
 
     \b
     kavosh index ~/archive        index a folder (.txt, .html, .jsonl)
-    kavosh remove ~/archive       drop it from the index again
     kavosh search 'پهپاد کیف'     search it
     kavosh serve                  search it in the browser
+    kavosh remove ~/archive       drop the folder from the index
     """
 
 
