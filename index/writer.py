@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import CLEAR
+from whoosh.writing import CLEAR, MERGE_SMALL
 
 from .analysis import ANALYZER_VERSION
 from .errors import IncompatibleIndex, IndexLocked, IndexNotFound, InputError
@@ -138,6 +138,12 @@ def _clean_leftovers(index_dir: Path, ix) -> int:
         except OSError:
             pass
     return len(before - {p.name for p in index_dir.iterdir()})
+
+
+def _merge_dropping_empty(writer, segments):
+    """whoosh's default merge policy, after dropping segments whose every document is
+    deleted (it keeps those: removing a root would otherwise free no disk space)."""
+    return MERGE_SMALL(writer, [s for s in segments if s.doc_count() > 0])
 
 
 class _LazyWriter:
@@ -270,7 +276,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
                 writer.cancel()
             raise
         if changed:
-            writer.commit(mergetype=CLEAR if rebuild else None)
+            writer.commit(mergetype=CLEAR if rebuild else _merge_dropping_empty)
         if rebuild or fresh:
             _remove_other_indexes(index_dir)
         with ix.searcher() as searcher:
@@ -348,7 +354,7 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
                 writer.cancel()
             raise
         if writer.writer is not None:
-            writer.commit()
+            writer.commit(mergetype=_merge_dropping_empty)
         dropped = {root.path for _r, _t, root in plan if root is not None}
         meta["roots"] = dump_roots([r for r in roots if r.path not in dropped])
         gone = [where for _r, terms, _root in plan for _f, where in terms]

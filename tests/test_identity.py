@@ -383,3 +383,15 @@ def test_an_index_from_before_roots_had_kinds_keeps_working(two_folders, tmp_pat
     assert "0 added, 0 updated, 0 removed, 1 unchanged" in ok("index", str(a), index=index).stdout
     ok("index", str(b), index=index)
     assert set(hits(index, "پهپاد")) == {"x.txt", "B/x.txt"}
+
+
+def test_removing_every_document_of_a_segment_frees_its_space(two_folders, tmp_path):
+    a, _b = two_folders
+    index = tmp_path / "ix"
+    ok("index", str(a), index=index)
+    full = stats(index)
+    ok("remove", str(a), index=index)
+    empty = stats(index)
+    assert empty["documents"] == 0 and empty["roots"] == []
+    assert empty["terms"] == {"title": 0, "body": 0}  # the segment went, not just marked deleted
+    assert empty["size_bytes"] < full["size_bytes"] / 2
