@@ -167,16 +167,50 @@ class _Held:
     path: str
 
 
-def _scan(searcher, scopes) -> tuple[dict[str, dict], dict[str, _Held]]:
-    """(state, ids): source_file → {size, mtime, sha1, keys} for the documents in
-    the scopes being re-indexed, and every id in the index → its holder."""
+class _Ids:
+    """Every id in the index → its holder, looked up in the index as needed and
+    kept up to date with this run's changes (``None``: freed in this run)."""
+
+    def __init__(self, searcher=None):
+        self.searcher = searcher
+        self.local: dict[str, _Held | None] = {}
+
+    def get(self, doc_id: str) -> _Held | None:
+        if doc_id not in self.local:
+            docnum = self.searcher.document_number(id=doc_id) if self.searcher else None
+            if docnum is None:
+                return None
+            stored = self.searcher.stored_fields(docnum)
+            self.local[doc_id] = _Held(stored["source_file"], stored.get("path") or stored["source_file"])
+        return self.local[doc_id]
+
+    def __setitem__(self, doc_id: str, holder: _Held) -> None:
+        self.local[doc_id] = holder
+
+    def release(self, doc_id: str, source_file: str) -> None:
+        holder = self.get(doc_id)
+        if holder is not None and holder.source_file == source_file:
+            self.local[doc_id] = None
+
+
+def _scan(searcher, scopes) -> dict[str, dict]:
+    """source_file → {size, mtime, sha1, keys, ids} for the documents in the scopes
+    being re-indexed.  A small root in a large index reads only its own documents'
+    stored fields; when the scopes hold most of the index, one sequential pass over
+    all stored fields is faster than a lookup per document."""
+    wheres: dict[str, list[str]] = {}
+    for root, where in scopes:
+        wheres.setdefault(root.path, []).append(where)
+    docnums = [n for root_path in wheres for n in searcher.document_numbers(root=root_path)]
+    if len(docnums) > searcher.doc_count() // 2:
+        stored_docs = (d for d in searcher.all_stored_fields() if d.get("root") in wheres)
+    else:
+        stored_docs = (searcher.stored_fields(n) for n in docnums)
     state: dict[str, dict] = {}
-    ids: dict[str, _Held] = {}
-    for stored in searcher.all_stored_fields():
+    for stored in stored_docs:
         source_file = stored["source_file"]
-        ids[stored["id"]] = _Held(source_file, stored.get("path") or source_file)
-        if not any(stored.get("root") == root.path and (source_file == where or is_under(source_file, where))
-                   for root, where in scopes):
+        if not any(source_file == where or is_under(source_file, where)
+                   for where in wheres[stored["root"]]):
             continue
         entry = state.setdefault(
             source_file,
@@ -185,7 +219,7 @@ def _scan(searcher, scopes) -> tuple[dict[str, dict], dict[str, _Held]]:
         )
         entry["keys"].add(stored["key"])
         entry["ids"].add(stored["id"])
-    return state, ids
+    return state
 
 
 def _gone_error(path: Path, roots: list[Root]) -> InputError:
@@ -232,8 +266,10 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
                 root = new_root(where, "folder" if Path(where).is_dir() else "file", roots)
                 roots.append(root)
             scopes.append((root, where))
-        with ix.searcher() as searcher:
-            state, ids = ({}, {}) if (fresh or rebuild) else _scan(searcher, scopes)
+        # Open through the run: ids are looked up in the committed state as records come.
+        searcher = None if (fresh or rebuild) else ix.searcher()
+        state = _scan(searcher, scopes) if searcher else {}
+        ids = _Ids(searcher)
         files, listed, left_to = [], set(), {}
         for root, where in scopes:
             for sf in discover(Path(where)):
@@ -275,6 +311,9 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
             if writer.writer is not None:
                 writer.cancel()
             raise
+        finally:
+            if searcher is not None:
+                searcher.close()
         if changed:
             writer.commit(mergetype=CLEAR if rebuild else _merge_dropping_empty)
         if rebuild or fresh:
@@ -368,7 +407,7 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
 
 
 def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
-                ids: dict[str, _Held], recheck: set[str]) -> bool:
+                ids: _Ids, recheck: set[str]) -> bool:
     """Add, replace or skip one file's documents; returns whether the index changed.
 
     ``ids`` (every id in the index → its holder) is kept up to date: a record
@@ -450,9 +489,7 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
     return True
 
 
-def _release(ids: dict[str, _Held], old: dict, source_file: str) -> None:
+def _release(ids: _Ids, old: dict, source_file: str) -> None:
     """The ids a file's old documents held are free again (they are being replaced)."""
     for doc_id in old.get("ids", ()):
-        holder = ids.get(doc_id)
-        if holder is not None and holder.source_file == source_file:
-            del ids[doc_id]
+        ids.release(doc_id, source_file)
