@@ -202,7 +202,7 @@ def parse_html(text: str, sf: SourceFile) -> list[Document]:
 
 def parse_jsonl(text: str, sf: SourceFile, parsed: Parsed) -> None:
     """One document per line; bad lines are skipped and reported, good ones kept."""
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # id → the line it was first seen on
     for lineno, line in enumerate(_clean(text).split("\n"), 1):
         if not line.strip():
             continue
@@ -223,9 +223,10 @@ def parse_jsonl(text: str, sf: SourceFile, parsed: Parsed) -> None:
             continue
         doc_id = str(record.get("id") or f"{sf.rel}#{lineno}")
         if doc_id in seen:
-            parsed.skipped.append(f"{where}: duplicate id {doc_id!r}")
+            parsed.skipped.append(f"{where}: duplicate id {doc_id!r}, already the id of "
+                                  f"{sf.rel}:{seen[doc_id]}; record not indexed")
             continue
-        seen.add(doc_id)
+        seen[doc_id] = lineno
         lang = record.get("lang")
         parsed.documents.append(
             Document(

@@ -13,19 +13,21 @@ import fcntl
 import hashlib
 import os
 import re
+import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import CLEAR
+from whoosh.writing import CLEAR, MERGE_SMALL
 
 from .analysis import ANALYZER_VERSION
-from .errors import IncompatibleIndex, IndexLocked, InputError
+from .errors import IncompatibleIndex, IndexLocked, IndexNotFound, InputError
 from .ingest import Skip, discover, read_source
 from .normalize import detect_language
+from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
 from .schema import INDEX_NAME, SCHEMA_VERSION, build_schema, read_meta, write_meta
 
 LOCK_FILE = "kavosh.lock"
@@ -42,6 +44,7 @@ class IndexSummary:
     documents: int = 0  # in the index after the run
     bytes_read: int = 0
     seconds: float = 0.0
+    cleaned: int = 0  # leftover files of interrupted runs deleted
 
     @property
     def indexed(self) -> int:
@@ -86,9 +89,11 @@ def _open_or_create(index_dir: Path, rebuild: bool):
             f"(schema {meta.get('schema_version')}, analyzer {meta.get('analyzer_version')}); "
             "run `kavosh index --rebuild` to rebuild it"
         )
-    if exists:
+    if exists and meta is not None:
         return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME), False
-    if any(index_dir.glob("*.toc")) and not meta and not rebuild:
+    # No metadata beside our own index: the first run was killed before it
+    # finished (the metadata is written last).  Start that run over.
+    if not exists and any(index_dir.glob("*.toc")) and not meta and not rebuild:
         raise IncompatibleIndex(
             f"{index_dir} holds a search index that Kavosh did not write; "
             "choose another --index folder, or pass --rebuild to replace it"
@@ -110,88 +115,306 @@ def _remove_other_indexes(index_dir: Path) -> None:
                 pass
 
 
-def _file_state(searcher, roots: set[str]) -> dict[str, dict]:
-    """source_file → {size, mtime, sha1, keys} for documents indexed from these roots."""
+def _clean_leftovers(index_dir: Path, ix) -> int:
+    """Delete files no committed table of contents refers to; returns how many.
+
+    A run killed before its commit leaves the segment files it had written,
+    whoosh's temporary pool folder and, killed inside a commit, a
+    ``.toc.<time>`` temp file; whoosh's own clean-up at commit knows neither
+    the temp files nor runs when nothing changes.  Called under the writer
+    lock, so no other writer is producing files.
+    """
+    before = {p.name for p in index_dir.iterdir()}
+    toc = ix._read_toc()
+    whoosh_index.clean_files(ix.storage, INDEX_NAME, toc.generation, toc.segments)
+    for path in index_dir.iterdir():
+        name = path.name
+        try:
+            if name == f"{INDEX_NAME}.tmp" and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            elif (name.startswith(f"_{INDEX_NAME}_") and ".toc." in name) or (
+                    name.startswith(".kavosh-meta-") and name.endswith(".tmp")):
+                path.unlink()
+        except OSError:
+            pass
+    return len(before - {p.name for p in index_dir.iterdir()})
+
+
+def _merge_dropping_empty(writer, segments):
+    """whoosh's default merge policy, after dropping segments whose every document is
+    deleted (it keeps those: removing a root would otherwise free no disk space)."""
+    return MERGE_SMALL(writer, [s for s in segments if s.doc_count() > 0])
+
+
+class _LazyWriter:
+    """Opens the whoosh writer on the first change, so a run that changes nothing
+    writes nothing (a whoosh writer creates its segment files when it opens)."""
+
+    def __init__(self, ix, **kwargs):
+        self._ix, self._kwargs, self.writer = ix, kwargs, None
+
+    def __getattr__(self, name):
+        if self.writer is None:
+            self.writer = self._ix.writer(**self._kwargs)
+        return getattr(self.writer, name)
+
+
+@dataclass
+class _Held:
+    """Who holds an id in the index: a document's source file and shown path."""
+
+    source_file: str
+    path: str
+
+
+class _Ids:
+    """Every id in the index → its holder, looked up in the index as needed and
+    kept up to date with this run's changes (``None``: freed in this run)."""
+
+    def __init__(self, searcher=None):
+        self.searcher = searcher
+        self.local: dict[str, _Held | None] = {}
+
+    def get(self, doc_id: str) -> _Held | None:
+        if doc_id not in self.local:
+            docnum = self.searcher.document_number(id=doc_id) if self.searcher else None
+            if docnum is None:
+                return None
+            stored = self.searcher.stored_fields(docnum)
+            self.local[doc_id] = _Held(stored["source_file"], stored.get("path") or stored["source_file"])
+        return self.local[doc_id]
+
+    def __setitem__(self, doc_id: str, holder: _Held) -> None:
+        self.local[doc_id] = holder
+
+    def release(self, doc_id: str, source_file: str) -> None:
+        holder = self.get(doc_id)
+        if holder is not None and holder.source_file == source_file:
+            self.local[doc_id] = None
+
+
+def _scan(searcher, scopes) -> dict[str, dict]:
+    """source_file → {size, mtime, sha1, keys, ids} for the documents in the scopes
+    being re-indexed.  A small root in a large index reads only its own documents'
+    stored fields; when the scopes hold most of the index, one sequential pass over
+    all stored fields is faster than a lookup per document."""
+    wheres: dict[str, list[str]] = {}
+    for root, where in scopes:
+        wheres.setdefault(root.path, []).append(where)
+    docnums = [n for root_path in wheres for n in searcher.document_numbers(root=root_path)]
+    if len(docnums) > searcher.doc_count() // 2:
+        stored_docs = (d for d in searcher.all_stored_fields() if d.get("root") in wheres)
+    else:
+        stored_docs = (searcher.stored_fields(n) for n in docnums)
     state: dict[str, dict] = {}
-    for stored in searcher.all_stored_fields():
-        if stored.get("root") not in roots:
+    for stored in stored_docs:
+        source_file = stored["source_file"]
+        if not any(source_file == where or is_under(source_file, where)
+                   for where in wheres[stored["root"]]):
             continue
         entry = state.setdefault(
-            stored["source_file"],
+            source_file,
             {"size": stored.get("size"), "mtime": stored.get("mtime"),
-             "sha1": stored.get("sha1"), "keys": set()},
+             "sha1": stored.get("sha1"), "keys": set(), "ids": set()},
         )
         entry["keys"].add(stored["key"])
+        entry["ids"].add(stored["id"])
     return state
+
+
+def _gone_error(path: Path, roots: list[Root]) -> InputError:
+    """The error for a path that does not exist, naming `kavosh remove` if it was indexed."""
+    where = absolute(path)
+    known = next((r for r in roots if r.path == where), None)
+    if known is not None:
+        return InputError(
+            f"{path}: this indexed {known.kind} is gone; its documents are still in the index: "
+            f"run `kavosh remove {path}` to drop them")
+    if owner(where, roots) is not None:
+        return InputError(f"{path}: no such file or folder; if it was indexed, "
+                          f"`kavosh remove {path}` drops its documents")
+    return InputError(f"{path}: no such file or folder")
 
 
 def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
                 wait: bool = False, progress=None) -> IndexSummary:
     """Index (or bring up to date) the documents under ``paths`` into ``index_dir``.
 
+    Each path becomes a root of the index (index/roots.py) unless it lies in
+    one already; only the documents under the given paths are touched.
     ``progress``, if given, is called with (files_done, files_total, current_name).
     """
+    index_dir = Path(index_dir)
     for p in paths:
         if not p.exists():
-            raise InputError(f"{p}: no such file or folder")
+            raise _gone_error(p, [] if rebuild else load_roots(read_meta(index_dir)))
         if not os.access(p, os.R_OK):
             raise InputError(f"{p}: permission denied")
     started = time.perf_counter()
     summary = IndexSummary()
-    index_dir = Path(index_dir)
     with writer_lock(index_dir, wait=wait):
         ix, fresh = _open_or_create(index_dir, rebuild)
-        roots = {str(p.resolve() if p.is_dir() else p.resolve().parent) for p in paths}
-        with ix.searcher() as searcher:
-            state = {} if (fresh or rebuild) else _file_state(searcher, roots)
-        files = [sf for p in paths for sf in discover(p)]
+        summary.cleaned = _clean_leftovers(index_dir, ix)
+        old_meta = {} if fresh else (read_meta(index_dir) or {})
+        roots = [] if (fresh or rebuild) else load_roots(old_meta)
+        recheck = set() if (fresh or rebuild) else set(old_meta.get("recheck", []))
+        scopes: list[tuple[Root, str]] = []  # (root, the folder or file given inside it)
+        for p in paths:
+            where = absolute(p)
+            root = owner(where, roots)
+            if root is None:
+                root = new_root(where, "folder" if Path(where).is_dir() else "file", roots)
+                roots.append(root)
+            scopes.append((root, where))
+        # Open through the run: ids are looked up in the committed state as records come.
+        searcher = None if (fresh or rebuild) else ix.searcher()
+        state = _scan(searcher, scopes) if searcher else {}
+        ids = _Ids(searcher)
+        files, listed, left_to = [], set(), {}
+        for root, where in scopes:
+            for sf in discover(Path(where)):
+                path = str(sf.path)
+                holder = owner(path, roots)
+                if holder is not root:  # inside an older root given on its own
+                    left_to[holder.path] = left_to.get(holder.path, 0) + 1
+                    continue
+                if path not in listed:
+                    listed.add(path)
+                    files.append(replace(sf, root=Path(root.path), rel=root.prefix + root.rel(path)))
+        for path, n in left_to.items():
+            summary.warnings.append(f"{n} files under {path} belong to that root, indexed on its own; left as they are")
         # compound=False: one file per part of a segment.  whoosh3 opens a
         # compound segment by copying it into memory (BytesIO over the mmap),
         # which cost every search 0.18 s on a 40k-article index.
-        writer = ix.writer(limitmb=256, compound=False)
+        writer = _LazyWriter(ix, limitmb=256, compound=False)
         changed = rebuild
+        gone = [f for f in state if f not in listed]
+        for source_file in gone:  # their ids are free now: a renamed JSONL file keeps its ids
+            _release(ids, state[source_file], source_file)
+        in_scope = lambda f: any(f == where or is_under(f, where) for _root, where in scopes)  # noqa: E731
+        recheck = {f for f in recheck if f in listed or not in_scope(f)}
         try:
-            seen: set[str] = set()
             for n, sf in enumerate(files, 1):
                 if progress:
                     progress(n, len(files), sf.rel)
                 key = str(sf.path)
-                seen.add(key)
-                changed |= _index_file(writer, sf, state.get(key), summary)
-            for source_file, entry in state.items():
-                if source_file not in seen:
-                    writer.delete_by_term("source_file", source_file)
-                    summary.removed += len(entry["keys"])
-                    changed = True
+                old = state.get(key)
+                if old and key in recheck:  # it had records skipped for a taken id: read it again
+                    old = dict(old, size=None, sha1=None, rechecked_sha1=old["sha1"])
+                recheck.discard(key)
+                changed |= _index_file(writer, sf, old, summary, ids, recheck)
+            for source_file in gone:
+                writer.delete_by_term("source_file", source_file)
+                summary.removed += len(state[source_file]["keys"])
+                changed = True
         except BaseException:
-            writer.cancel()
+            if writer.writer is not None:
+                writer.cancel()
             raise
+        finally:
+            if searcher is not None:
+                searcher.close()
         if changed:
-            writer.commit(mergetype=CLEAR if rebuild else None)
-        else:
-            writer.cancel()
+            writer.commit(mergetype=CLEAR if rebuild else _merge_dropping_empty)
         if rebuild or fresh:
             _remove_other_indexes(index_dir)
         with ix.searcher() as searcher:
             summary.documents = searcher.doc_count()
-        meta = read_meta(index_dir) or {}
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        meta = dict(old_meta)
         meta.update(
             format="kavosh-index",
             schema_version=SCHEMA_VERSION,
             analyzer_version=ANALYZER_VERSION,
             index_name=INDEX_NAME,
-            created=meta.get("created") if not (rebuild or fresh) else now,
-            updated=now if changed else meta.get("updated", now),
-            roots=sorted(set(meta.get("roots", [])) | roots) if not rebuild else sorted(roots),
+            created=old_meta.get("created") if not (rebuild or fresh) else now,
+            updated=now if changed else old_meta.get("updated", now),
+            roots=dump_roots(roots),
+            recheck=sorted(recheck),
         )
-        write_meta(index_dir, meta)
+        if meta != old_meta:
+            write_meta(index_dir, meta)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _index_file(writer, sf, old: dict | None, summary: IndexSummary) -> bool:
-    """Add, replace or skip one file's documents; returns whether the index changed."""
+@dataclass
+class Removed:
+    path: str  # as given
+    what: str  # "root", "file" or "folder"
+    documents: int
+
+
+def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> tuple[list[Removed], int]:
+    """Drop roots, files or folders from the index in one commit, even if gone from disk.
+
+    Returns what was removed and the documents left.  Every path is checked
+    before anything is deleted: an unknown one removes nothing.
+    """
+    from search.engine import open_index
+
+    index_dir = Path(index_dir)
+    open_index(index_dir).close()  # no index, or one this run cannot write: its error says so
+    with writer_lock(index_dir, wait=wait):
+        meta = read_meta(index_dir)
+        if meta is None or not whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME):
+            raise IndexNotFound(f"no index at {index_dir}")
+        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+        _clean_leftovers(index_dir, ix)
+        roots = load_roots(meta)
+        per_root: dict[str, int] = {}
+        per_file: dict[str, int] = {}
+        with ix.searcher() as searcher:
+            for stored in searcher.all_stored_fields():
+                per_root[stored.get("root")] = per_root.get(stored.get("root"), 0) + 1
+                per_file[stored["source_file"]] = per_file.get(stored["source_file"], 0) + 1
+        plan: list[tuple[Removed, list[tuple[str, str]], Root | None]] = []
+        for p in paths:
+            where = absolute(p)
+            root = next((r for r in roots if r.path == where), None)
+            if root is not None:
+                plan.append((Removed(str(p), "root", per_root.get(where, 0)), [("root", where)], root))
+            elif where in per_file:
+                plan.append((Removed(str(p), "file", per_file[where]), [("source_file", where)], None))
+            else:
+                inside = [f for f in per_file if is_under(f, where)]
+                if not inside:
+                    raise InputError(f"{p}: not an indexed root, folder or file "
+                                     "(`kavosh stats` lists the roots)")
+                plan.append((Removed(str(p), "folder", sum(per_file[f] for f in inside)),
+                             [("source_file", f) for f in inside], None))
+        writer = _LazyWriter(ix)
+        try:
+            for _removed, terms, _root in plan:
+                for field_name, text in terms:
+                    writer.delete_by_term(field_name, text)
+        except BaseException:
+            if writer.writer is not None:
+                writer.cancel()
+            raise
+        if writer.writer is not None:
+            writer.commit(mergetype=_merge_dropping_empty)
+        dropped = {root.path for _r, _t, root in plan if root is not None}
+        meta["roots"] = dump_roots([r for r in roots if r.path not in dropped])
+        gone = [where for _r, terms, _root in plan for _f, where in terms]
+        meta["recheck"] = [f for f in meta.get("recheck", [])
+                           if not any(f == g or is_under(f, g) for g in gone)]
+        meta["updated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        write_meta(index_dir, meta)
+        with ix.searcher() as searcher:
+            left = searcher.doc_count()
+    return [removed for removed, _t, _r in plan], left
+
+
+def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
+                ids: _Ids, recheck: set[str]) -> bool:
+    """Add, replace or skip one file's documents; returns whether the index changed.
+
+    ``ids`` (every id in the index → its holder) is kept up to date: a record
+    whose id another file already holds is skipped and reported, and its file
+    goes into ``recheck`` so that later runs read it again (the other holder
+    may have gone).
+    """
     if old and old["size"] == sf.size and old["mtime"] == sf.mtime:
         summary.unchanged += len(old["keys"])
         return False
@@ -212,16 +435,35 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary) -> bool:
         if old:  # the file was indexed before and is now unusable: its old text goes
             writer.delete_by_term("source_file", str(sf.path))
             summary.removed += len(old["keys"])
+            _release(ids, old, str(sf.path))
             return True
         return False
     summary.warnings.extend(parsed.warnings)
     summary.skipped.extend(parsed.skipped)
+    path = str(sf.path)
     if old:
-        writer.delete_by_term("source_file", str(sf.path))
-    new_keys = set()
+        _release(ids, old, path)
+    kept = []
     for doc in parsed.documents:
+        holder = ids.get(doc.id)
+        if holder is not None and holder.source_file != path:
+            summary.skipped.append(
+                f"{sf.rel}: duplicate id {doc.id!r}, already the id of a document from "
+                f"{holder.path}; record not indexed (give it an id of its own)")
+            recheck.add(path)
+            continue
+        ids[doc.id] = _Held(path, sf.rel)
+        kept.append(doc)
+    new_keys = {f"{sf.path}#{doc.id}" for doc in kept}
+    old_keys = old["keys"] if old else set()
+    if old and old.get("rechecked_sha1") == sha1 and new_keys == old_keys:
+        # Read again only because some of its ids were taken, and they still are.
+        summary.unchanged += len(old_keys)
+        return False
+    if old:
+        writer.delete_by_term("source_file", path)
+    for doc in kept:
         key = f"{sf.path}#{doc.id}"
-        new_keys.add(key)
         fields = dict(
             key=key,
             id=doc.id,
@@ -241,8 +483,13 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary) -> bool:
             if value:
                 fields[name] = value
         writer.add_document(**fields)
-    old_keys = old["keys"] if old else set()
     summary.updated += len(new_keys & old_keys)
     summary.added += len(new_keys - old_keys)
     summary.removed += len(old_keys - new_keys)
     return True
+
+
+def _release(ids: _Ids, old: dict, source_file: str) -> None:
+    """The ids a file's old documents held are free again (they are being replaced)."""
+    for doc_id in old.get("ids", ()):
+        ids.release(doc_id, source_file)

@@ -1,4 +1,4 @@
-"""The `kavosh` command line: index, search, show, stats, analyze, serve.
+"""The `kavosh` command line: index, remove, search, show, stats, analyze, serve.
 
 Every command takes --index DIR (else $KAVOSH_INDEX, else the per-user data
 folder).  User mistakes print one line on stderr and exit non-zero; only a
@@ -82,6 +82,7 @@ def main():
     kavosh index ~/archive        index a folder (.txt, .html, .jsonl)
     kavosh search 'پهپاد کیف'     search it
     kavosh serve                  search it in the browser
+    kavosh remove ~/archive       drop the folder from the index
     """
 
 
@@ -101,7 +102,10 @@ def index_cmd(paths, rebuild, wait, quiet, index_dir):
     Reads .txt (first line is the title), .html/.htm (visible text) and .jsonl
     (one {"id","title","body"|"text","url","date","lang"} per line), in UTF-8
     or legacy Windows-1256.  Run again to pick up new, changed and deleted
-    files; only those are re-indexed.
+    files; only those are re-indexed, and only under PATHS: other folders in
+    the index are left alone (`kavosh stats` lists them, `kavosh remove`
+    drops one).  Ids are paths relative to the first folder indexed; a later
+    folder's ids start with its name (B/x.txt).
     """
     from index.writer import index_paths
 
@@ -132,7 +136,32 @@ def index_cmd(paths, rebuild, wait, quiet, index_dir):
             click.echo(f"warning: {warning}", err=True)
         for skipped in summary.skipped:
             click.echo(f"skipped: {skipped}", err=True)
+        if summary.cleaned:
+            click.echo(f"note: deleted {summary.cleaned} files left by an interrupted run", err=True)
     click.echo(f"{target}: {summary.line()}")
+
+
+# --- remove ------------------------------------------------------------------
+
+
+@main.command("remove")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--wait", is_flag=True, help="If another `kavosh index` is running, wait for it.")
+@_index_option
+@_friendly_errors
+def remove_cmd(paths, wait, index_dir):
+    """Drop PATHS from the index: roots (as `kavosh stats` lists them), folders or files.
+
+    Works for paths that are gone from disk.  All in one commit: an unknown
+    PATH removes nothing.
+    """
+    from index.writer import remove_paths
+
+    target = _resolve(index_dir)
+    removed, left = remove_paths(target, list(paths), wait=wait)
+    for item in removed:
+        click.echo(f"removed {item.what} {item.path}: {item.documents} documents")
+    click.echo(f"{target}: {left} documents in the index")
 
 
 # --- search ------------------------------------------------------------------
@@ -358,7 +387,12 @@ def stats_cmd(as_json, index_dir):
     click.echo(f"size:      {stats['size_bytes'] / 1e6:.1f} MB")
     click.echo(f"updated:   {stats['updated'] or 'unknown'}")
     for root in stats["roots"]:
-        click.echo(f"source:    {root}")
+        line = f"root:      {root['path']}  {root['documents']} documents"
+        if root["prefix"]:
+            line += f", ids {root['prefix']}…"
+        if not root["exists"]:
+            line += f"  (gone: `kavosh remove {root['path']}` drops it)"
+        click.echo(line)
 
 
 # --- analyze -----------------------------------------------------------------

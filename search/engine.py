@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import TimeLimit
 
 from index.errors import IncompatibleIndex, IndexNotFound, QueryError
+from index.roots import load_roots
 from index.schema import INDEX_NAME, read_meta
 
 from . import snippets
@@ -275,8 +277,10 @@ class Engine:
         with self.searching() as searcher:
             reader = searcher.reader()
             langs: dict[str, int] = {}
+            per_root: dict[str, int] = {}
             for stored in searcher.all_stored_fields():
                 langs[stored.get("lang", "other")] = langs.get(stored.get("lang", "other"), 0) + 1
+                per_root[stored.get("root")] = per_root.get(stored.get("root"), 0) + 1
             terms = {f: sum(1 for _ in reader.lexicon(f)) for f in ("title", "body")}
             doc_count = searcher.doc_count()
         size = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
@@ -288,7 +292,10 @@ class Engine:
             "size_bytes": size,
             "updated": meta.get("updated"),
             "created": meta.get("created"),
-            "roots": meta.get("roots", []),
+            # Every folder or file given to `kavosh index`, its documents and id prefix.
+            "roots": [{"path": r.path, "kind": r.kind, "prefix": r.prefix,
+                       "documents": per_root.get(r.path, 0), "exists": os.path.exists(r.path)}
+                      for r in load_roots(meta)],
             "analyzer_version": meta.get("analyzer_version"),
         }
 
@@ -326,7 +333,13 @@ def open_index(index_dir: Path):
         raise IndexNotFound(
             f"no index at {index_dir}: run `kavosh index PATH` first (or pass --index DIR)"
         )
-    if meta is None or not whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME):
+    exists = whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    if meta is None and exists:  # the metadata is written last: the first run was killed
+        raise IndexNotFound(
+            f"the first `kavosh index` run on {index_dir} did not finish: "
+            "run `kavosh index PATH` again"
+        )
+    if meta is None or not exists:
         raise IncompatibleIndex(
             f"the index at {index_dir} was written by an incompatible Kavosh version: "
             "run `kavosh index --rebuild PATH` to rebuild it"

@@ -126,10 +126,12 @@ def test_rebuild_starts_fresh(collection, tmp_path):
     (other / "x.txt").write_text("یک\nسند دیگر درباره ونزوئلا\n", encoding="utf-8")
     run("index", str(collection), index=index)
     run("index", str(other), index=index)
-    assert search_ids(index, "ونزوئلا") == {"x.txt"} and search_ids(index, "پهپاد")
+    # A second root's ids carry its folder name (the first root's stay bare paths).
+    assert search_ids(index, "ونزوئلا") == {"other/x.txt"} and search_ids(index, "پهپاد")
     result = run("index", "--rebuild", str(other), index=index)
     assert "1 documents in the index" in result.stdout
     assert search_ids(index, "پهپاد") == set()
+    assert search_ids(index, "ونزوئلا") == {"x.txt"}  # the only root again: a bare path
 
 
 def test_second_indexer_is_refused_while_one_runs(collection, tmp_path):
