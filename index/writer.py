@@ -10,7 +10,6 @@ beside the old one) so the switch is again a single commit.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import re
 import time
@@ -24,7 +23,7 @@ from whoosh.writing import CLEAR
 
 from .analysis import ANALYZER_VERSION
 from .errors import IncompatibleIndex, IndexLocked, InputError
-from .ingest import Skip, discover, read_source
+from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from .normalize import detect_language
 from .schema import INDEX_NAME, SCHEMA_VERSION, build_schema, read_meta, write_meta
 
@@ -126,10 +125,12 @@ def _file_state(searcher, roots: set[str]) -> dict[str, dict]:
 
 
 def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
-                wait: bool = False, progress=None) -> IndexSummary:
+                wait: bool = False, progress=None,
+                max_doc_bytes: int = MAX_DOC_BYTES) -> IndexSummary:
     """Index (or bring up to date) the documents under ``paths`` into ``index_dir``.
 
     ``progress``, if given, is called with (files_done, files_total, current_name).
+    ``max_doc_bytes``: a .txt/.html file, or a JSONL record, bigger than this is skipped.
     """
     for p in paths:
         if not p.exists():
@@ -155,9 +156,9 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
             for n, sf in enumerate(files, 1):
                 if progress:
                     progress(n, len(files), sf.rel)
-                key = str(sf.path)
+                key = sf.text_path
                 seen.add(key)
-                changed |= _index_file(writer, sf, state.get(key), summary)
+                changed |= _index_file(writer, sf, state.get(key), summary, max_doc_bytes)
             for source_file, entry in state.items():
                 if source_file not in seen:
                     writer.delete_by_term("source_file", source_file)
@@ -190,44 +191,43 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
     return summary
 
 
-def _index_file(writer, sf, old: dict | None, summary: IndexSummary) -> bool:
-    """Add, replace or skip one file's documents; returns whether the index changed."""
-    if old and old["size"] == sf.size and old["mtime"] == sf.mtime:
+def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
+                max_doc_bytes: int = MAX_DOC_BYTES) -> bool:
+    """Add, replace or skip one file's documents; returns whether the index changed.
+
+    A .jsonl file's documents arrive as a stream (``parsed.documents`` reads
+    the file as it goes), so its warnings are complete only after the loop.
+    """
+    if not sf.problem and old and old["size"] == sf.size and old["mtime"] == sf.mtime:
         summary.unchanged += len(old["keys"])
         return False
     try:
-        data = sf.path.read_bytes()
-    except OSError as exc:
-        summary.skipped.append(f"{sf.rel}: cannot read ({exc.strerror})")
-        return False
-    summary.bytes_read += len(data)
-    sha1 = hashlib.sha1(data).hexdigest()
-    if old and old["sha1"] == sha1:
-        summary.unchanged += len(old["keys"])
-        return False
-    try:
-        parsed = read_source(sf, data)
+        source = open_source(sf, max_doc_bytes)  # checked and hashed, in bounded memory
+        summary.bytes_read += source.size
+        if old and old["sha1"] == source.sha1:
+            summary.unchanged += len(old["keys"])
+            return False
+        parsed = source.parse()
     except Skip as skip:
         summary.skipped.append(f"{sf.rel}: {skip}")
         if old:  # the file was indexed before and is now unusable: its old text goes
-            writer.delete_by_term("source_file", str(sf.path))
+            writer.delete_by_term("source_file", sf.text_path)
             summary.removed += len(old["keys"])
             return True
         return False
-    summary.warnings.extend(parsed.warnings)
-    summary.skipped.extend(parsed.skipped)
+    sha1 = source.sha1
     if old:
-        writer.delete_by_term("source_file", str(sf.path))
+        writer.delete_by_term("source_file", sf.text_path)
     new_keys = set()
     for doc in parsed.documents:
-        key = f"{sf.path}#{doc.id}"
+        key = f"{sf.text_path}#{doc.id}"
         new_keys.add(key)
         fields = dict(
             key=key,
             id=doc.id,
             path=sf.rel,
             root=str(sf.root),
-            source_file=str(sf.path),
+            source_file=sf.text_path,
             title=doc.title,
             body=doc.body,
             variant=doc.title + "\n" + doc.body,
@@ -241,6 +241,8 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary) -> bool:
             if value:
                 fields[name] = value
         writer.add_document(**fields)
+    summary.warnings.extend(parsed.warnings)
+    summary.skipped.extend(parsed.skipped)
     old_keys = old["keys"] if old else set()
     summary.updated += len(new_keys & old_keys)
     summary.added += len(new_keys - old_keys)
