@@ -146,7 +146,7 @@ class LineNotes:
         if self.legacy_lines:
             out.append(f"{_plural(self.legacy_lines, 'line')} read as Windows-1256")
         if self.replaced_bytes:
-            out.append(f"{_plural(self.replaced_bytes, 'byte')} that are not UTF-8 replaced with U+FFFD")
+            out.append(f"{_plural(self.replaced_bytes, 'byte')} replaced with U+FFFD (not valid UTF-8)")
         if self.nul_bytes:
             out.append(f"{_plural(self.nul_bytes, 'NUL byte')} removed")
         return out

@@ -252,7 +252,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _finish(doc: Document, where: str, warnings: list[str]) -> Document:
-    """Every stored string valid Unicode, and a title short enough to show in a hit.
+    """Every stored string valid Unicode, and a title short enough to show in every hit.
 
     JSON can escape lone surrogates (``"\\ud800"``); stored, they make every
     search that returns the document fail to encode its answer.
@@ -267,7 +267,10 @@ def _finish(doc: Document, where: str, warnings: list[str]) -> Document:
     if replaced:
         warnings.append(f"{where}: {replaced} invalid character{'s' if replaced > 1 else ''} "
                         f"(lone surrogates) in record {doc.id!r} replaced with U+FFFD")
-    doc.title = cap_title(doc.title)
+    if len(doc.title) > MAX_TITLE_CHARS:
+        if not doc.body.startswith(doc.title):  # what is cut from the title stays searchable
+            doc.body = doc.title + "\n" + doc.body
+        doc.title = cap_title(doc.title)
     return doc
 
 
