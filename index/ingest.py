@@ -128,7 +128,7 @@ def _examine(full: str, root: str) -> tuple[os.stat_result | None, str | None]:
             if exc.errno == errno.ELOOP:
                 return link, "symbolic link loop; not followed"
             if exc.errno == errno.ENOENT:
-                return link, f"dangling symbolic link (to {_text(os.readlink(full))}, which does not exist)"
+                return link, "dangling symbolic link (its target does not exist)"
             return link, f"cannot follow symbolic link ({exc.strerror})"
         target = os.path.realpath(full)
         if target != root and not target.startswith(root.rstrip(os.sep) + os.sep):
@@ -155,12 +155,16 @@ def discover(path: Path) -> Iterator[SourceFile]:
         return
     root = str(path)
     unlistable: list[OSError] = []
-    for dirpath, dirnames, filenames in os.walk(path, onerror=unlistable.append):
+
+    def folder_problems():
         while unlistable:
-            exc = unlistable.pop()
-            where = Path(exc.filename or dirpath)
+            exc = unlistable.pop(0)
+            where = Path(exc.filename or path)
             yield SourceFile(where, path, _text(where.relative_to(path).as_posix()), 0, 0.0,
                              f"cannot list folder ({exc.strerror})")
+
+    for dirpath, dirnames, filenames in os.walk(path, onerror=unlistable.append):
+        yield from folder_problems()
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(SUPPORTED):
@@ -169,8 +173,7 @@ def discover(path: Path) -> Iterator[SourceFile]:
             st, problem = _examine(full, root)
             yield SourceFile(Path(full), path, _text(Path(full).relative_to(path).as_posix()),
                              st.st_size if st else 0, st.st_mtime if st else 0.0, problem)
-    for exc in unlistable:  # the root itself
-        yield SourceFile(path, path, ".", 0, 0.0, f"cannot list folder ({exc.strerror})")
+    yield from folder_problems()
 
 
 # --- opening --------------------------------------------------------------
@@ -198,22 +201,15 @@ class Source:
 def open_source(sf: SourceFile, max_doc_bytes: int = MAX_DOC_BYTES) -> Source:
     """Check that ``sf`` may be read and hash it; raises Skip with the reason if not.
 
-    Opened non-blocking (a pipe that slipped past discovery cannot hang the
-    run) and re-checked with fstat.  .txt/.html are read whole, only if
-    stat() says they fit the limit; .jsonl is hashed in chunks and parsed
-    later as a stream, so its size does not matter.
+    .txt/.html are read whole, and only if stat() says they fit the limit;
+    .jsonl is hashed in chunks and parsed later as a stream, so its size
+    does not matter.
     """
     if sf.problem:
         raise Skip(sf.problem)
-    try:
-        fd = os.open(sf.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise Skip(f"cannot read ({exc.strerror})") from None
-    with open(fd, "rb", closefd=True) as fh:
+    with _open_regular(sf.path) as fh:
         try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise Skip("not a regular file")
+            st = os.fstat(fh.fileno())
             if _is_jsonl(sf):
                 digest, blank = hashlib.sha1(), True
                 _refuse_binary(fh.peek(8192)[:8192])
@@ -231,6 +227,22 @@ def open_source(sf: SourceFile, max_doc_bytes: int = MAX_DOC_BYTES) -> Source:
     if len(data) > max_doc_bytes:  # it grew after stat()
         raise Skip(_too_big("the file", len(data), max_doc_bytes))
     return Source(sf, hashlib.sha1(data).hexdigest(), len(data), max_doc_bytes, data)
+
+
+def _open_regular(path: Path):
+    """``path`` opened for reading if it is a regular file; raises Skip otherwise.
+
+    Non-blocking, so a pipe put there after discovery cannot hang the run.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise Skip(f"cannot read ({exc.strerror})") from None
+    fh = open(fd, "rb", closefd=True)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        fh.close()
+        raise Skip("not a regular file")
+    return fh
 
 
 def _refuse_binary(head: bytes) -> None:
@@ -396,11 +408,13 @@ def parse_html(text: str, sf: SourceFile) -> list[Document]:
 
 
 def _jsonl_from_path(sf: SourceFile, parsed: Parsed, max_doc_bytes: int) -> Iterator[Document]:
+    """The records of a .jsonl file, read as they are indexed (the file was checked and hashed)."""
     try:
-        with open(sf.path, "rb") as fh:
+        with _open_regular(sf.path) as fh:
             yield from parse_jsonl(fh, sf, parsed, max_doc_bytes)
-    except OSError as exc:
-        parsed.skipped.append(f"{sf.rel}: reading stopped ({exc.strerror})")
+    except (OSError, Skip) as exc:  # changed or vanished since it was hashed
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        parsed.skipped.append(f"{sf.rel}: reading stopped ({reason})")
 
 
 def parse_jsonl(fh, sf: SourceFile, parsed: Parsed, max_doc_bytes: int = MAX_DOC_BYTES
