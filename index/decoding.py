@@ -122,7 +122,10 @@ def decode_line(line: bytes) -> tuple[str, str]:
     good_multibyte = sum(1 for ch in replaced if ch > "\x7f" and ch != "\ufffd")
     if good_multibyte < bad * 2:
         legacy = line.decode("cp1256", errors="replace")
-        if plausible_cp1256(legacy, min_letters=2):
+        # UTF-8 Arabic read as cp1256 is a run of ط ظ ع غ (its lead bytes
+        # D8–DB) between other letters: plausible-looking, and wrong.
+        utf8_leads = sum(1 for b in line if 0xD8 <= b <= 0xDB)
+        if plausible_cp1256(legacy, min_letters=3) and utf8_leads * 4 <= len(ARABIC_SCRIPT.findall(legacy)):
             return legacy, "cp1256"
     return replaced, f"replaced:{bad}"
 

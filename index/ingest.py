@@ -329,7 +329,7 @@ class _VisibleText(HTMLParser):
     the page title, not an SVG's or one in the body.
     """
 
-    HIDDEN = {"script", "style", "noscript", "template", "svg", "math"}
+    HIDDEN = {"script", "style", "noscript", "template", "svg"}
     HEAD_ONLY = {"head", "html", "title", "meta", "link", "base", "style", "script",
                  "noscript", "template"}
     BLOCK = {

@@ -92,7 +92,7 @@ def main():
 @click.option("--rebuild", is_flag=True, help="Start from an empty index instead of updating.")
 @click.option("--wait", is_flag=True, help="If another `kavosh index` is running, wait for it.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no warnings: only errors and the summary.")
-@click.option("--max-file-size", "max_file_size", default="10MB", show_default=True,
+@click.option("--max-file-size", "max_file_size", default="10MB", show_default=True, metavar="SIZE",
               callback=lambda ctx, param, value: _size(value),
               help="Skip a .txt/.html file, or a JSONL record, bigger than this "
                    "(e.g. 500kB, 50MB). JSONL files themselves may be any size.")
