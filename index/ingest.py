@@ -26,7 +26,8 @@ from .decoding import (ARABIC_SCRIPT, LineNotes, Skip, binary_kind, bom_encoding
                        encoding_name, read_lines, wide_encoding)
 
 __all__ = ["SUPPORTED", "MAX_DOC_BYTES", "MAX_TITLE_CHARS", "SourceFile", "Document", "Parsed",
-           "Skip", "Source", "discover", "open_source", "read_source", "parse_size", "human_size"]
+           "Skip", "Source", "discover", "open_source", "read_source", "parse_size", "human_size",
+           "text_form"]
 
 SUPPORTED = (".txt", ".html", ".htm", ".jsonl")
 # Indexing costs ~100× a document's size in memory (analysis, positions,
@@ -38,8 +39,12 @@ MAX_TITLE_CHARS = 300
 _CHUNK = 1 << 20  # hashing a streamed file
 
 
-def _text(p) -> str:
-    """A path as storable text: bytes that are not UTF-8 shown as \\xNN escapes."""
+def text_form(p) -> str:
+    """A path as storable text: bytes that are not UTF-8 shown as \\xNN escapes.
+
+    ``str(path)`` keeps such bytes as lone surrogates, which cannot be
+    encoded, so storing or printing them failed the whole run.
+    """
     return os.fsencode(p).decode("utf-8", errors="backslashreplace")
 
 
@@ -55,7 +60,11 @@ class SourceFile:
     @property
     def text_path(self) -> str:
         """The absolute path as storable text (``str(path)`` may hold undecodable bytes)."""
-        return _text(self.path)
+        return text_form(self.path)
+
+    @property
+    def text_root(self) -> str:
+        return text_form(self.root)
 
 
 @dataclass
@@ -132,7 +141,7 @@ def _examine(full: str, root: str) -> tuple[os.stat_result | None, str | None]:
             return link, f"cannot follow symbolic link ({exc.strerror})"
         target = os.path.realpath(full)
         if target != root and not target.startswith(root.rstrip(os.sep) + os.sep):
-            return st, f"symbolic link to {_text(target)}, outside the indexed folder; not followed"
+            return st, f"symbolic link to {text_form(target)}, outside the indexed folder; not followed"
     if not stat.S_ISREG(st.st_mode):
         kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a file")
         return st, f"not a regular file ({kind})"
@@ -150,7 +159,7 @@ def discover(path: Path) -> Iterator[SourceFile]:
     path = path.resolve()
     if not path.is_dir():
         st, problem = _examine(str(path), str(path.parent))
-        yield SourceFile(path, path.parent, _text(path.name), st.st_size if st else 0,
+        yield SourceFile(path, path.parent, text_form(path.name), st.st_size if st else 0,
                          st.st_mtime if st else 0.0, problem)
         return
     root = str(path)
@@ -160,7 +169,7 @@ def discover(path: Path) -> Iterator[SourceFile]:
         while unlistable:
             exc = unlistable.pop(0)
             where = Path(exc.filename or path)
-            yield SourceFile(where, path, _text(where.relative_to(path).as_posix()), 0, 0.0,
+            yield SourceFile(where, path, text_form(where.relative_to(path).as_posix()), 0, 0.0,
                              f"cannot list folder ({exc.strerror})")
 
     for dirpath, dirnames, filenames in os.walk(path, onerror=unlistable.append):
@@ -171,7 +180,7 @@ def discover(path: Path) -> Iterator[SourceFile]:
                 continue
             full = os.path.join(dirpath, name)
             st, problem = _examine(full, root)
-            yield SourceFile(Path(full), path, _text(Path(full).relative_to(path).as_posix()),
+            yield SourceFile(Path(full), path, text_form(Path(full).relative_to(path).as_posix()),
                              st.st_size if st else 0, st.st_mtime if st else 0.0, problem)
     yield from folder_problems()
 

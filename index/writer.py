@@ -23,7 +23,7 @@ from whoosh.writing import CLEAR
 
 from .analysis import ANALYZER_VERSION
 from .errors import IncompatibleIndex, IndexLocked, InputError
-from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
+from .ingest import MAX_DOC_BYTES, Skip, discover, open_source, text_form
 from .normalize import detect_language
 from .schema import INDEX_NAME, SCHEMA_VERSION, build_schema, read_meta, write_meta
 
@@ -142,7 +142,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
     index_dir = Path(index_dir)
     with writer_lock(index_dir, wait=wait):
         ix, fresh = _open_or_create(index_dir, rebuild)
-        roots = {str(p.resolve() if p.is_dir() else p.resolve().parent) for p in paths}
+        roots = {text_form(p.resolve() if p.is_dir() else p.resolve().parent) for p in paths}
         with ix.searcher() as searcher:
             state = {} if (fresh or rebuild) else _file_state(searcher, roots)
         files = [sf for p in paths for sf in discover(p)]
@@ -226,7 +226,7 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
             key=key,
             id=doc.id,
             path=sf.rel,
-            root=str(sf.root),
+            root=sf.text_root,
             source_file=sf.text_path,
             title=doc.title,
             body=doc.body,

@@ -100,6 +100,18 @@ def test_file_name_that_is_not_utf8_is_indexed_under_an_escaped_name(docs, tmp_p
     assert "0 added, 0 updated, 0 removed, 2 unchanged" in again.stdout
 
 
+def test_folder_name_that_is_not_utf8_can_be_indexed_and_updated(tmp_path):
+    folder = os.fsencode(tmp_path) + b"/archive\xfe"
+    os.mkdir(folder)
+    with open(folder + b"/a.txt", "wb") as fh:
+        fh.write("عنوان\nمتنی درباره زرافه\n".encode("utf-8"))
+    index = tmp_path / "ix"
+    index_ok(Path(os.fsdecode(folder)), index)
+    assert ids(index, "زرافه") == {"a.txt"}
+    again = index_ok(Path(os.fsdecode(folder)), index)
+    assert "1 unchanged" in again.stdout
+
+
 # --- 2. JSONL lines that break the JSON parser ---------------------------------------
 
 
