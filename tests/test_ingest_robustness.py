@@ -9,7 +9,6 @@ a ``warning:``), and the run finishing at all.
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import json
 import os
