@@ -14,6 +14,7 @@ import errno
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import stat
@@ -112,7 +113,7 @@ def human_size(n: int) -> str:
 
 
 def _too_big(what: str, size: int, limit: int) -> str:
-    suggestion = human_size(max(size + 1, limit * 2)).replace(" ", "")
+    suggestion = f"{math.ceil(size / 10**6)}MB" if size >= 10**6 else f"{math.ceil(size / 10**3)}kB"
     return (f"{what} is {human_size(size)}, over the per-document limit of {human_size(limit)}; "
             f"raise it with --max-file-size (e.g. --max-file-size {suggestion})")
 
@@ -272,13 +273,13 @@ def _is_jsonl(sf: SourceFile) -> bool:
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def _finish(doc: Document, where: str, warnings: list[str]) -> Document:
+def _finish(doc: Document, where: str, warnings: list[str], replaced: int = 0) -> Document:
     """Every stored string valid Unicode, and a title short enough to show in every hit.
 
     JSON can escape lone surrogates (``"\\ud800"``); stored, they make every
-    search that returns the document fail to encode its answer.
+    search that returns the document fail to encode its answer.  ``replaced``:
+    how many the caller already replaced.
     """
-    replaced = 0
     for name in ("id", "title", "body", "url", "date", "source"):
         value = getattr(doc, name)
         if value and _SURROGATE.search(value):
@@ -453,6 +454,12 @@ def parse_jsonl(fh, sf: SourceFile, parsed: Parsed, max_doc_bytes: int = MAX_DOC
         if not isinstance(record, dict):
             parsed.skipped.append(f"{where}: not a JSON object")
             continue
+        replaced = 0  # counted here, once, before the title is derived from the body
+        for name in ("id", "title", "body", "text", "url", "date", "source"):
+            value = record.get(name)
+            if isinstance(value, str) and _SURROGATE.search(value):
+                record[name], n = _SURROGATE.subn("\ufffd", value)
+                replaced += n
         body = record.get("body", record.get("text"))
         title = record.get("title")
         title = title if isinstance(title, str) else ""  # null, NaN or a number: no title
@@ -475,7 +482,7 @@ def parse_jsonl(fh, sf: SourceFile, parsed: Parsed, max_doc_bytes: int = MAX_DOC
                 date=_opt_str(record.get("date")),
                 source=_opt_str(record.get("source")),
             ),
-            where, parsed.warnings,
+            where, parsed.warnings, replaced,
         )
     parsed.warnings.extend(f"{sf.rel}: {note}" for note in counts.notes())
 
