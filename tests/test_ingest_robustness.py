@@ -320,6 +320,16 @@ def test_utf16_without_bom_and_utf32_with_bom(docs, tmp_path):
     assert "skipped" not in result.stderr
 
 
+def test_utf16_jsonl_is_streamed_too(docs, tmp_path):
+    records = "".join(json.dumps({"id": f"w{i}", "body": f"{PERSIAN_LINE} {i}"}, ensure_ascii=False) + "\n"
+                      for i in range(3))
+    (docs / "le.jsonl").write_bytes(records.encode("utf-16-le"))  # no BOM
+    (docs / "bom.jsonl").write_bytes(records.replace('"w', '"b').encode("utf-16"))
+    index = tmp_path / "ix"
+    index_ok(docs, index)
+    assert ids(index, "زرافه") == {"w0", "w1", "w2", "b0", "b1", "b2"}
+
+
 def test_nul_byte_in_jsonl_costs_no_records(docs, tmp_path):
     (docs / "nul.jsonl").write_bytes(
         json.dumps({"id": "n1", "body": PERSIAN_LINE}, ensure_ascii=False).encode("utf-8") + b"\n"
