@@ -32,9 +32,9 @@ _TEXTLIKE = re.compile(
 )
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 _MAGIC = (
-    (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
-    (b"PK\x03\x04", "zip archive"), (b"\x1f\x8b", "gzip archive"), (b"%PDF", "PDF"),
-    (b"BZh", "bzip2 archive"), (b"\xfd7zXZ\x00", "xz archive"), (b"7z\xbc\xaf", "7z archive"),
+    (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"), (b"PK\x03\x04", "zip archive"), (b"\x1f\x8b", "gzip archive"),
+    (b"%PDF-", "PDF"), (b"\xfd7zXZ\x00", "xz archive"), (b"7z\xbc\xaf", "7z archive"),
     (b"\xd0\xcf\x11\xe0", "MS Office file"), (b"\x7fELF", "executable"),
 )
 _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
@@ -42,7 +42,8 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_NAMES = {"cp1256": "Windows-1256"}
+_NAMES = {"cp1256": "Windows-1256", "iso8859_6": "ISO-8859-6", "cp720": "DOS-720",
+          "cp864": "IBM864", "mac_arabic": "MacArabic", "mac_farsi": "MacFarsi"}
 
 
 @dataclass
@@ -253,7 +254,7 @@ def _normalizer_arabic(data: bytes) -> Decoded | None:
     best = _normalizer_best(data)
     if best is None or best.encoding not in _ARABIC_CODECS:
         return None
-    text = str(best)
+    text = data.decode(best.encoding, errors="replace")  # all of it: the guess saw a sample
     letters = len(ARABIC_SCRIPT.findall(text))
     if letters < 10 or letters < len(text.replace(" ", "")) * 0.5:
         return None

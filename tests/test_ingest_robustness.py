@@ -320,6 +320,14 @@ def test_utf16_without_bom_and_utf32_with_bom(docs, tmp_path):
     assert "skipped" not in result.stderr
 
 
+def test_iso_8859_6_is_recognized_by_charset_normalizer(docs, tmp_path):
+    (docs / "iso.txt").write_bytes(("عنوان\n" + (CP1256_LINE + "\n") * 20).encode("iso8859_6"))
+    index = tmp_path / "ix"
+    result = index_ok(docs, index)
+    assert ids(index, "وكالة") == {"iso.txt"}
+    assert "warning: iso.txt: not UTF-8; read as ISO-8859-6" in result.stderr
+
+
 def test_utf16_jsonl_is_streamed_too(docs, tmp_path):
     records = "".join(json.dumps({"id": f"w{i}", "body": f"{PERSIAN_LINE} {i}"}, ensure_ascii=False) + "\n"
                       for i in range(3))
