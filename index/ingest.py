@@ -1,29 +1,71 @@
 """Reading documents from disk: .txt, .html/.htm and .jsonl, in UTF-8 or Windows-1256.
 
-Nothing here raises for a bad file: a file that cannot be used becomes a
-``Skip`` with a reason, so one broken file never stops a long indexing run.
+Nothing here raises for a bad input: a file that cannot be used becomes a
+``Skip`` with a reason, a bad JSONL line a skipped record, a repair a
+warning, so one broken file never stops a long indexing run.  Only regular
+files inside the indexed folder are read, and none bigger than the
+per-document limit; JSONL archives are streamed line by line instead, so
+memory stays bounded whatever their size.
 """
 
 from __future__ import annotations
 
-import codecs
+import errno
+import hashlib
+import io
 import json
+import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Iterable, Iterator
+
+from .decoding import (ARABIC_SCRIPT, LineNotes, Skip, binary_kind, bom_encoding, decode,
+                       encoding_name, read_lines, wide_encoding)
+
+__all__ = ["SUPPORTED", "MAX_DOC_BYTES", "MAX_TITLE_CHARS", "SourceFile", "Document", "Parsed",
+           "Skip", "Source", "discover", "open_source", "read_source", "parse_size", "human_size",
+           "text_form"]
 
 SUPPORTED = (".txt", ".html", ".htm", ".jsonl")
+# Indexing costs ~100× a document's size in memory (analysis, positions,
+# the stored copy), so one 300 MB text file used to exhaust memory after
+# minutes.  10 MB of text is far beyond any article and still safe.
+MAX_DOC_BYTES = 10_000_000
+# A title is copied into every hit; a 5 MB first line is not a title.
+MAX_TITLE_CHARS = 300
+_CHUNK = 1 << 20  # hashing a streamed file
+
+
+def text_form(p) -> str:
+    """A path as storable text: bytes that are not UTF-8 shown as \\xNN escapes.
+
+    ``str(path)`` keeps such bytes as lone surrogates, which cannot be
+    encoded, so storing or printing them failed the whole run.
+    """
+    return os.fsencode(p).decode("utf-8", errors="backslashreplace")
 
 
 @dataclass
 class SourceFile:
     path: Path  # absolute
     root: Path  # absolute folder it was found under (the file itself if given directly)
-    rel: str  # path relative to root, with forward slashes
+    rel: str  # path relative to root, with forward slashes, as storable text
     size: int
     mtime: float
+    problem: str | None = None  # why it must not be read (found at discovery), or None
+
+    @property
+    def text_path(self) -> str:
+        """The absolute path as storable text (``str(path)`` may hold undecodable bytes)."""
+        return text_form(self.path)
+
+    @property
+    def text_root(self) -> str:
+        return text_form(self.root)
 
 
 @dataclass
@@ -39,78 +81,234 @@ class Document:
 
 @dataclass
 class Parsed:
-    documents: list[Document] = field(default_factory=list)
+    # A list for .txt/.html; for .jsonl an iterator that reads the file as it
+    # goes: ``warnings`` and ``skipped`` are complete once it is exhausted.
+    documents: Iterable[Document] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # records skipped inside a JSONL file
 
 
-class Skip(Exception):
-    """This file cannot be indexed; the message says why."""
+# --- sizes ----------------------------------------------------------------
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}
 
 
-def discover(path: Path):
-    """Supported files under ``path`` (recursively, hidden entries skipped), sorted."""
+def parse_size(text: str) -> int:
+    """'10MB', '500k', '2G' or a plain byte count; raises ValueError."""
+    m = _SIZE.match(str(text))
+    if not m:
+        raise ValueError(f"not a size: {text!r} (use e.g. 10MB, 500kB, 2GB)")
+    value = int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+    if value <= 0:
+        raise ValueError("the size limit must be positive")
+    return value
+
+
+def human_size(n: int) -> str:
+    for unit, factor in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= factor:
+            return f"{n / factor:.3g} {unit}"
+    return f"{n} bytes"
+
+
+def _too_big(what: str, size: int, limit: int) -> str:
+    suggestion = f"{math.ceil(size / 10**6)}MB" if size >= 10**6 else f"{math.ceil(size / 10**3)}kB"
+    return (f"{what} is {human_size(size)}, over the per-document limit of {human_size(limit)}; "
+            f"raise it with --max-file-size (e.g. --max-file-size {suggestion})")
+
+
+# --- discovery ------------------------------------------------------------
+
+_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def _examine(full: str, root: str) -> tuple[os.stat_result | None, str | None]:
+    """(stat of what would be read, why it must not be read or None), without opening it."""
+    try:
+        st = os.lstat(full)
+    except OSError as exc:
+        return None, f"cannot read ({exc.strerror})"
+    if stat.S_ISLNK(st.st_mode):
+        link = st
+        try:
+            st = os.stat(full)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return link, "symbolic link loop; not followed"
+            if exc.errno == errno.ENOENT:
+                return link, "dangling symbolic link (its target does not exist)"
+            return link, f"cannot follow symbolic link ({exc.strerror})"
+        target = os.path.realpath(full)
+        if target != root and not target.startswith(root.rstrip(os.sep) + os.sep):
+            return st, f"symbolic link to {text_form(target)}, outside the indexed folder; not followed"
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a file")
+        return st, f"not a regular file ({kind})"
+    return st, None
+
+
+def discover(path: Path) -> Iterator[SourceFile]:
+    """Supported files under ``path`` (recursively, hidden entries skipped), sorted.
+
+    Entries that must not be read (pipes, devices, links leaving the folder,
+    loops, dangling links, unlistable folders) are yielded too, with
+    ``problem`` set, so that the run reports them instead of hanging or
+    silently ignoring them.
+    """
     path = path.resolve()
-    if path.is_file():
-        st = path.stat()
-        yield SourceFile(path, path.parent, path.name, st.st_size, st.st_mtime)
+    if not path.is_dir():
+        st, problem = _examine(str(path), str(path.parent))
+        yield SourceFile(path, path.parent, text_form(path.name), st.st_size if st else 0,
+                         st.st_mtime if st else 0.0, problem)
         return
-    for dirpath, dirnames, filenames in os.walk(path):
+    root = str(path)
+    unlistable: list[OSError] = []
+
+    def folder_problems():
+        while unlistable:
+            exc = unlistable.pop(0)
+            where = Path(exc.filename or path)
+            yield SourceFile(where, path, text_form(where.relative_to(path).as_posix()), 0, 0.0,
+                             f"cannot list folder ({exc.strerror})")
+
+    for dirpath, dirnames, filenames in os.walk(path, onerror=unlistable.append):
+        yield from folder_problems()
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(SUPPORTED):
                 continue
-            full = Path(dirpath) / name
-            try:
-                st = full.stat()
-            except OSError:
-                continue
-            yield SourceFile(full, path, full.relative_to(path).as_posix(), st.st_size, st.st_mtime)
+            full = os.path.join(dirpath, name)
+            st, problem = _examine(full, root)
+            yield SourceFile(Path(full), path, text_form(Path(full).relative_to(path).as_posix()),
+                             st.st_size if st else 0, st.st_mtime if st else 0.0, problem)
+    yield from folder_problems()
 
 
-# --- decoding -------------------------------------------------------------
-
-_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
-# What a cp1256 misreading of some other encoding produces: C1 controls and
-# the Latin-1 letters cp1256 keeps (à â ç è é ê ë î ï ô û ü).
-_IMPLAUSIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x80-\x9f\u00e0-\u00fc]")
+# --- opening --------------------------------------------------------------
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding it was read as; raises Skip for binary or unknown encodings.
+@dataclass
+class Source:
+    """A file checked and hashed, ready to parse; the text is read only if it changed."""
 
-    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such.
-    Otherwise Windows-1256, the legacy Persian/Arabic encoding, is tried and
-    accepted only if the result is mostly Arabic-script text: cp1256 maps
-    every byte to something, so a plausibility check is what tells real
-    cp1256 from a binary file or another encoding.
+    sf: SourceFile
+    sha1: str
+    size: int
+    max_doc_bytes: int
+    data: bytes | None = None  # the whole file for .txt/.html; None for a streamed .jsonl
+
+    def parse(self) -> Parsed:
+        """Documents of the file; raises Skip when nothing can be used."""
+        if self.data is not None:
+            return read_source(self.sf, self.data, max_doc_bytes=self.max_doc_bytes)
+        parsed = Parsed()
+        parsed.documents = _jsonl_from_path(self.sf, parsed, self.max_doc_bytes)
+        return parsed
+
+
+def open_source(sf: SourceFile, max_doc_bytes: int = MAX_DOC_BYTES) -> Source:
+    """Check that ``sf`` may be read and hash it; raises Skip with the reason if not.
+
+    .txt/.html are read whole, and only if stat() says they fit the limit;
+    .jsonl is hashed in chunks and parsed later as a stream, so its size
+    does not matter.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if sf.problem:
+        raise Skip(sf.problem)
+    with _open_regular(sf.path) as fh:
         try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise Skip(f"not valid UTF-16 ({exc.reason})") from None
-    if b"\x00" in data[:8192]:
-        raise Skip("binary file (contains NUL bytes)")
+            st = os.fstat(fh.fileno())
+            if _is_jsonl(sf):
+                digest, blank = hashlib.sha1(), True
+                _refuse_binary(fh.peek(8192)[:8192])
+                while chunk := fh.read(_CHUNK):
+                    digest.update(chunk)
+                    blank = blank and not chunk.strip()
+                if blank:
+                    raise Skip("empty file")
+                return Source(sf, digest.hexdigest(), st.st_size, max_doc_bytes)
+            if st.st_size > max_doc_bytes:
+                raise Skip(_too_big("the file", st.st_size, max_doc_bytes))
+            data = fh.read(max_doc_bytes + 1)
+        except OSError as exc:
+            raise Skip(f"cannot read ({exc.strerror})") from None
+    if len(data) > max_doc_bytes:  # it grew after stat()
+        raise Skip(_too_big("the file", len(data), max_doc_bytes))
+    return Source(sf, hashlib.sha1(data).hexdigest(), len(data), max_doc_bytes, data)
+
+
+def _open_regular(path: Path):
+    """``path`` opened for reading if it is a regular file; raises Skip otherwise.
+
+    Non-blocking, so a pipe put there after discovery cannot hang the run.
+    """
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("cp1256", errors="replace")
-    letters = len(_ARABIC_SCRIPT.findall(text))
-    bad = len(_IMPLAUSIBLE.findall(text)) + text.count("\ufffd")
-    if letters >= 10 and bad <= letters * 0.02:
-        return text, "cp1256"
-    raise Skip("not UTF-8, and not plausible Windows-1256 text (binary or unknown encoding)")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise Skip(f"cannot read ({exc.strerror})") from None
+    fh = open(fd, "rb", closefd=True)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        fh.close()
+        raise Skip("not a regular file")
+    return fh
+
+
+def _refuse_binary(head: bytes) -> None:
+    """A .jsonl that is really an image or an archive is skipped whole, not line by line."""
+    if bom_encoding(head[:4]) or wide_encoding(head):
+        return
+    kind = binary_kind(head)
+    if kind:
+        raise Skip(f"binary file ({kind})")
+
+
+def _is_jsonl(sf: SourceFile) -> bool:
+    return sf.path.suffix.lower() == ".jsonl"
+
+
+# --- documents ------------------------------------------------------------
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _finish(doc: Document, where: str, warnings: list[str], replaced: int = 0) -> Document:
+    """Every stored string valid Unicode, and a title short enough to show in every hit.
+
+    JSON can escape lone surrogates (``"\\ud800"``); stored, they make every
+    search that returns the document fail to encode its answer.  ``replaced``:
+    how many the caller already replaced.
+    """
+    for name in ("id", "title", "body", "url", "date", "source"):
+        value = getattr(doc, name)
+        if value and _SURROGATE.search(value):
+            value, n = _SURROGATE.subn("\ufffd", value)
+            setattr(doc, name, value)
+            replaced += n
+    if replaced:
+        warnings.append(f"{where}: {replaced} invalid character{'s' if replaced > 1 else ''} "
+                        f"(lone surrogates) in record {doc.id!r} replaced with U+FFFD")
+    if len(doc.title) > MAX_TITLE_CHARS:
+        if not doc.body.startswith(doc.title):  # what is cut from the title stays searchable
+            doc.body = doc.title + "\n" + doc.body
+        doc.title = cap_title(doc.title)
+    return doc
+
+
+def cap_title(title: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """At most ``limit`` characters, cut at a word boundary and marked with …."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 def _clean(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-# --- formats --------------------------------------------------------------
 
 
 def parse_txt(text: str, sf: SourceFile) -> list[Document]:
@@ -126,17 +324,24 @@ def parse_txt(text: str, sf: SourceFile) -> list[Document]:
     if not filled:
         raise Skip("empty file")
     chosen = filled[0]
-    if not _ARABIC_SCRIPT.search(lines[chosen]) and _ARABIC_SCRIPT.search(text):
-        chosen = next((i for i in filled[:5] if _ARABIC_SCRIPT.search(lines[i])), chosen)
+    if not ARABIC_SCRIPT.search(lines[chosen]) and ARABIC_SCRIPT.search(text):
+        chosen = next((i for i in filled[:5] if ARABIC_SCRIPT.search(lines[i])), chosen)
     title = lines[chosen].strip()
     body = "\n".join(lines[:chosen] + lines[chosen + 1:]).strip("\n")
     return [Document(id=sf.rel, title=title, body=body or title)]
 
 
 class _VisibleText(HTMLParser):
-    """Visible text of an HTML page, with line breaks at block elements."""
+    """Visible text of an HTML page, with line breaks at block elements.
 
-    HIDDEN = {"script", "style", "noscript", "template", "head", "svg"}
+    The head ends at ``</head>`` or, as browsers do, at the first tag that
+    belongs in a body (``</head>`` is optional); only a ``<title>`` there is
+    the page title, not an SVG's or one in the body.
+    """
+
+    HIDDEN = {"script", "style", "noscript", "template", "svg"}
+    HEAD_ONLY = {"head", "html", "title", "meta", "link", "base", "style", "script",
+                 "noscript", "template"}
     BLOCK = {
         "p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "table", "section",
         "article", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -147,14 +352,21 @@ class _VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
+        self.in_head = False
+        self.in_body = False
         self.title_parts: list[str] | None = None
         self.title = ""
         self.heading = ""
         self.heading_parts: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
+        if tag == "head" and not self.in_body:
+            self.in_head = True
+        elif tag not in self.HEAD_ONLY:
+            self.in_head, self.in_body = False, True
         if tag == "title":
-            self.title_parts = []
+            if not (self.hidden or self.in_body or self.title):
+                self.title_parts = []
         elif tag in self.HIDDEN:
             self.hidden += 1
         elif tag in ("h1", "h2") and not self.heading:
@@ -163,6 +375,8 @@ class _VisibleText(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
+        if tag == "head":
+            self.in_head = False
         if tag == "title" and self.title_parts is not None:
             self.title = " ".join("".join(self.title_parts).split())
             self.title_parts = None
@@ -178,7 +392,7 @@ class _VisibleText(HTMLParser):
         if self.title_parts is not None:
             self.title_parts.append(data)
             return
-        if self.hidden:
+        if self.hidden or self.in_head:
             return
         if self.heading_parts is not None:
             self.heading_parts.append(data)
@@ -200,21 +414,52 @@ def parse_html(text: str, sf: SourceFile) -> list[Document]:
     return [Document(id=sf.rel, title=title, body=body or title)]
 
 
-def parse_jsonl(text: str, sf: SourceFile, parsed: Parsed) -> None:
+# --- JSONL, streamed ---------------------------------------------------------
+
+
+def _jsonl_from_path(sf: SourceFile, parsed: Parsed, max_doc_bytes: int) -> Iterator[Document]:
+    """The records of a .jsonl file, read as they are indexed (the file was checked and hashed)."""
+    try:
+        with _open_regular(sf.path) as fh:
+            yield from parse_jsonl(fh, sf, parsed, max_doc_bytes)
+    except (OSError, Skip) as exc:  # changed or vanished since it was hashed
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        parsed.skipped.append(f"{sf.rel}: reading stopped ({reason})")
+
+
+def parse_jsonl(fh, sf: SourceFile, parsed: Parsed, max_doc_bytes: int = MAX_DOC_BYTES
+                ) -> Iterator[Document]:
     """One document per line; bad lines are skipped and reported, good ones kept."""
     seen: dict[str, int] = {}  # id → the line it was first seen on
-    for lineno, line in enumerate(_clean(text).split("\n"), 1):
+    counts = LineNotes()
+    for lineno, line, size in read_lines(fh, max_doc_bytes, counts):
+        where = f"{sf.rel}:{lineno}"
+        if line is None:
+            parsed.skipped.append(f"{where}: {_too_big('the record', size, max_doc_bytes)}")
+            continue
+        line = line.rstrip("\r\n")
         if not line.strip():
             continue
-        where = f"{sf.rel}:{lineno}"
         try:
             record = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             parsed.skipped.append(f"{where}: not valid JSON ({exc.msg})")
+            continue
+        except RecursionError:
+            parsed.skipped.append(f"{where}: not usable JSON (nested too deeply)")
+            continue
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            parsed.skipped.append(f"{where}: not usable JSON ({str(exc).split(';')[0]})")
             continue
         if not isinstance(record, dict):
             parsed.skipped.append(f"{where}: not a JSON object")
             continue
+        replaced = 0  # counted here, once, before the title is derived from the body
+        for name in ("id", "title", "body", "text", "url", "date", "source"):
+            value = record.get(name)
+            if isinstance(value, str) and _SURROGATE.search(value):
+                record[name], n = _SURROGATE.subn("\ufffd", value)
+                replaced += n
         body = record.get("body", record.get("text"))
         title = record.get("title")
         title = title if isinstance(title, str) else ""  # null, NaN or a number: no title
@@ -228,7 +473,7 @@ def parse_jsonl(text: str, sf: SourceFile, parsed: Parsed) -> None:
             continue
         seen[doc_id] = lineno
         lang = record.get("lang")
-        parsed.documents.append(
+        yield _finish(
             Document(
                 id=doc_id,
                 title=title.strip() or body.strip().split("\n", 1)[0][:120],
@@ -237,10 +482,10 @@ def parse_jsonl(text: str, sf: SourceFile, parsed: Parsed) -> None:
                 url=_opt_str(record.get("url")),
                 date=_opt_str(record.get("date")),
                 source=_opt_str(record.get("source")),
-            )
+            ),
+            where, parsed.warnings, replaced,
         )
-    if not parsed.documents and not parsed.skipped:
-        raise Skip("empty file")
+    parsed.warnings.extend(f"{sf.rel}: {note}" for note in counts.notes())
 
 
 def _opt_str(value) -> str | None:
@@ -252,19 +497,25 @@ def _opt_str(value) -> str | None:
     return str(value) if value != "" else None
 
 
-def read_source(sf: SourceFile, data: bytes) -> Parsed:
+def read_source(sf: SourceFile, data: bytes, max_doc_bytes: int = MAX_DOC_BYTES) -> Parsed:
     """Parse one file's bytes into documents; raises Skip when nothing can be used."""
     if not data.strip():
         raise Skip("empty file")
-    text, encoding = decode(data)
     parsed = Parsed()
-    if encoding == "cp1256":
-        parsed.warnings.append(f"{sf.rel}: not UTF-8; read as Windows-1256")
-    suffix = sf.path.suffix.lower()
-    if suffix == ".jsonl":
-        parse_jsonl(text, sf, parsed)
-    elif suffix in (".html", ".htm"):
-        parsed.documents.extend(parse_html(text, sf))
+    if _is_jsonl(sf):
+        _refuse_binary(data[:8192])
+        parsed.documents = list(parse_jsonl(io.BufferedReader(io.BytesIO(data)), sf, parsed,
+                                            max_doc_bytes))
+        if not parsed.documents and not parsed.skipped:
+            raise Skip("empty file")
+        return parsed
+    decoded = decode(data)
+    if decoded.encoding not in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        parsed.warnings.append(f"{sf.rel}: not UTF-8; read as {encoding_name(decoded.encoding)}")
+    parsed.warnings.extend(f"{sf.rel}: {note}" for note in decoded.notes)
+    if sf.path.suffix.lower() in (".html", ".htm"):
+        docs = parse_html(decoded.text, sf)
     else:
-        parsed.documents.extend(parse_txt(text, sf))
+        docs = parse_txt(decoded.text, sf)
+    parsed.documents = [_finish(doc, sf.rel, parsed.warnings) for doc in docs]
     return parsed

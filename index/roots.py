@@ -48,8 +48,9 @@ def is_under(path: str, folder: str) -> bool:
 
 
 def absolute(path: Path) -> str:
-    """The path as the index names it: absolute, symlinks resolved where they exist."""
-    return str(Path(path).expanduser().resolve())
+    """The path as the index names it: absolute, symlinks resolved where they exist,
+    as storable text (bytes that are not UTF-8 as \\xNN escapes, like ingest.text_form)."""
+    return os.fsencode(Path(path).expanduser().resolve()).decode("utf-8", errors="backslashreplace")
 
 
 def load_roots(meta: dict | None) -> list[Root]:

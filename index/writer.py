@@ -10,7 +10,6 @@ beside the old one) so the switch is again a single commit.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import re
 import shutil
@@ -25,7 +24,7 @@ from whoosh.writing import CLEAR, MERGE_SMALL
 
 from .analysis import ANALYZER_VERSION
 from .errors import IncompatibleIndex, IndexLocked, IndexNotFound, InputError
-from .ingest import Skip, discover, read_source
+from .ingest import MAX_DOC_BYTES, Skip, discover, open_source, text_form
 from .normalize import detect_language
 from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
 from .schema import INDEX_NAME, SCHEMA_VERSION, build_schema, read_meta, write_meta
@@ -199,7 +198,7 @@ def _scan(searcher, scopes) -> dict[str, dict]:
     stored fields; when the scopes hold most of the index, one sequential pass over
     all stored fields is faster than a lookup per document."""
     wheres: dict[str, list[str]] = {}
-    for root, where in scopes:
+    for root, where, _given in scopes:
         wheres.setdefault(root.path, []).append(where)
     docnums = [n for root_path in wheres for n in searcher.document_numbers(root=root_path)]
     if len(docnums) > searcher.doc_count() // 2:
@@ -237,12 +236,14 @@ def _gone_error(path: Path, roots: list[Root]) -> InputError:
 
 
 def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
-                wait: bool = False, progress=None) -> IndexSummary:
+                wait: bool = False, progress=None,
+                max_doc_bytes: int = MAX_DOC_BYTES) -> IndexSummary:
     """Index (or bring up to date) the documents under ``paths`` into ``index_dir``.
 
     Each path becomes a root of the index (index/roots.py) unless it lies in
     one already; only the documents under the given paths are touched.
     ``progress``, if given, is called with (files_done, files_total, current_name).
+    ``max_doc_bytes``: a .txt/.html file, or a JSONL record, bigger than this is skipped.
     """
     index_dir = Path(index_dir)
     for p in paths:
@@ -258,22 +259,22 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         old_meta = {} if fresh else (read_meta(index_dir) or {})
         roots = [] if (fresh or rebuild) else load_roots(old_meta)
         recheck = set() if (fresh or rebuild) else set(old_meta.get("recheck", []))
-        scopes: list[tuple[Root, str]] = []  # (root, the folder or file given inside it)
+        scopes: list[tuple[Root, str, Path]] = []  # (root, the path given inside it, as text and on disk)
         for p in paths:
             where = absolute(p)
             root = owner(where, roots)
             if root is None:
-                root = new_root(where, "folder" if Path(where).is_dir() else "file", roots)
+                root = new_root(where, "folder" if Path(p).is_dir() else "file", roots)
                 roots.append(root)
-            scopes.append((root, where))
+            scopes.append((root, where, p))
         # Open through the run: ids are looked up in the committed state as records come.
         searcher = None if (fresh or rebuild) else ix.searcher()
         state = _scan(searcher, scopes) if searcher else {}
         ids = _Ids(searcher)
         files, listed, left_to = [], set(), {}
-        for root, where in scopes:
-            for sf in discover(Path(where)):
-                path = str(sf.path)
+        for root, _where, given in scopes:
+            for sf in discover(given):
+                path = sf.text_path
                 holder = owner(path, roots)
                 if holder is not root:  # inside an older root given on its own
                     left_to[holder.path] = left_to.get(holder.path, 0) + 1
@@ -291,18 +292,18 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         gone = [f for f in state if f not in listed]
         for source_file in gone:  # their ids are free now: a renamed JSONL file keeps its ids
             _release(ids, state[source_file], source_file)
-        in_scope = lambda f: any(f == where or is_under(f, where) for _root, where in scopes)  # noqa: E731
+        in_scope = lambda f: any(f == where or is_under(f, where) for _root, where, _given in scopes)  # noqa: E731
         recheck = {f for f in recheck if f in listed or not in_scope(f)}
         try:
             for n, sf in enumerate(files, 1):
                 if progress:
                     progress(n, len(files), sf.rel)
-                key = str(sf.path)
+                key = sf.text_path
                 old = state.get(key)
                 if old and key in recheck:  # it had records skipped for a taken id: read it again
                     old = dict(old, size=None, sha1=None, rechecked_sha1=old["sha1"])
                 recheck.discard(key)
-                changed |= _index_file(writer, sf, old, summary, ids, recheck)
+                changed |= _index_file(writer, sf, old, summary, ids, recheck, max_doc_bytes)
             for source_file in gone:
                 writer.delete_by_term("source_file", source_file)
                 summary.removed += len(state[source_file]["keys"])
@@ -407,43 +408,49 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
 
 
 def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
-                ids: _Ids, recheck: set[str]) -> bool:
+                ids: _Ids, recheck: set[str], max_doc_bytes: int = MAX_DOC_BYTES) -> bool:
     """Add, replace or skip one file's documents; returns whether the index changed.
 
     ``ids`` (every id in the index → its holder) is kept up to date: a record
     whose id another file already holds is skipped and reported, and its file
     goes into ``recheck`` so that later runs read it again (the other holder
-    may have gone).
+    may have gone).  A .jsonl file's documents arrive as a stream (read as
+    they are indexed), so its warnings are complete only after the loop.
     """
-    if old and old["size"] == sf.size and old["mtime"] == sf.mtime:
+    if not sf.problem and old and old["size"] == sf.size and old["mtime"] == sf.mtime:
         summary.unchanged += len(old["keys"])
         return False
     try:
-        data = sf.path.read_bytes()
-    except OSError as exc:
-        summary.skipped.append(f"{sf.rel}: cannot read ({exc.strerror})")
-        return False
-    summary.bytes_read += len(data)
-    sha1 = hashlib.sha1(data).hexdigest()
-    if old and old["sha1"] == sha1:
-        summary.unchanged += len(old["keys"])
-        return False
-    try:
-        parsed = read_source(sf, data)
+        source = open_source(sf, max_doc_bytes)  # checked and hashed, in bounded memory
+        summary.bytes_read += source.size
+        if old and old["sha1"] == source.sha1:
+            summary.unchanged += len(old["keys"])
+            return False
+        parsed = source.parse()
     except Skip as skip:
         summary.skipped.append(f"{sf.rel}: {skip}")
         if old:  # the file was indexed before and is now unusable: its old text goes
-            writer.delete_by_term("source_file", str(sf.path))
+            writer.delete_by_term("source_file", sf.text_path)
             summary.removed += len(old["keys"])
-            _release(ids, old, str(sf.path))
+            _release(ids, old, sf.text_path)
             return True
         return False
-    summary.warnings.extend(parsed.warnings)
-    summary.skipped.extend(parsed.skipped)
-    path = str(sf.path)
+    sha1 = source.sha1
+    path = sf.text_path
     if old:
         _release(ids, old, path)
-    kept = []
+    if old and old.get("rechecked_sha1") == sha1:
+        # Read again only because some of its ids were taken: unchanged if they still are.
+        if _kept_keys(source.parse(), sf, ids, path, summary) == old["keys"]:
+            summary.unchanged += len(old["keys"])
+            for doc_id in old.get("ids", ()):
+                ids[doc_id] = _Held(path, sf.rel)
+            recheck.add(path)
+            return False
+        parsed = source.parse()
+    if old:
+        writer.delete_by_term("source_file", path)
+    new_keys = set()
     for doc in parsed.documents:
         holder = ids.get(doc.id)
         if holder is not None and holder.source_file != path:
@@ -453,23 +460,14 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
             recheck.add(path)
             continue
         ids[doc.id] = _Held(path, sf.rel)
-        kept.append(doc)
-    new_keys = {f"{sf.path}#{doc.id}" for doc in kept}
-    old_keys = old["keys"] if old else set()
-    if old and old.get("rechecked_sha1") == sha1 and new_keys == old_keys:
-        # Read again only because some of its ids were taken, and they still are.
-        summary.unchanged += len(old_keys)
-        return False
-    if old:
-        writer.delete_by_term("source_file", path)
-    for doc in kept:
-        key = f"{sf.path}#{doc.id}"
+        key = f"{path}#{doc.id}"
+        new_keys.add(key)
         fields = dict(
             key=key,
             id=doc.id,
             path=sf.rel,
-            root=str(sf.root),
-            source_file=str(sf.path),
+            root=sf.text_root,
+            source_file=sf.text_path,
             title=doc.title,
             body=doc.body,
             variant=doc.title + "\n" + doc.body,
@@ -483,10 +481,28 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
             if value:
                 fields[name] = value
         writer.add_document(**fields)
+    summary.warnings.extend(parsed.warnings)
+    summary.skipped.extend(parsed.skipped)
+    old_keys = old["keys"] if old else set()
     summary.updated += len(new_keys & old_keys)
     summary.added += len(new_keys - old_keys)
     summary.removed += len(old_keys - new_keys)
     return True
+
+
+def _kept_keys(parsed, sf, ids: _Ids, path: str, summary: IndexSummary) -> set[str]:
+    """The keys a file's documents would get, without writing them; ids taken elsewhere
+    are left out and reported again."""
+    keys = set()
+    for doc in parsed.documents:
+        holder = ids.get(doc.id)
+        if holder is None or holder.source_file == path:
+            keys.add(f"{path}#{doc.id}")
+        else:
+            summary.skipped.append(
+                f"{sf.rel}: duplicate id {doc.id!r}, already the id of a document from "
+                f"{holder.path}; record not indexed (give it an id of its own)")
+    return keys
 
 
 def _release(ids: _Ids, old: dict, source_file: str) -> None:

@@ -94,9 +94,13 @@ def main():
 @click.option("--rebuild", is_flag=True, help="Start from an empty index instead of updating.")
 @click.option("--wait", is_flag=True, help="If another `kavosh index` is running, wait for it.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no warnings: only errors and the summary.")
+@click.option("--max-file-size", "max_file_size", default="10MB", show_default=True, metavar="SIZE",
+              callback=lambda ctx, param, value: _size(value),
+              help="Skip a .txt/.html file, or a JSONL record, bigger than this "
+                   "(e.g. 500kB, 50MB). JSONL files themselves may be any size.")
 @_index_option
 @_friendly_errors
-def index_cmd(paths, rebuild, wait, quiet, index_dir):
+def index_cmd(paths, rebuild, wait, quiet, max_file_size, index_dir):
     """Index PATHS (folders are searched recursively; default: the bundled seeds/).
 
     Reads .txt (first line is the title), .html/.htm (visible text) and .jsonl
@@ -127,7 +131,8 @@ def index_cmd(paths, rebuild, wait, quiet, index_dir):
 
     try:
         summary = index_paths(target, list(paths), rebuild=rebuild, wait=wait,
-                              progress=progress if show_bar else None)
+                              progress=progress if show_bar else None,
+                              max_doc_bytes=max_file_size)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -139,6 +144,15 @@ def index_cmd(paths, rebuild, wait, quiet, index_dir):
         if summary.cleaned:
             click.echo(f"note: deleted {summary.cleaned} files left by an interrupted run", err=True)
     click.echo(f"{target}: {summary.line()}")
+
+
+def _size(value) -> int:
+    from index.ingest import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 # --- remove ------------------------------------------------------------------

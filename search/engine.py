@@ -117,6 +117,8 @@ class Engine:
                     raise
                 time.sleep(0.05)
         generation = searcher.reader().generation()
+        if generation is None:  # an index with no segments: its reader has no generation
+            generation = self.ix.latest_generation()
         with self._lock:
             self._users[searcher] = 1
             self._generation[searcher] = generation
@@ -269,7 +271,7 @@ class Engine:
             top = searcher.search(Q.Every(), limit=1)
             if documents and not (len(top.top_n) and top[0].fields().get("id")):
                 raise IncompatibleIndex(f"the index at {self.index_dir} answers but returns no documents")
-            generation = searcher.reader().generation()
+            generation = self._generation[searcher]
         return {"documents": documents, "generation": generation, "search_ms": _ms(started)}
 
     def stats(self) -> dict:
