@@ -44,12 +44,12 @@ def plain_schema(title_boost: float | None = None) -> Schema:
 
 
 def _documents(paths: list[Path]):
-    from index.ingest import Skip, discover, read_source
+    from index.ingest import Skip, discover, open_source
 
     for p in paths:
         for sf in discover(Path(p)):
-            try:
-                parsed = read_source(sf, sf.path.read_bytes())
+            try:  # the same reading as the real index: bounded, regular files only
+                parsed = open_source(sf).parse()
             except Skip:
                 continue
             yield from parsed.documents
