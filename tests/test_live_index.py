@@ -75,24 +75,25 @@ def _total(base: str, q: str) -> int:
 
 
 def test_a_served_index_keeps_answering_right_while_it_is_re_indexed(tmp_path, seeds_copy):
+    # news/ first: its documents keep their bare ids when --rebuild drops the seeds root.
     ix = tmp_path / "ix"
     news = tmp_path / "news"
     news.mkdir()
     for n in range(20):
         (news / f"{n:03}.txt").write_text(_article("آتش‌سوزی", n), encoding="utf-8")
-    assert invoke("index", str(seeds_copy), str(news), "--index", str(ix)).exit_code == 0
+    assert invoke("index", str(news), str(seeds_copy), "--index", str(ix)).exit_code == 0
     server_log: list[str] = []
     with served(ix, log=server_log) as base, _Readers(base) as readers:
         assert _total(base, "زلزله") == 0
         # Add: the server finds the new documents at once.
         for n in range(20, 30):
             (news / f"{n:03}.txt").write_text(_article("زلزله", n), encoding="utf-8")
-        assert invoke("index", str(seeds_copy), str(news), "--index", str(ix)).exit_code == 0
+        assert invoke("index", str(news), str(seeds_copy), "--index", str(ix)).exit_code == 0
         assert _total(base, "زلزله") == 10
         # Change and delete.
         (news / "020.txt").write_text(_article("کهکشان", 20), encoding="utf-8")
         (news / "021.txt").unlink()
-        assert invoke("index", str(seeds_copy), str(news), "--index", str(ix)).exit_code == 0
+        assert invoke("index", str(news), str(seeds_copy), "--index", str(ix)).exit_code == 0
         assert _total(base, "زلزله") == 8
         assert _total(base, "کهکشان") == 1
         # Rebuild from scratch, twice: the old document count must not linger.
