@@ -24,6 +24,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .discovery import text_form
+
 
 @dataclass
 class Root:
@@ -49,8 +51,8 @@ def is_under(path: str, folder: str) -> bool:
 
 def absolute(path: Path) -> str:
     """The path as the index names it: absolute, symlinks resolved where they exist,
-    as storable text (bytes that are not UTF-8 as \\xNN escapes, like ingest.text_form)."""
-    return os.fsencode(Path(path).expanduser().resolve()).decode("utf-8", errors="backslashreplace")
+    as storable text (``text_form``)."""
+    return text_form(Path(path).expanduser().resolve())
 
 
 def load_roots(meta: dict | None) -> list[Root]:

@@ -9,28 +9,23 @@ beside the old one) so the switch is again a single commit.
 
 from __future__ import annotations
 
-import fcntl
 import os
-import re
-import shutil
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import CLEAR, MERGE_SMALL
+from whoosh.writing import CLEAR
 
 from .analysis import ANALYZER_VERSION
-from .errors import IncompatibleIndex, IndexLocked, IndexNotFound, InputError
-from .ingest import MAX_DOC_BYTES, Skip, discover, open_source, text_form
+from .errors import IndexNotFound, InputError
+from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from .normalize import detect_language
 from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
-from .schema import INDEX_NAME, SCHEMA_VERSION, build_schema, read_meta, write_meta
-
-LOCK_FILE = "kavosh.lock"
-
+from .schema import INDEX_NAME, SCHEMA_VERSION, read_meta, write_meta
+from .store import (LazyWriter, clean_leftovers, merge_dropping_empty, open_or_create,
+                    remove_other_indexes, writer_lock)
 
 @dataclass
 class IndexSummary:
@@ -57,105 +52,6 @@ class IndexSummary:
             f"{self.documents} documents in the index; "
             f"{self.seconds:.1f} s, {rate:.0f} docs/s"
         )
-
-
-@contextmanager
-def writer_lock(index_dir: Path, wait: bool = False):
-    """One `kavosh index` per index at a time; the OS drops the lock if we die."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    fh = open(index_dir / LOCK_FILE, "a+")
-    try:
-        flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
-        try:
-            fcntl.flock(fh, flags)
-        except BlockingIOError:
-            raise IndexLocked(
-                f"another `kavosh index` is writing to {index_dir}; "
-                "wait for it to finish, or pass --wait to queue behind it"
-            ) from None
-        yield
-    finally:
-        fh.close()
-
-
-def _open_or_create(index_dir: Path, rebuild: bool):
-    """(index, fresh) for writing; refuses an incompatible index unless rebuilding."""
-    meta = read_meta(index_dir)
-    exists = whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
-    if meta and not exists and not rebuild:
-        raise IncompatibleIndex(
-            f"the index in {index_dir} was built by another Kavosh version "
-            f"(schema {meta.get('schema_version')}, analyzer {meta.get('analyzer_version')}); "
-            "run `kavosh index --rebuild` to rebuild it"
-        )
-    if exists and meta is not None:
-        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME), False
-    # No metadata beside our own index: the first run was killed before it
-    # finished (the metadata is written last).  Start that run over.
-    if not exists and any(index_dir.glob("*.toc")) and not meta and not rebuild:
-        raise IncompatibleIndex(
-            f"{index_dir} holds a search index that Kavosh did not write; "
-            "choose another --index folder, or pass --rebuild to replace it"
-        )
-    return whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME), True
-
-
-_INDEX_FILE = re.compile(r"^_?kavosh_s\d+_a\d+_")
-
-
-def _remove_other_indexes(index_dir: Path) -> None:
-    """After a committed rebuild, delete the files of older index versions in the folder."""
-    for path in index_dir.iterdir():
-        name = path.name
-        if path.is_file() and _INDEX_FILE.match(name) and not name.lstrip("_").startswith(INDEX_NAME + "_"):
-            try:
-                path.unlink()
-            except OSError:
-                pass
-
-
-def _clean_leftovers(index_dir: Path, ix) -> int:
-    """Delete files no committed table of contents refers to; returns how many.
-
-    A run killed before its commit leaves the segment files it had written,
-    whoosh's temporary pool folder and, killed inside a commit, a
-    ``.toc.<time>`` temp file; whoosh's own clean-up at commit knows neither
-    the temp files nor runs when nothing changes.  Called under the writer
-    lock, so no other writer is producing files.
-    """
-    before = {p.name for p in index_dir.iterdir()}
-    toc = ix._read_toc()
-    whoosh_index.clean_files(ix.storage, INDEX_NAME, toc.generation, toc.segments)
-    for path in index_dir.iterdir():
-        name = path.name
-        try:
-            if name == f"{INDEX_NAME}.tmp" and path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            elif (name.startswith(f"_{INDEX_NAME}_") and ".toc." in name) or (
-                    name.startswith(".kavosh-meta-") and name.endswith(".tmp")):
-                path.unlink()
-        except OSError:
-            pass
-    return len(before - {p.name for p in index_dir.iterdir()})
-
-
-def _merge_dropping_empty(writer, segments):
-    """whoosh's default merge policy, after dropping segments whose every document is
-    deleted (it keeps those: removing a root would otherwise free no disk space)."""
-    return MERGE_SMALL(writer, [s for s in segments if s.doc_count() > 0])
-
-
-class _LazyWriter:
-    """Opens the whoosh writer on the first change, so a run that changes nothing
-    writes nothing (a whoosh writer creates its segment files when it opens)."""
-
-    def __init__(self, ix, **kwargs):
-        self._ix, self._kwargs, self.writer = ix, kwargs, None
-
-    def __getattr__(self, name):
-        if self.writer is None:
-            self.writer = self._ix.writer(**self._kwargs)
-        return getattr(self.writer, name)
 
 
 @dataclass
@@ -254,8 +150,8 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
     started = time.perf_counter()
     summary = IndexSummary()
     with writer_lock(index_dir, wait=wait):
-        ix, fresh = _open_or_create(index_dir, rebuild)
-        summary.cleaned = _clean_leftovers(index_dir, ix)
+        ix, fresh = open_or_create(index_dir, rebuild)
+        summary.cleaned = clean_leftovers(index_dir, ix)
         old_meta = {} if fresh else (read_meta(index_dir) or {})
         roots = [] if (fresh or rebuild) else load_roots(old_meta)
         recheck = set() if (fresh or rebuild) else set(old_meta.get("recheck", []))
@@ -287,7 +183,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         # compound=False: one file per part of a segment.  whoosh3 opens a
         # compound segment by copying it into memory (BytesIO over the mmap),
         # which cost every search 0.18 s on a 40k-article index.
-        writer = _LazyWriter(ix, limitmb=256, compound=False)
+        writer = LazyWriter(ix, limitmb=256, compound=False)
         changed = rebuild
         gone = [f for f in state if f not in listed]
         for source_file in gone:  # their ids are free now: a renamed JSONL file keeps its ids
@@ -316,9 +212,9 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
             if searcher is not None:
                 searcher.close()
         if changed:
-            writer.commit(mergetype=CLEAR if rebuild else _merge_dropping_empty)
+            writer.commit(mergetype=CLEAR if rebuild else merge_dropping_empty)
         if rebuild or fresh:
-            _remove_other_indexes(index_dir)
+            remove_other_indexes(index_dir)
         with ix.searcher() as searcher:
             summary.documents = searcher.doc_count()
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -361,7 +257,7 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
         if meta is None or not whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME):
             raise IndexNotFound(f"no index at {index_dir}")
         ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
-        _clean_leftovers(index_dir, ix)
+        clean_leftovers(index_dir, ix)
         roots = load_roots(meta)
         per_root: dict[str, int] = {}
         per_file: dict[str, int] = {}
@@ -384,7 +280,7 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
                                      "(`kavosh stats` lists the roots)")
                 plan.append((Removed(str(p), "folder", sum(per_file[f] for f in inside)),
                              [("source_file", f) for f in inside], None))
-        writer = _LazyWriter(ix)
+        writer = LazyWriter(ix)
         try:
             for _removed, terms, _root in plan:
                 for field_name, text in terms:
@@ -394,7 +290,7 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
                 writer.cancel()
             raise
         if writer.writer is not None:
-            writer.commit(mergetype=_merge_dropping_empty)
+            writer.commit(mergetype=merge_dropping_empty)
         dropped = {root.path for _r, _t, root in plan if root is not None}
         meta["roots"] = dump_roots([r for r in roots if r.path not in dropped])
         gone = [where for _r, terms, _root in plan for _f, where in terms]

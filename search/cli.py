@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import sys
-import textwrap
 from functools import wraps
 from pathlib import Path
 

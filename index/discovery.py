@@ -1,0 +1,111 @@
+"""Finding the files to index: regular files under a folder, and why the others are refused.
+
+Nothing is opened here, only listed and stat()ed: pipes, devices, links that
+leave the indexed folder, link loops and dangling links come back with a
+``problem`` so the run reports them instead of hanging on or reading them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+SUPPORTED = (".txt", ".html", ".htm", ".jsonl")
+
+
+def text_form(p) -> str:
+    """A path as storable text: bytes that are not UTF-8 shown as \\xNN escapes.
+
+    ``str(path)`` keeps such bytes as lone surrogates, which cannot be
+    encoded, so storing or printing them failed the whole run.
+    """
+    return os.fsencode(p).decode("utf-8", errors="backslashreplace")
+
+
+@dataclass
+class SourceFile:
+    path: Path  # absolute
+    root: Path  # absolute folder it was found under (the file itself if given directly)
+    rel: str  # path relative to root, with forward slashes, as storable text
+    size: int
+    mtime: float
+    problem: str | None = None  # why it must not be read (found at discovery), or None
+
+    @property
+    def text_path(self) -> str:
+        """The absolute path as storable text (``str(path)`` may hold undecodable bytes)."""
+        return text_form(self.path)
+
+    @property
+    def text_root(self) -> str:
+        return text_form(self.root)
+
+
+_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def _examine(full: str, root: str) -> tuple[os.stat_result | None, str | None]:
+    """(stat of what would be read, why it must not be read or None), without opening it."""
+    try:
+        st = os.lstat(full)
+    except OSError as exc:
+        return None, f"cannot read ({exc.strerror})"
+    if stat.S_ISLNK(st.st_mode):
+        link = st
+        try:
+            st = os.stat(full)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return link, "symbolic link loop; not followed"
+            if exc.errno == errno.ENOENT:
+                return link, "dangling symbolic link (its target does not exist)"
+            return link, f"cannot follow symbolic link ({exc.strerror})"
+        target = os.path.realpath(full)
+        if target != root and not target.startswith(root.rstrip(os.sep) + os.sep):
+            return st, f"symbolic link to {text_form(target)}, outside the indexed folder; not followed"
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a file")
+        return st, f"not a regular file ({kind})"
+    return st, None
+
+
+def discover(path: Path) -> Iterator[SourceFile]:
+    """Supported files under ``path`` (recursively, hidden entries skipped), sorted.
+
+    Entries that must not be read (pipes, devices, links leaving the folder,
+    loops, dangling links, unlistable folders) are yielded too, with
+    ``problem`` set, so that the run reports them instead of hanging or
+    silently ignoring them.
+    """
+    path = path.resolve()
+    if not path.is_dir():
+        st, problem = _examine(str(path), str(path.parent))
+        yield SourceFile(path, path.parent, text_form(path.name), st.st_size if st else 0,
+                         st.st_mtime if st else 0.0, problem)
+        return
+    root = str(path)
+    unlistable: list[OSError] = []
+
+    def folder_problems():
+        while unlistable:
+            exc = unlistable.pop(0)
+            where = Path(exc.filename or path)
+            yield SourceFile(where, path, text_form(where.relative_to(path).as_posix()), 0, 0.0,
+                             f"cannot list folder ({exc.strerror})")
+
+    for dirpath, dirnames, filenames in os.walk(path, onerror=unlistable.append):
+        yield from folder_problems()
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.lower().endswith(SUPPORTED):
+                continue
+            full = os.path.join(dirpath, name)
+            st, problem = _examine(full, root)
+            yield SourceFile(Path(full), path, text_form(Path(full).relative_to(path).as_posix()),
+                             st.st_size if st else 0, st.st_mtime if st else 0.0, problem)
+    yield from folder_problems()
