@@ -19,6 +19,8 @@ import click
 from index.errors import KavoshError
 from index.schema import default_index_dir
 
+from .terminal import Display, mark, wrap_marked
+
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 QUERY_HELP = """\b
@@ -238,7 +240,7 @@ def search_cmd(query, limit, offset, lang, any_words, exact, as_json, time_limit
         return
     color = sys.stdout.isatty() if color is None else color
     width = min(shutil.get_terminal_size((100, 20)).columns, 100)
-    out = _Display(bidi, color)
+    out = Display(bidi, color)
     for rank, hit in enumerate(result.hits, offset + 1):
         out.line(f"{rank:>3}. {hit.title_text}", bold=True)
         meta = f"{hit.id}  [{hit.lang}]  score {hit.score:.2f}"
@@ -247,7 +249,7 @@ def search_cmd(query, limit, offset, lang, any_words, exact, as_json, time_limit
         if hit.variants:
             meta += f"  (also as {'، '.join(hit.variants)})"
         out.line("     " + meta, dim=True)
-        for line in _wrap_marked(hit.snippet, width - 5, max_lines=3):
+        for line in wrap_marked(hit.snippet, width - 5, max_lines=3):
             out.marked_line("     ", line)
         out.line("")
     shown = len(result.hits)
@@ -260,88 +262,6 @@ def search_cmd(query, limit, offset, lang, any_words, exact, as_json, time_limit
     if result.timed_out:
         summary += "; stopped early (time limit)"
     out.line(summary, dim=True)
-
-
-class _Display:
-    """Writes lines to stdout: coloured marks on a terminal, optionally in visual order.
-
-    ``--bidi`` is for terminals without the Unicode bidi algorithm: each line
-    is shaped (arabic-reshaper joins the letters) and reordered (python-bidi)
-    so that it reads right to left on a left-to-right screen.
-    """
-
-    def __init__(self, bidi: bool, color: bool):
-        self.color = color
-        self.visual = None
-        if bidi:
-            from arabic_reshaper import reshape
-            from bidi import get_display
-
-            self.visual = lambda s: get_display(reshape(s))
-
-    def line(self, text, bold=False, dim=False):
-        if self.visual:
-            text = self.visual(text)
-        if self.color and (bold or dim):
-            text = click.style(text, bold=bold, dim=dim)
-        click.echo(text, color=self.color)
-
-    def marked_line(self, indent, parts):
-        """One snippet line given as [(text, marked)]."""
-        if not self.color:
-            self.line(indent + "".join(t for t, _ in parts))
-            return
-        if not self.visual:
-            click.echo(indent + "".join(_mark(t) if m else t for t, m in parts), color=True)
-            return
-        # Reorder the whole line, then colour the marked words' visual forms in it.
-        line = self.visual("".join(t for t, _ in parts))
-        for word in {t for t, m in parts if m}:
-            line = line.replace(self.visual(word), _mark(self.visual(word)))
-        click.echo(indent + line, color=True)
-
-
-def _mark(text):
-    return click.style(text, fg="yellow", bold=True)
-
-
-def _wrap_marked(snippet, width: int, max_lines: int):
-    """Wrap a snippet's segments into at most ``max_lines`` lines of (text, marked) parts.
-
-    Lines break only at white space, so a marked word keeps the punctuation
-    that touches it (کیف، stays کیف،).
-    """
-    import re
-
-    pieces = []  # (text, marked); white space is its own unmarked piece
-    for segment in snippet:
-        if segment.marked:
-            pieces.append((segment.text, True))
-        else:
-            pieces.extend((p, False) for p in re.split(r"(\s+)", segment.text) if p)
-    lines, current, length = [], [], 0
-    for text, marked in pieces:
-        if not marked and text.isspace():
-            if length + 1 > width:
-                lines.append(current)
-                current, length = [], 0
-                if len(lines) == max_lines:
-                    return lines
-            elif current:
-                current.append((" ", False))
-                length += 1
-            continue
-        if current and length + len(text) > width and current[-1][0] == " ":
-            current.pop()
-            lines.append(current)
-            current, length = [], 0
-            if len(lines) == max_lines:
-                return lines
-        current.append((text, marked))
-        length += len(text)
-    if current and len(lines) < max_lines:
-        lines.append(current)
-    return lines
 
 
 # --- show --------------------------------------------------------------------
@@ -367,7 +287,7 @@ def show_cmd(doc_id, query, as_json, color, index_dir):
 
     def render(segs):
         return "".join(
-            click.style(s.text, fg="yellow", bold=True) if (s.marked and color)
+            mark(s.text) if (s.marked and color)
             else (f"[{s.text}]" if s.marked and query else s.text)
             for s in segs
         )
