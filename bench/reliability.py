@@ -14,9 +14,12 @@ repository), written as .jsonl and .txt files into a temporary folder.
    one update run, then repeatedly: change the corpus (add, modify, delete .jsonl
    lines, .jsonl files and .txt files; the document count always changes), start
    `kavosh index`, SIGKILL it at a random moment -- spread over the whole run, a
-   share aimed at the last 20 %, and a share aimed at the commit itself (the
+   share aimed at the last 20 %, a share aimed at the commit itself (the
    index folder is watched for the run's first new .col/.toc file: whoosh writes
-   the per-document columns and then the table of contents when it commits).
+   the per-document columns and then the table of contents when it commits), and
+   a few right after the new .toc appears (before kavosh.json is rewritten).
+   After each check the same update runs to completion (it must give exactly
+   the new state), so every killed run has the calibrated size.
    After each kill: `kavosh stats --json` must exit 0 (or, for a killed first
    run, print the one-line "kavosh: ..." error without a traceback), `kavosh
    search --json` must work, and the document count must equal the state
@@ -501,7 +504,7 @@ def part_kill(args, pool: Pool, rng: random.Random) -> dict:
             what += "+add_txt"
         after, after_ids = corpus.count(), corpus.ids()
         added, removed = sorted(after_ids - committed_ids), sorted(committed_ids - after_ids)
-        mode = rng.choices(["spread", "tail", "commit"], weights=[5, 2, 3])[0]
+        mode = rng.choices(["spread", "tail", "commit", "toc"], weights=[4, 2, 3, 1])[0]
         before_listing = _listing(index_dir)
         proc = _spawn(CLI + ["index", "--quiet", "--index", str(index_dir), str(corpus.folder)],
                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -516,9 +519,13 @@ def part_kill(args, pool: Pool, rng: random.Random) -> dict:
         limit_t = t0 + 3 * T + 30
         while proc.poll() is None and time.monotonic() < limit_t:
             now = time.monotonic() - t0
-            if at is None and commit_seen is None and _phase(before_listing, _listing(index_dir)) != "indexing":
-                commit_seen = now
-                at = now + rng.uniform(0, window)
+            if at is None and commit_seen is None:
+                ph = _phase(before_listing, _listing(index_dir))
+                if mode == "commit" and ph != "indexing":
+                    commit_seen = now
+                    at = now + rng.uniform(0, window)
+                elif mode == "toc" and ph == "after-toc":  # between the new toc and kavosh.json
+                    at = now + rng.uniform(0, 0.02)
             if at is not None and now >= at:
                 break
             time.sleep(0.002)
@@ -547,6 +554,7 @@ def part_kill(args, pool: Pool, rng: random.Random) -> dict:
 
         n, r = index_stats(index_dir)
         state = "?"
+        before_n = committed
         if n is None:
             res["failed_recoveries"] += 1
             problem(f"run {it} ({mode}, killed at {elapsed:.2f} s, {phase})",
@@ -578,13 +586,25 @@ def part_kill(args, pool: Pool, rng: random.Random) -> dict:
             if s.returncode != 0:
                 res["failed_recoveries"] += 1
                 problem(f"run {it}", f"search exit {s.returncode}: {first_line(s.stderr)}")
-            if state == "after":
-                committed, committed_ids = after, after_ids
-            elif state == "partial":
-                committed = n  # carry on from what is there
+        # Recovery: the same update, run to completion, must give exactly the new state.  It
+        # also keeps every killed run the calibrated size (pending changes do not pile up)
+        # and re-measures the run, so the kill points stay spread over the whole of it.
+        secs, commit_at, rc, err = timed_index_run(index_dir, corpus)
+        n2, r2 = index_stats(index_dir)
+        recovered = rc == 0 and n2 == after
+        if not recovered:
+            res["failed_recoveries"] += 1
+            problem(f"run {it} recovery", f"index exit {rc} ({first_line(err)}), {n2} documents, "
+                    f"expected {after}")
+        elif state == "before":  # the recovery redid the whole update: a fresh measurement
+            T = 0.5 * T + 0.5 * secs
+            if commit_at is not None:
+                window = 0.5 * window + 0.5 * (secs - commit_at)
+        committed, committed_ids = (after, after_ids) if n2 == after else (n2 or committed, committed_ids)
         log(f"kill -9: run {it:>2}: {what:<40} {'killed' if killed else 'finished'} "
             f"at {elapsed:5.2f} s ({mode:<6} {phase:<9}) -> {n} docs = {state} "
-            f"(before {committed if state != 'after' else '…'}, after {after})")
+            f"(before {before_n}, after {after}); recovery run {secs:.2f} s -> {n2}"
+            f"{'' if recovered else ' FAILED'}")
 
     log("kill -9: final run to completion")
     rr = cli("index", "--quiet", "--index", index_dir, corpus.folder, timeout=600)
