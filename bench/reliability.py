@@ -529,8 +529,6 @@ def part_kill(args, pool: Pool, rng: random.Random) -> dict:
             if at is not None and now >= at:
                 break
             time.sleep(0.002)
-        if commit_seen is not None:  # runs grow with the corpus: keep the estimate current
-            T = max(T, commit_seen + window)
         phase = _phase(before_listing, _listing(index_dir))
         killed = False
         if proc.poll() is None:
@@ -548,7 +546,6 @@ def part_kill(args, pool: Pool, rng: random.Random) -> dict:
                 res["during_commit"] += 1
         else:
             res["finished_before_kill"] += 1
-            T = max(T, elapsed)
             if proc.returncode != 0:
                 problem(f"run {it}", f"index run exited {proc.returncode}: {first_line(errtext)}")
 
@@ -597,9 +594,12 @@ def part_kill(args, pool: Pool, rng: random.Random) -> dict:
             problem(f"run {it} recovery", f"index exit {rc} ({first_line(err)}), {n2} documents, "
                     f"expected {after}")
         elif state == "before":  # the recovery redid the whole update: a fresh measurement
-            T = 0.5 * T + 0.5 * secs
+            # (the median of the last few: a run that merges segments can take 10x longer)
+            durations.append(secs)
+            T = sorted(durations[-5:])[len(durations[-5:]) // 2]
             if commit_at is not None:
-                window = 0.5 * window + 0.5 * (secs - commit_at)
+                commit_windows.append(secs - commit_at)
+                window = sorted(commit_windows[-5:])[len(commit_windows[-5:]) // 2]
         committed, committed_ids = (after, after_ids) if n2 == after else (n2 or committed, committed_ids)
         log(f"kill -9: run {it:>2}: {what:<40} {'killed' if killed else 'finished'} "
             f"at {elapsed:5.2f} s ({mode:<6} {phase:<9}) -> {n} docs = {state} "
