@@ -771,13 +771,34 @@ def part_live(args, pool: Pool, rng: random.Random, work: Path) -> dict:
         a3 = q_rng.choice([k for k in probe if k.startswith("kvpa") and k not in (a1, a2)])
         return f"({a1} OR {a2} OR {a3}) NOT {b}", (probe[a1] | probe[a2] | probe[a3]) - probe[b]
 
-    # the oracle, checked once before the load
-    oracle_bad = []
-    for q in sorted(probe)[:4]:
+    # The probe queries, asked once each on the quiet server first.  An answer that differs
+    # from the construction there is a deterministic bug (reported as such); under load an
+    # answer must equal the quiet one, else it is a wrong answer caused by concurrency.
+    p_rng = random.Random(args.seed + 5)
+    A = sorted(k for k in probe if k.startswith("kvpa"))
+    B = sorted(k for k in probe if k.startswith("kvpb"))
+    probe_set = {a: probe[a] for a in A}
+    for a in A:
+        for b in B:
+            probe_set[f"{a} {b}"] = probe[a] & probe[b]
+            probe_set[f"{a} -{b}"] = probe[a] - probe[b]
+    while len(probe_set) < len(A) * (1 + 2 * len(B)) + 60:
+        q, expect = probe_query(p_rng)
+        probe_set[q] = expect
+    probe_list = sorted(probe_set)
+    quiet, oracle_bad, deterministic = {}, [], []
+    for q in probe_list:
         st, body, _ = http_get(host, port, "/api/search?" + urlencode({"q": q, "exact": 1, "limit": 100}))
         got = json.loads(body) if st == 200 else {}
-        if got.get("total") != len(probe[q]):
-            oracle_bad.append(f"{q}: {got.get('total')} != {len(probe[q])}")
+        ids = {h["id"] for h in got.get("hits", [])}
+        quiet[q] = (got.get("total"), frozenset(ids))
+        expect = probe_set[q]
+        if got.get("total") != len(expect) or not ids <= expect or (len(expect) <= 100 and ids != expect):
+            deterministic.append(f"{q!r}: total {got.get('total')} (want {len(expect)}), "
+                                 f"{len(ids)} hits, {len(ids - expect)} outside the answer")
+    if deterministic:
+        loud(f"live server: {len(deterministic)} of {len(probe_list)} probe queries are wrong on the "
+             f"quiet server, e.g. {deterministic[0]}")
     check_titles = True
     for doc_id in sorted(titles)[:5]:
         st, body, _ = http_get(host, port, "/doc/" + quote(doc_id, safe=""))
@@ -825,8 +846,8 @@ def part_live(args, pool: Pool, rng: random.Random, work: Path) -> dict:
                 params["exact"] = 1
             return kind, ("/api/search?" if kind == "search" else "/?") + urlencode(params), q
         if kind == "probe":
-            q, expect = probe_query(q_rng)
-            return kind, "/api/search?" + urlencode({"q": q, "exact": 1, "limit": 100}), (q, expect)
+            q = q_rng.choice(probe_list)
+            return kind, "/api/search?" + urlencode({"q": q, "exact": 1, "limit": 100}), (q, quiet[q])
         if kind == "doc":
             with lock:
                 doc_id = q_rng.choice(stats["doc_ids"])
@@ -864,12 +885,12 @@ def part_live(args, pool: Pool, rng: random.Random, work: Path) -> dict:
                     if kind == "search" and j.get("query") != extra:
                         wrong = f"asked {extra!r}, the answer is for {j.get('query')!r}"
                     elif kind == "probe":
-                        q, expect = extra
-                        ids = {h["id"] for h in j["hits"]}
-                        if j.get("query") != q or j["total"] != len(expect) or not ids <= expect or \
-                                (len(expect) <= 100 and ids != expect):
-                            wrong = (f"{q!r}: total {j['total']} (want {len(expect)}), "
-                                     f"{len(ids - expect)} hits outside the answer, query echoed {j.get('query')!r}")
+                        q, (q_total, q_ids) = extra
+                        ids = frozenset(h["id"] for h in j["hits"])
+                        if j.get("query") != q or j["total"] != q_total or ids != q_ids:
+                            wrong = (f"{q!r}: total {j['total']} (quiet server: {q_total}), "
+                                     f"{len(ids - q_ids)} hits not in the quiet answer, "
+                                     f"{len(q_ids - ids)} missing, query echoed {j.get('query')!r}")
                     if kind == "search" and j.get("hits"):
                         new = [h["id"] for h in j["hits"] if h["id"] in titles]
                         if new:
@@ -945,7 +966,8 @@ def part_live(args, pool: Pool, rng: random.Random, work: Path) -> dict:
     lat = sorted(stats["latencies"])
     stats.update(p50=percentile(lat, 50) * 1000, p99=percentile(lat, 99) * 1000,
                  max=(lat[-1] * 1000 if lat else 0), elapsed=elapsed, writer=writer_stats,
-                 server_errors=server.errors(), oracle_bad=oracle_bad)
+                 server_errors=server.errors(), oracle_bad=oracle_bad, deterministic=deterministic,
+                 probes=len(probe_list))
     stats["writer"]["mean_s"] = (sum(writer_stats["seconds"]) / len(writer_stats["seconds"])
                                  if writer_stats["seconds"] else 0)
     server.close()
@@ -1469,13 +1491,19 @@ def main(argv=None) -> int:
         for e, n in live["server_errors"].most_common(5):
             print(f"   !!! server log ×{n:<6} {e}")
         for e in live["wrong_examples"]:
-            print(f"   !!! wrong answer: {e}")
+            print(f"   !!! wrong answer under concurrency: {e}")
+        if live["deterministic"]:
+            print(f"   !!! {len(live['deterministic'])} of {live['probes']} probe queries are wrong even on the "
+                  f"quiet server (a deterministic bug, not counted as concurrency), e.g.:")
+            for e in live["deterministic"][:4]:
+                print(f"       {e}")
         for e in live["transport_examples"]:
             print(f"   !!! transport: {e}")
         if live["oracle_bad"]:
             print(f"   !!! probe oracle did not hold on the quiet server: {live['oracle_bad']}")
         summary.append(f"live server: {fmt(live['requests'])} requests / {fmt(live['non2xx'])} non-2xx "
-                       f"({fmt(live['5xx'])} 5xx) / {fmt(live['wrong'])} wrong answers / {w['runs']} index runs "
+                       f"({fmt(live['5xx'])} 5xx) / {fmt(live['wrong'])} wrong answers under concurrency "
+                       f"(+{len(live['deterministic'])} probe queries wrong when quiet) / {w['runs']} index runs "
                        f"/ p50 {live['p50']:.0f} ms p99 {live['p99']:.0f} ms")
     if fuzz:
         print(f"\n-- fuzz ({fuzz['queries']} queries in {len(fuzz['categories'])} categories; HTTP statuses "
