@@ -19,7 +19,7 @@ PYTHON := $(shell for p in python3.13 python3.12 \
 	  && { echo $$p; break; }; done)
 endif
 
-.PHONY: run index test test-fast browser-deps bench clean
+.PHONY: run index test test-fast browser-deps bench reliability clean
 
 # A Python is suitable when it is 3.12 or 3.13; a .venv of any other (say one
 # made by `make PYTHON=python3.11 run`) is removed and made again.
@@ -71,6 +71,10 @@ browser-deps:
 
 bench: $(VENV)/.test-installed
 	$(PY) bench/run_all.py
+
+# kill -9 while indexing, a live server under a writer, fuzzed queries (~15 min; --quick ~2 min)
+reliability: $(VENV)/.installed
+	$(PY) bench/reliability.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts
