@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from index.errors import KavoshError
+from index.errors import KavoshError, QueryError
 from index.schema import default_index_dir
 
 from .terminal import Display, mark, wrap_marked
@@ -68,6 +68,18 @@ def _resolve(index_dir: Path | None) -> Path:
 def _engine(index_dir):
     from .engine import Engine
     return Engine(_resolve(index_dir))
+
+
+def _typed(value: str | None, what: str) -> str | None:
+    """Text from the command line, refused if the terminal sent bytes that are not UTF-8.
+
+    Python keeps such bytes as lone surrogates, which can be neither searched
+    nor printed (click.echo failed with UnicodeEncodeError on a UTF-8 stdout).
+    """
+    if value is not None and any("\ud800" <= c <= "\udfff" for c in value):
+        raise QueryError(f"the {what} holds bytes that are not UTF-8 text: set the terminal to "
+                         "UTF-8 (e.g. LANG=C.UTF-8) and type it again")
+    return value
 
 
 def _dumps(obj) -> str:
@@ -230,7 +242,7 @@ class _QueryCommand(click.Command):
 def search_cmd(query, limit, offset, lang, any_words, exact, as_json, time_limit, bidi, color,
                index_dir):
     """Search the index for QUERY and show ranked hits with highlighted snippets."""
-    text = " ".join(query)
+    text = _typed(" ".join(query), "query")
     with _engine(index_dir) as engine:
         result = engine.search(text, limit=limit, offset=offset, lang=lang,
                                mode="any" if any_words else "all", exact=exact,
@@ -276,6 +288,7 @@ def search_cmd(query, limit, offset, lang, any_words, exact, as_json, time_limit
 @_friendly_errors
 def show_cmd(doc_id, query, as_json, color, index_dir):
     """Print the whole document DOC_ID (an id as `kavosh search` shows it)."""
+    doc_id, query = _typed(doc_id, "document id"), _typed(query, "query")
     with _engine(index_dir) as engine:
         doc = engine.document(doc_id, query)
     if doc is None:
@@ -345,7 +358,7 @@ def analyze_cmd(text, query_mode, as_json):
     from index.analysis import kavosh_analyzer
     from index.normalize import detect_language
 
-    value = " ".join(text)
+    value = _typed(" ".join(text), "text")
     mode = "query" if query_mode else "index"
     tokens = []
     for t in kavosh_analyzer()(value, positions=True, chars=True, removestops=False, mode=mode):

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh import query as Q
+from whoosh.matching import AndNotMatcher
 from whoosh.query.spans import SpanNear2, SpanOr
 
 from index.analysis import kavosh_analyzer
@@ -175,7 +176,7 @@ class _Parse:
             neg = Q.Or(negative) if len(negative) > 1 else negative[0]
             if pos is None:
                 return Q.Not(neg)
-            return Q.AndNot(pos, neg)
+            return _AndNot(pos, neg)
         return pos
 
     def _unary(self):
@@ -358,6 +359,26 @@ class _Alternatives(SpanOr):
 
     def estimate_min_size(self, ixreader):
         return min(q.estimate_min_size(ixreader) for q in self.subqs)
+
+
+class _AndNotMatcher(AndNotMatcher):
+    """whoosh's ``AndNotMatcher``, which skips the excluded documents from the first
+    match on.  whoosh's looks at the excluded side at the start only when both
+    begin on the same document: when the excluded list begins earlier, a first
+    match it contains was kept (`a -b` counted and showed a document with b)."""
+
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class _AndNot(Q.AndNot):
+    """``a ANDNOT b`` with the matcher above."""
+
+    def matcher(self, searcher, context=None):
+        scored = self.a.matcher(searcher, context)
+        excluded = self.b.matcher(searcher, searcher.boolean_context())
+        return _AndNotMatcher(scored, excluded)
 
 
 @dataclass

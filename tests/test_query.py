@@ -74,3 +74,31 @@ def _engine(path):
 def test_phrases_beside_words_in_ranked_mode(seeds_index, text):
     result = _engine(seeds_index).search(text, mode="any")
     assert result.total >= 0
+
+
+def test_excluded_words_are_excluded_from_the_first_match_on(tmp_path):
+    """`a -b` never counts or shows a document with b (whoosh's AndNotMatcher kept a
+    first match when b's postings began earlier)."""
+    import itertools
+    import json
+    import random
+
+    from index.writer import index_paths
+
+    rng = random.Random(5)
+    words = ["kv" + "".join(rng.choice("abcdefgh") for _ in range(3)) for _ in range(8)]
+    docs = {}
+    folder = tmp_path / "d"
+    folder.mkdir()
+    with open(folder / "a.jsonl", "w", encoding="utf-8") as fh:
+        for i in range(300):
+            docs[f"d{i}"] = set(rng.sample(words, 3))
+            fh.write(json.dumps({"id": f"d{i}", "title": "t", "body": " ".join(docs[f"d{i}"])}) + "\n")
+    index_paths(tmp_path / "ix", [folder])
+    with Engine(tmp_path / "ix") as engine:
+        for a, b in itertools.permutations(words[:6], 2):
+            want = {d for d, ws in docs.items() if a in ws and b not in ws}
+            for text in (f"{a} -{b}", f"{a} NOT {b}", f"{a} (-{b})"):
+                result = engine.search(text, exact=True, limit=100)
+                assert result.total == len(want), text
+                assert {h.id for h in result.hits} <= want, text

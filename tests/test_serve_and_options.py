@@ -132,3 +132,15 @@ def test_worker_processes_are_supervised_and_stopped(seeds_index):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+@pytest.mark.parametrize("command", ["search", "analyze", "show"])
+def test_bytes_that_are_not_utf8_on_the_command_line_are_one_line(seeds_index, command):
+    done = subprocess.run([sys.executable, "-m", "search.cli", command, "--index", str(seeds_index),
+                           "ربات".encode() + b"\xff\xed\xb2\x80"] if command != "analyze" else
+                          [sys.executable, "-m", "search.cli", command, "ربات".encode() + b"\xff"],
+                          cwd=ROOT, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+                          timeout=60)
+    assert done.returncode == 2
+    err = done.stderr.decode("utf-8")
+    assert "Traceback" not in err and "not UTF-8" in err and len(err.strip().splitlines()) == 1
