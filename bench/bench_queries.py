@@ -20,13 +20,9 @@ import argparse
 import json
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 WORD_CHARS = set("ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكةءآأإؤئ")
 
@@ -113,8 +109,8 @@ def main(argv=None):
 
     from whoosh.index import open_dir
 
-    from index.schema import INDEX_NAME
-    from search.engine import Engine
+    from kavosh.index.schema import INDEX_NAME
+    from kavosh.engine import Engine
 
     engine = Engine(args.index)
     ix = open_dir(str(args.index), indexname=INDEX_NAME, readonly=True)  # for titles and the oracle

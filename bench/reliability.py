@@ -4,7 +4,7 @@
     .venv/bin/python bench/reliability.py [--quick] [--corpus /work/shared/corpora]
         [--kills 20] [--queries 2000] [--seconds 60] [--seed 1] [--parts kill,live,fuzz]
 
-Everything runs against the real product: `python -m search.cli ...` subprocesses
+Everything runs against the real product: `python -m kavosh ...` subprocesses
 (cwd = the repository root, `--index` in a temporary folder) and a real
 `kavosh serve --port 0` subprocess on 127.0.0.1.  The documents are real news
 articles read from the corpus folder (gzip JSON Lines, never copied into the
@@ -83,7 +83,7 @@ from urllib.parse import quote, urlencode
 from markupsafe import escape  # installed with flask: the escaping the pages use
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = [sys.executable, "-m", "search.cli"]
+CLI = [sys.executable, "-m", "kavosh"]
 TIME_LIMIT = 2.0  # web/app.py DEFAULTS["KAVOSH_TIME_LIMIT"]
 OVER_LIMIT = TIME_LIMIT + 1.0
 MAX_QUERY_CHARS = 1000  # search/query.py
@@ -146,7 +146,7 @@ def loud(msg: str) -> None:
 
 
 def cli(*args, timeout=120, env=None) -> subprocess.CompletedProcess:
-    """One real `python -m search.cli` run; bytes arguments pass through unchanged."""
+    """One real `python -m kavosh` run; bytes arguments pass through unchanged."""
     proc = _spawn(CLI + [a if isinstance(a, bytes) else str(a) for a in args],
                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
@@ -1163,7 +1163,7 @@ def _cli_worker(conn, index_dir: str) -> None:
     CliRunner's stdout is strict UTF-8, as under an en_US.UTF-8 desktop locale."""
     from click.testing import CliRunner
 
-    from search.cli import main as cli_main
+    from kavosh.cli import main as cli_main
 
     runner = CliRunner()
     while True:
@@ -1357,7 +1357,7 @@ def part_fuzz(args, rng: random.Random, index_dir: Path, corpus: Corpus, work: P
             sub.append((c, raw))
     rest = [x for x in cli_cases if x not in sub]
     sub += random.Random(args.seed + 1).sample(rest, min(len(rest), max(0, args.cli_subprocess - len(sub))))
-    log(f"fuzz: {len(sub)} CLI queries through `python -m search.cli search` subprocesses")
+    log(f"fuzz: {len(sub)} CLI queries through `python -m kavosh search` subprocesses")
     for cat, raw in sub:
         if time.monotonic() > deadline + args.fuzz_budget / 2:
             loud("fuzz: subprocess time budget spent; stopping early")

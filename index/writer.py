@@ -248,7 +248,7 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
     Returns what was removed and the documents left.  Every path is checked
     before anything is deleted: an unknown one removes nothing.
     """
-    from search.engine import open_index
+    from kavosh.engine import open_index
 
     index_dir = Path(index_dir)
     open_index(index_dir).close()  # no index, or one this run cannot write: its error says so

@@ -16,12 +16,18 @@ from pathlib import Path
 
 import click
 
-from index.errors import KavoshError, QueryError
-from index.schema import default_index_dir
+from kavosh.index.errors import KavoshError, QueryError
+from kavosh.index.schema import default_index_dir
 
 from .terminal import Display, mark, wrap_marked
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+def _seeds() -> Path:
+    """The bundled seeds/ corpus: package data (kavosh.seeds), the checkout's seeds/ when editable."""
+    from importlib.util import find_spec
+
+    spec = find_spec("kavosh.seeds")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0]) if locations else Path(__file__).resolve().parent.parent / "seeds"
 
 QUERY_HELP = """\b
 Query syntax (all words must match unless you say otherwise):
@@ -124,12 +130,13 @@ def index_cmd(paths, rebuild, wait, quiet, max_file_size, index_dir):
     drops one).  Ids are paths relative to the first folder indexed; a later
     folder's ids start with its name (B/x.txt).
     """
-    from index.writer import index_paths
+    from kavosh.index.writer import index_paths
 
     if not paths:
-        if not SEEDS.is_dir():
+        seeds = _seeds()
+        if not seeds.is_dir():
             raise click.UsageError("no PATH given and the bundled seeds/ folder is missing")
-        paths = (SEEDS,)
+        paths = (seeds,)
     target = _resolve(index_dir)
     show_bar = not quiet and sys.stderr.isatty()
     bar = None
@@ -160,7 +167,7 @@ def index_cmd(paths, rebuild, wait, quiet, max_file_size, index_dir):
 
 
 def _size(value) -> int:
-    from index.ingest import parse_size
+    from kavosh.index.ingest import parse_size
 
     try:
         return parse_size(value)
@@ -182,7 +189,7 @@ def remove_cmd(paths, wait, index_dir):
     Works for paths that are gone from disk.  All in one commit: an unknown
     PATH removes nothing.
     """
-    from index.writer import remove_paths
+    from kavosh.index.writer import remove_paths
 
     target = _resolve(index_dir)
     removed, left = remove_paths(target, list(paths), wait=wait)
@@ -355,8 +362,8 @@ def analyze_cmd(text, query_mode, as_json):
     Like Elasticsearch's _analyze: what the index stores for TEXT, and why a
     query does or does not match.
     """
-    from index.analysis import kavosh_analyzer
-    from index.normalize import detect_language
+    from kavosh.index.analysis import kavosh_analyzer
+    from kavosh.index.normalize import detect_language
 
     value = _typed(" ".join(text), "text")
     mode = "query" if query_mode else "index"
@@ -404,8 +411,8 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 @_friendly_errors
 def serve_cmd(host, port, workers, threads, allowed, index_dir):
     """Serve the search page and JSON API (waitress, a production WSGI server)."""
-    from web import create_app
-    from web.server import listening_socket, run
+    from kavosh.web import create_app
+    from kavosh.web.server import listening_socket, run
 
     target = _resolve(index_dir)
     bind = host or "127.0.0.1"

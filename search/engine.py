@@ -17,9 +17,9 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 from whoosh.searching import TimeLimit
 
-from index.errors import IncompatibleIndex, IndexNotFound, QueryError
-from index.roots import load_roots
-from index.schema import INDEX_NAME, read_meta
+from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
+from kavosh.index.roots import load_roots
+from kavosh.index.schema import INDEX_NAME, read_meta
 
 from . import snippets
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table

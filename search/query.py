@@ -23,11 +23,11 @@ from whoosh import query as Q
 from whoosh.matching import AndNotMatcher
 from whoosh.query.spans import SpanNear2, SpanOr
 
-from index.analysis import kavosh_analyzer
-from index.errors import QueryError
-from index.normalize import normalize_token, query_language
-from index.stemmers import STEMMERS
-from index.variants import skeleton
+from kavosh.index.analysis import kavosh_analyzer
+from kavosh.index.errors import QueryError
+from kavosh.index.normalize import normalize_token, query_language
+from kavosh.index.stemmers import STEMMERS
+from kavosh.index.variants import skeleton
 
 SEARCH_FIELDS = ("title", "body")
 ZWNJ = "\u200c"

@@ -12,8 +12,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from index.analysis import kavosh_analyzer
-from index.variants import skeleton
+from kavosh.index.analysis import kavosh_analyzer
+from kavosh.index.variants import skeleton
 
 _ANALYZER = kavosh_analyzer()
 _SPACE = re.compile(r"\s+")

@@ -24,10 +24,10 @@ import threading
 import time
 from collections import Counter
 
-from index.analysis import kavosh_analyzer, word_spans
-from index.errors import QueryError
+from kavosh.index.analysis import kavosh_analyzer, word_spans
+from kavosh.index.errors import QueryError
 from .query import MAX_QUERY_CHARS
-from index.normalize import FORMAT_CHARS, MARKS, normalize_token
+from kavosh.index.normalize import FORMAT_CHARS, MARKS, normalize_token
 
 from . import snippets
 from .matching import Deadline

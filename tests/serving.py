@@ -23,7 +23,7 @@ def served(index_dir: Path, *extra_args: str, wait_healthy: bool = True, log: li
     ``log``, if given, receives what the server printed (its error log) once it has stopped.
     """
     proc = subprocess.Popen(
-        [sys.executable, "-m", "search.cli", "serve", "--host", "127.0.0.1", "--port", "0",
+        [sys.executable, "-m", "kavosh", "serve", "--host", "127.0.0.1", "--port", "0",
          "--index", str(index_dir), *extra_args],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from index.schema import INDEX_NAME
-from search.cli import main
-from web import create_app
+from kavosh.index.schema import INDEX_NAME
+from kavosh.cli import main
+from kavosh.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -282,7 +282,7 @@ def big_corpus(tmp_path_factory) -> Path:
 def _kill_while_indexing(index: Path, folder: Path):
     """Start `kavosh index` in a real process; kill -9 it once it is writing a new segment."""
     before = set(index.glob("*.pst")) if index.is_dir() else set()
-    cmd = [sys.executable, "-m", "search.cli", "index", "--quiet", "--index", str(index), str(folder)]
+    cmd = [sys.executable, "-m", "kavosh", "index", "--quiet", "--index", str(index), str(folder)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while time.time() < deadline and proc.poll() is None:
@@ -370,7 +370,7 @@ def test_a_renamed_jsonl_file_keeps_its_record_ids(tmp_path):
 
 def test_an_index_from_before_roots_had_kinds_keeps_working(two_folders, tmp_path):
     """Older indexes listed roots as bare folder strings and every id was a bare path."""
-    from index.schema import read_meta, write_meta
+    from kavosh.index.schema import read_meta, write_meta
 
     a, b = two_folders
     index = tmp_path / "ix"

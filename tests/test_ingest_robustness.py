@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from search.cli import main
+from kavosh.cli import main
 
 GOOD_TITLE = "خبر سالم"
 GOOD_BODY = "روسیه چندین نقطه در اوکراین را بمباران کرد"  # "بمباران" is searched for

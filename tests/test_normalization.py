@@ -23,7 +23,7 @@ import itertools
 
 import pytest
 
-from index.analysis import kavosh_analyzer
+from kavosh.index.analysis import kavosh_analyzer
 
 ANALYZER = kavosh_analyzer()
 

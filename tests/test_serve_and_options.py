@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 
-from search.cli import main
+from kavosh.cli import main
 from serving import ROOT, fetch, served, wait_for_url, wait_until_healthy
 
 
@@ -45,7 +45,7 @@ def test_dash_words_still_exclude_and_double_dash_ends_the_options(seeds_index):
 
 
 def _serve(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "search.cli", "serve", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "kavosh", "serve", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
 
 
@@ -107,7 +107,7 @@ def _children(pid: int) -> set[int]:
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads /proc to find the workers")
 def test_worker_processes_are_supervised_and_stopped(seeds_index):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "search.cli", "serve", "--index", str(seeds_index), "--port", "0",
+        [sys.executable, "-m", "kavosh", "serve", "--index", str(seeds_index), "--port", "0",
          "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
@@ -136,9 +136,9 @@ def test_worker_processes_are_supervised_and_stopped(seeds_index):
 
 @pytest.mark.parametrize("command", ["search", "analyze", "show"])
 def test_bytes_that_are_not_utf8_on_the_command_line_are_one_line(seeds_index, command):
-    done = subprocess.run([sys.executable, "-m", "search.cli", command, "--index", str(seeds_index),
+    done = subprocess.run([sys.executable, "-m", "kavosh", command, "--index", str(seeds_index),
                            "ربات".encode() + b"\xff\xed\xb2\x80"] if command != "analyze" else
-                          [sys.executable, "-m", "search.cli", command, "ربات".encode() + b"\xff"],
+                          [sys.executable, "-m", "kavosh", command, "ربات".encode() + b"\xff"],
                           cwd=ROOT, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
                           timeout=60)
     assert done.returncode == 2

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.writer import index_paths
-from search.cli import main as cli
-from web import create_app
+from kavosh.index.writer import index_paths
+from kavosh.cli import main as cli
+from kavosh.web import create_app
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 PERSIAN_DOC = "000_91134593e6c4caae.txt"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from index.errors import IncompatibleIndex, IndexNotFound, KavoshError
+from kavosh.index.errors import IncompatibleIndex, IndexNotFound, KavoshError
 
 from .common import get_engine
 from .params import int_arg, search_params

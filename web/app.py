@@ -21,8 +21,8 @@ from pathlib import Path
 from flask import Flask, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from index.errors import IncompatibleIndex, IndexNotFound, KavoshError
-from search.engine import Engine
+from kavosh.index.errors import IncompatibleIndex, IndexNotFound, KavoshError
+from kavosh.engine import Engine
 
 from .common import LANG_NAMES, error_response, error_status, fa_number, html_lang, marked, paragraphs
 

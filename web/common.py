@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, render_template, request
 from markupsafe import Markup, escape
 
-from index.errors import IncompatibleIndex, IndexNotFound, KavoshError, QueryError
+from kavosh.index.errors import IncompatibleIndex, IndexNotFound, KavoshError, QueryError
 
 LANG_NAMES = {"fa": "فارسی", "ar": "عربی", "mixed": "چندزبانه", "other": "دیگر"}
 _FA_DIGITS = str.maketrans("0123456789,.", "۰۱۲۳۴۵۶۷۸۹٬٫")

@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from search.engine import MAX_OFFSET
+from kavosh.engine import MAX_OFFSET
 
 from .common import error_response, get_engine
 from .params import bool_arg, search_params

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
-from index.errors import QueryError
+from kavosh.index.errors import QueryError
 
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 

@@ -20,7 +20,7 @@ import socket
 import sys
 import time
 
-from index.errors import KavoshError
+from kavosh.index.errors import KavoshError
 
 log = logging.getLogger("kavosh.web")
 

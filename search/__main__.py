@@ -1,0 +1,5 @@
+"""`python -m kavosh` is the `kavosh` command."""
+
+from .cli import main
+
+main()
