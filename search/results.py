@@ -24,19 +24,25 @@ def _metadata(fields: dict) -> dict:
     return {name: fields[name] for name in METADATA if fields.get(name)}
 
 
-class _Metadata:
-    """url, date and source: attributes (None when absent), in JSON only when present."""
+class _Stored:
+    """What a hit and a whole document share: a marked title, and url, date and source
+    (None when absent, in JSON only when present)."""
 
+    title: list[Segment]
     url: str | None
     date: str | None
     source: str | None
+
+    @property
+    def title_text(self) -> str:
+        return plain(self.title)
 
     def _metadata_json(self) -> dict:
         return {name: getattr(self, name) for name in METADATA if getattr(self, name)}
 
 
 @dataclass
-class Hit(_Metadata):
+class Hit(_Stored):
     id: str
     path: str | None
     title: list[Segment]
@@ -47,10 +53,6 @@ class Hit(_Metadata):
     url: str | None = None
     date: str | None = None
     source: str | None = None
-
-    @property
-    def title_text(self) -> str:
-        return plain(self.title)
 
     def to_json(self) -> dict:
         return {"id": self.id, "path": self.path, "title": self.title_text, "lang": self.lang,
@@ -80,7 +82,7 @@ class SearchResult:
 
 
 @dataclass
-class Document(_Metadata):
+class Document(_Stored):
     id: str
     path: str | None
     lang: str
@@ -91,10 +93,6 @@ class Document(_Metadata):
     url: str | None = None
     date: str | None = None
     source: str | None = None
-
-    @property
-    def title_text(self) -> str:
-        return plain(self.title)
 
     def to_json(self) -> dict:
         return {"id": self.id, "path": self.path, "title": self.title_text, "lang": self.lang,
