@@ -7,13 +7,15 @@ import os
 import tempfile
 from pathlib import Path
 
+from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import ANALYZER_VERSION, kavosh_analyzer
 from .variants import variant_analyzer
 
-# Bump when the schema changes in a way an old index cannot serve.
-SCHEMA_VERSION = 2
+# Bump when the schema changes in a way an old index cannot serve.  3: the
+# analyzer classes pickled into the index moved to the kavosh namespace.
+SCHEMA_VERSION = 3
 # whoosh keeps several indexes apart in one folder by name; naming ours by
 # version lets `--rebuild` write a new one beside an incompatible old one and
 # remove the old only after the new one is committed.
@@ -49,6 +51,18 @@ def build_schema() -> Schema:
         mtime=STORED(),
         sha1=STORED(),
     )
+
+
+def index_exists(index_dir: Path) -> bool:
+    """Whether this version's index is in ``index_dir``.
+
+    whoosh unpickles the schema to answer; an index whose pickled classes this
+    Kavosh cannot load is "not this version's", never a traceback.
+    """
+    try:
+        return whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    except Exception:
+        return False
 
 
 def default_index_dir() -> Path:

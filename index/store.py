@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import MERGE_SMALL
 
 from .errors import IncompatibleIndex, IndexLocked
-from .schema import INDEX_NAME, build_schema, read_meta
+from .schema import INDEX_NAME, build_schema, index_exists, read_meta
 
 LOCK_FILE = "kavosh.lock"
 
@@ -44,7 +44,7 @@ def writer_lock(index_dir: Path, wait: bool = False):
 def open_or_create(index_dir: Path, rebuild: bool):
     """(index, fresh) for writing; refuses an incompatible index unless rebuilding."""
     meta = read_meta(index_dir)
-    exists = whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    exists = index_exists(index_dir)
     if meta and not exists and not rebuild:
         raise IncompatibleIndex(
             f"the index in {index_dir} was built by another Kavosh version "

@@ -23,7 +23,7 @@ from .errors import IndexNotFound, InputError
 from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from .normalize import detect_language
 from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
-from .schema import INDEX_NAME, SCHEMA_VERSION, read_meta, write_meta
+from .schema import INDEX_NAME, SCHEMA_VERSION, index_exists, read_meta, write_meta
 from .store import (LazyWriter, clean_leftovers, merge_dropping_empty, open_or_create,
                     remove_other_indexes, writer_lock)
 
@@ -254,7 +254,7 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
     open_index(index_dir).close()  # no index, or one this run cannot write: its error says so
     with writer_lock(index_dir, wait=wait):
         meta = read_meta(index_dir)
-        if meta is None or not whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME):
+        if meta is None or not index_exists(index_dir):
             raise IndexNotFound(f"no index at {index_dir}")
         ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
         clean_leftovers(index_dir, ix)

@@ -19,7 +19,7 @@ from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
 from kavosh.index.roots import load_roots
-from kavosh.index.schema import INDEX_NAME, read_meta
+from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 
 from . import snippets
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
@@ -335,7 +335,7 @@ def open_index(index_dir: Path):
         raise IndexNotFound(
             f"no index at {index_dir}: run `kavosh index PATH` first (or pass --index DIR)"
         )
-    exists = whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    exists = index_exists(index_dir)
     if meta is None and exists:  # the metadata is written last: the first run was killed
         raise IndexNotFound(
             f"the first `kavosh index` run on {index_dir} did not finish: "

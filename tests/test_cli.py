@@ -215,3 +215,27 @@ def test_console_script_in_a_real_process(seeds_index):
                              capture_output=True, timeout=60)
     assert missing.returncode == 3
     assert missing.stderr.decode().count("\n") == 1 and b"Traceback" not in missing.stderr
+
+
+def test_an_index_whose_pickled_classes_are_gone_is_a_clear_error(tmp_path, monkeypatch):
+    """An index written by a Kavosh whose modules had other names (before the kavosh
+    namespace) cannot be unpickled: that is an incompatible index, not a traceback."""
+    import importlib
+    import sys as _sys
+
+    from whoosh import index as whoosh_index
+    from whoosh.fields import TEXT, Schema
+
+    (tmp_path / "gone_module.py").write_text(
+        "from whoosh.analysis import RegexTokenizer\nclass Tok(RegexTokenizer):\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    gone = importlib.import_module("gone_module")
+    ix_dir = tmp_path / "ix"
+    ix_dir.mkdir()
+    whoosh_index.create_in(str(ix_dir), Schema(body=TEXT(analyzer=gone.Tok())), indexname=INDEX_NAME).close()
+    write_meta(ix_dir, {"format": "kavosh-index", "roots": []})
+    monkeypatch.delitem(_sys.modules, "gone_module")
+    (tmp_path / "gone_module.py").unlink()
+    for args in (["stats"], ["search", "کیف"]):
+        line = one_line_error(invoke(*args, "--index", str(ix_dir)), code=5)
+        assert "--rebuild" in line
