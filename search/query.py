@@ -24,9 +24,9 @@ from whoosh.query.spans import SpanNear2, SpanOr
 
 from index.analysis import kavosh_analyzer
 from index.errors import QueryError
-from index.normalize import normalize_token, query_language
+from index.normalize import normalize_token, query_language, token_language
 from index.stemmers import STEMMERS
-from index.variants import skeleton
+from index.variants import TAG_CHARS, dictionary_skeletons, query_keys, untag
 
 SEARCH_FIELDS = ("title", "body")
 ZWNJ = "\u200c"
@@ -51,6 +51,28 @@ OTHER_LANGUAGE_WEIGHT = 0.3
 VARIANT_BOOST = 0.3
 FUZZY_BOOST = 0.15
 MIN_FUZZY_SKELETON = 5
+# Two adjacent query words also search their joined form (آتش سوزی → آتشسوزی,
+# the compound written without its ZWNJ), at this weight: below the words
+# themselves, so documents with both words rank first.
+JOINED_WEIGHT = 0.5
+MIN_JOINED_CHARS = 5
+
+
+class VariantFuzzy(Q.FuzzyTerm):
+    """A fuzzy skeleton that only admits strong evidence.
+
+    One edit from a query word's skeleton (in the other script's tagged
+    terms) is admitted only when the candidate is not the skeleton of an
+    ordinary Persian word (hazm's lexicon): اوکراین may meet أوكرانيا one
+    letter apart, but a long word never meets a different dictionary word.
+    """
+
+    def _btexts(self, ixreader):
+        common = dictionary_skeletons()
+        for btext in super()._btexts(ixreader):
+            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            if text == self.text or untag(text) not in common:
+                yield btext
 
 _LEXER = re.compile(r'\s+|"[^"]*"?|\(|\)|[^\s()"]+')
 _FIELD_PREFIX = re.compile(r"^(title|body):(.*)$", re.IGNORECASE | re.DOTALL)
@@ -141,6 +163,8 @@ class _Parse:
 
     def _and_expr(self, top):
         positive, negative = [], []
+        typed = []  # per positive node: (typed word, slot) when it is one bare word, else None
+        slot = 0
         while True:
             tok = self._peek()
             if tok is None or tok in ("OR", "|"):
@@ -159,12 +183,20 @@ class _Parse:
                 negate = True
                 if self._peek() is None:
                     break
+            bare = self._peek()
             node = self._unary()
+            slot += 1
             if isinstance(node, _Negated):
                 negate, node = not negate, node.query
             if node is None:
                 continue
-            (negative if negate else positive).append(node)
+            if negate:
+                negative.append(node)
+            else:
+                positive.append(node)
+                typed.append((bare, slot) if _is_bare_word(bare) else None)
+        if len(positive) > 1:
+            positive = self._with_joined(positive, typed)
         if not positive and not negative:
             return None
         if self.mode == "all" or len(positive) < 2:
@@ -195,6 +227,32 @@ class _Parse:
             node = self._atom(tok[1:], highlight=False)
             return _Negated(node) if node is not None else None
         return self._atom(tok, highlight=True)
+
+    def _with_joined(self, positive, typed):
+        """Adjacent bare words also match as one joined word (آتش سوزی → آتشسوزی).
+
+        ``typed[i]`` is (the typed word, its slot in the query) for a positive
+        node that is one bare word, else None; two nodes are adjacent when
+        their slots are consecutive (a dropped stop word between breaks it).
+        All-words mode: a pair becomes (both words) OR (the joined word at
+        ``JOINED_WEIGHT``), pairs taken left to right without overlap; any-word
+        mode adds the joined word as one more optional word.
+        """
+        out, extra, i = [], [], 0
+        while i < len(positive):
+            a = typed[i]
+            b = typed[i + 1] if i + 1 < len(positive) else None
+            if a is not None and b is not None and b[1] == a[1] + 1:
+                joined = self._joined(a[0], b[0])
+                if joined is not None:
+                    if self.mode == "all":
+                        out.append(Q.Or([Q.And([positive[i], positive[i + 1]]), joined]))
+                        i += 2
+                        continue
+                    extra.append(joined)
+            out.append(positive[i])
+            i += 1
+        return out + extra
 
     # --- atoms -----------------------------------------------------------
 
@@ -251,10 +309,17 @@ class _Parse:
         if len(positions) == 1:
             pos, alts = positions[0]
             q = self._terms_query(alts, fields, highlight, normalized[pos])
+            fuzzy = None
             if self.variants and highlight and fields == SEARCH_FIELDS:
-                q = self._with_variants(q, normalized[pos])
+                q, fuzzy = self._with_variants(q, normalized[pos], text)
             if ZWNJ in text:
                 q = self._or_parts(q, text, fields, highlight)
+            if fuzzy is not None:
+                # A fuzzy variant is weak evidence: in all-words mode it only
+                # adds to the score of a document the word's own terms or exact
+                # cross-script spelling already qualified.
+                q = Q.AndMaybe(q, fuzzy) if self.mode == "all" else Q.Or(
+                    (list(q.subqueries) if isinstance(q, Q.Or) else [q]) + [fuzzy])
             return q
         # One typed "word" that analyses to several (COVID-19, a/b): a phrase.
         return self._sequence(positions, fields, highlight)
@@ -268,19 +333,45 @@ class _Parse:
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
         return Q.Or(subs + [self._sequence(parts, fields, highlight)])
 
-    def _with_variants(self, q, word):
-        """``q`` OR the word's cross-script skeleton (exact, then fuzzy for long ones)."""
-        key = skeleton(word)
-        if key is None:
-            return q
-        self._parsed.variant_keys.add(key)
+    def _with_variants(self, q, word, surface):
+        """(``q`` OR the word's skeleton in the other script, the fuzzy skeleton query or None).
+
+        The word's script comes from its own letters, else from the whole
+        query's; a word with no telling letters (ترامب) looks at both scripts.
+        Fuzzy matching (one edit) only for long skeletons, and only to
+        candidates that are not ordinary words (``VariantFuzzy``).
+        """
+        script = token_language(surface) or self._lang
+        keys = query_keys(word, script)
+        if not keys:
+            return q, None
+        self._parsed.variant_keys.update(keys)
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
-        subs.append(Q.Term(VARIANT_FIELD, key, boost=VARIANT_BOOST))
-        if len(key) >= MIN_FUZZY_SKELETON:
-            fuzzy = Q.FuzzyTerm(VARIANT_FIELD, key, boost=FUZZY_BOOST, maxdist=1, prefixlength=2)
-            self._parsed.fuzzy.append(fuzzy)
-            subs.append(fuzzy)
-        return Q.Or(subs)
+        subs.extend(Q.Term(VARIANT_FIELD, key, boost=VARIANT_BOOST) for key in keys)
+        fuzzies = []
+        for key in keys:
+            if len(key) - TAG_CHARS >= MIN_FUZZY_SKELETON:
+                fuzzy = VariantFuzzy(VARIANT_FIELD, key, boost=FUZZY_BOOST, maxdist=1,
+                                     prefixlength=TAG_CHARS + 2)
+                self._parsed.fuzzy.append(fuzzy)
+                fuzzies.append(fuzzy)
+        fuzzy = None if not fuzzies else fuzzies[0] if len(fuzzies) == 1 else Q.Or(fuzzies)
+        return Q.Or(subs), fuzzy
+
+    def _joined(self, first: str, second: str):
+        """The joined form of two adjacent typed words, as a low-weight query (or None)."""
+        a, b = normalize_token(first), normalize_token(second)
+        if (len(a) < 2 or len(b) < 2 or len(a) + len(b) < MIN_JOINED_CHARS
+                or (a + b).isascii() or not (a + b).isalpha()):
+            return None
+        positions = self._analyse(first + second)
+        if len(positions) != 1:
+            return None
+        _pos, alts = positions[0]
+        self._parsed.terms.update(alts)
+        subs = [Q.Term(f, alt, boost=JOINED_WEIGHT * _field_weight(f))
+                for f in self.fields for alt in alts]
+        return subs[0] if len(subs) == 1 else Q.Or(subs)
 
     def _phrase(self, text, fields, highlight):
         normalized: dict[int, str] = {}
@@ -328,6 +419,13 @@ class _Parse:
         if highlight:
             self._parsed.patterns.append(q)
         return q
+
+
+def _is_bare_word(tok) -> bool:
+    """A typed token that is one plain word: no quote, pattern, field, group or operator."""
+    return (bool(tok) and tok not in ("(", ")", "OR", "|", "AND", "NOT")
+            and not tok.startswith(("-", '"')) and "*" not in tok and "?" not in tok
+            and ZWNJ not in tok and not _FIELD_PREFIX.match(tok))
 
 
 def _field_weight(field_name: str) -> float:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from index.analysis import kavosh_analyzer
-from index.variants import skeleton
+from index.variants import variant_keys as _variant_keys
 
 _ANALYZER = kavosh_analyzer()
 _SPACE = re.compile(r"\s+")
@@ -51,9 +51,11 @@ def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = froz
         if t.text in terms:
             spans.append((t.startchar, t.endchar, t.text))
         elif variant_keys:
-            key = skeleton(t.normalized)
-            if key in variant_keys:
-                spans.append((t.startchar, t.endchar, "~" + key))
+            # the word's own script-tagged skeleton(s), as the variant field indexed them
+            for key in _variant_keys(t.normalized, t.lang, t.surface):
+                if key in variant_keys:
+                    spans.append((t.startchar, t.endchar, "~" + key))
+                    break
     return spans
 
 
