@@ -43,7 +43,7 @@ PERSIAN_CONTENT_WORDS = frozenset("""
 
 # Bump when the way the lexicon is derived from words.dat changes; a change of
 # the normalization table changes the fingerprint by itself.
-_LEXICON_FORMAT = 4
+_LEXICON_FORMAT = 5
 _TABLE_FINGERPRINT = hashlib.sha1(repr(sorted(NORMALIZATION_TABLE.items())).encode()).hexdigest()[:10]
 
 
@@ -166,6 +166,13 @@ def conjugate(past: str, present: str):
                     yield pre + stem + joint + e, pre
 
 
+# The most frequent verbs (past stems, normalized): they win a form another verb shares.
+COMMON_VERBS = frozenset("""
+رفت گفت کرد شد داشت امد دید داد زد خورد برد اورد گذاشت نوشت خواند خواست توانست ساخت
+گرفت رسید ماند دانست یافت افتاد نشست ایستاد شنید پرسید کشت کشید گشت
+""".split())
+
+
 @cache
 def persian_verb_forms() -> dict[str, str]:
     """Conjugated form → the verb's past stem, for every verb in hazm's verbs.dat.
@@ -193,7 +200,7 @@ def persian_verb_forms() -> dict[str, str]:
 def _conjugate_all(source: Path) -> dict[str, str]:
     words = _tagged_words(_hazm_data("words.dat")) | NOT_VERB_FORMS
     forms: dict[str, str] = {}
-    prefix_of: dict[str, int] = {}
+    prefix_of: dict[str, tuple[int, int]] = {}
     for line in source.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if "#" not in line:
@@ -203,12 +210,15 @@ def _conjugate_all(source: Path) -> dict[str, str]:
             if len(form) < 3 or form in words:
                 continue
             # Two verbs, one form: the reading with the shorter prefix wins
-            # (نشستند is نشست+ند, not ن+شست+ند), then the earlier verb.
-            if form in forms and prefix_of[form] <= len(prefix):
+            # (نشستند is نشست+ند, not ن+شست+ند), then a common verb (بروید is
+            # رفتن's, not رستن's), then the earlier verb in the file.
+            rank = (len(prefix), 0 if past in COMMON_VERBS else 1)
+            if form in forms and prefix_of[form] <= rank:
                 continue
-            forms[form], prefix_of[form] = past or present, len(prefix)
-    for past in list(forms.values()):
-        forms.pop(past, None)  # the stem itself needs no entry
+            forms[form], prefix_of[form] = past or present, rank
+    for past in set(forms.values()):
+        if past not in words:
+            forms[past] = past  # رفت stays رفت (the light stemmer would cut it to رف "shelf")
     return forms
 
 

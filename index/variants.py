@@ -44,6 +44,20 @@ MIN_SKELETON = 2
 SCRIPT_TAGS = {"fa": "f", "ar": "a"}
 OTHER_SCRIPT = {"fa": "ar", "ar": "fa"}
 TAG_CHARS = 1
+KEY_END = "|"
+
+# Letters one language writes where the other writes another for the same
+# sound in a borrowed name: پ چ ژ گ (Persian only) and ط ص ث ذ ظ ض ح (Arabic
+# spellings of t s z h) fold to one letter each: بریتانیا = بريطانيا.
+_SPELLING_FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک", "ط": "ت", "ص": "س",
+                                "ث": "س", "ذ": "ز", "ظ": "ز", "ض": "ز", "ح": "ه"})
+_LONG_VOWELS = frozenset("اوی")
+# How many long vowels (ا و ی) two spellings may differ by: 1 for a name of
+# up to three consonants (مسکو/موسكو, کیف/كييف), 2 for a longer one
+# (زلنسکی/زيلينسكي).  An Arabic final ا that the Persian lacks (آلمان/ألمانيا,
+# اوکراین/أوكرانيا) is not counted.
+def max_vowel_difference(consonants: int) -> int:
+    return 1 if consonants <= 3 else 2
 
 
 def word_script(lang: str, surface: str) -> str | None:
@@ -57,64 +71,183 @@ def word_script(lang: str, surface: str) -> str | None:
     return token_language(surface)
 
 
-def variant_keys(normalized: str, lang: str, surface: str) -> tuple[str, ...]:
-    """The tagged skeleton terms one word indexes in the variant field (maybe none)."""
-    key = skeleton(normalized)
-    if key is None:
-        return ()
-    script = word_script(lang, surface)
-    if script is None:
-        return tuple(tag + key for tag in SCRIPT_TAGS.values())
-    return (SCRIPT_TAGS[script] + key,)
+def spelling(word: str) -> str:
+    """A normalized word with the cross-script letter correspondences folded.
 
-
-def query_keys(normalized: str, script: str | None) -> tuple[str, ...]:
-    """The variant terms a query word in ``script`` may match: the *other* script's.
-
-    Without a script (a query word with no telling letters, such as ترامب)
-    both scripts' skeletons are searched.
+    Persian country names end in -یه where Arabic writes -يا (سوریه/سوريا).
     """
-    key = skeleton(normalized)
-    if key is None:
-        return ()
-    if script is None:
-        return tuple(tag + key for tag in SCRIPT_TAGS.values())
-    return (SCRIPT_TAGS[OTHER_SCRIPT[script]] + key,)
+    folded = word.translate(_SPELLING_FOLD)
+    if folded.endswith("یه") and len(folded) > 3:
+        folded = folded[:-1] + "ا"
+    return folded
+
+
+def consonant_key(folded: str) -> str:
+    """The first letter and every later consonant: what two spellings must share."""
+    return folded[0] + "".join(c for c in folded[1:] if c not in _LONG_VOWELS)
+
+
+def _forms(word: str, script: str | None) -> list[str]:
+    """The word, and without an Arabic article/conjunction when it may have one."""
+    forms = [word]
+    if script != "fa":
+        bare = strip_arabic_prefix(word)
+        if bare != word:
+            forms.append(bare)
+    return forms
+
+
+def _terms(word: str, script: str | None) -> list[str]:
+    out = []
+    for form in _forms(word, script):
+        if len(form) < MIN_WORD or not ("\u0600" <= form[0] <= "\u06ff"):
+            continue
+        folded = spelling(form)
+        key = consonant_key(folded)
+        if len(key) < MIN_SKELETON:
+            continue
+        term = key + KEY_END + folded
+        if term not in out:
+            out.append(term)
+    return out
+
+
+def variant_keys(normalized: str, lang: str, surface: str) -> tuple[str, ...]:
+    """The tagged terms one word indexes in the variant field (maybe none).
+
+    A term is ``tag + consonant key + '|' + folded spelling``; an Arabic word
+    with an article or conjunction also indexes its bare form (الكرملين →
+    کرملین).
+    """
+    script = word_script(lang, surface)
+    scripts = (script,) if script else tuple(SCRIPT_TAGS)
+    return tuple(SCRIPT_TAGS[s] + term for s in scripts for term in _terms(normalized, s))
+
+
+def _lcs(a: str, b: str) -> int:
+    prev = [0] * (len(b) + 1)
+    for ca in a:
+        cur = [0]
+        for j, cb in enumerate(b):
+            cur.append(prev[j] + 1 if ca == cb else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
+def same_word(query_folded: str, candidate_folded: str, query_script: str | None,
+              candidate_script: str) -> bool:
+    """Is the candidate (same consonant key) the other script's spelling of the query word?
+
+    Spellings of one name differ only in long vowels (ا و ی), and by few of
+    them (``max_vowel_difference``).  A query word whose letters do not tell
+    its script (ترامب, دلار) only meets spellings that differ by letters
+    (ترامپ), not by vowels: it might be either language's word, and a vowel
+    more is how مصر becomes مصير.
+    """
+    if query_folded == candidate_folded:
+        return True
+    if query_script is None:
+        return False
+    diff = len(query_folded) + len(candidate_folded) - 2 * _lcs(query_folded, candidate_folded)
+    arabic = candidate_folded if candidate_script == "ar" else query_folded
+    persian = query_folded if candidate_script == "ar" else candidate_folded
+    if arabic.endswith("ا") and not persian.endswith("ا"):
+        diff -= 1
+    key = consonant_key(query_folded)
+    if len(key) < MIN_SUBSTITUTION_KEY and _substitutes(query_folded, candidate_folded):
+        # ا for و between the same consonants is another word (پهپاد/بهبود),
+        # except in a long name (مایکروسافت/مايكروسوفت).
+        return False
+    if len(key) <= 2 and _vowels(arabic) < _vowels(persian):
+        # A short name: Arabic writes the long vowels Persian leaves out
+        # (کیف/كييف, مسی/ميسي), never fewer — سوریه is not سرية.
+        return False
+    return diff <= max_vowel_difference(len(key))
+
+
+MIN_SUBSTITUTION_KEY = 5
+
+
+def _slots(folded: str) -> list[str]:
+    """The long vowels after each letter of the consonant key."""
+    slots = [""]
+    for c in folded[1:]:
+        if c in _LONG_VOWELS:
+            slots[-1] += c
+        else:
+            slots.append("")
+    return slots
+
+
+def _substitutes(a: str, b: str) -> bool:
+    """Does some slot hold different vowels in both (not one a part of the other)?"""
+    for x, y in zip(_slots(a), _slots(b)):
+        if x and y and _lcs(x, y) == 0:
+            return True
+    return False
+
+
+def _vowels(folded: str) -> int:
+    return sum(c in "وی" for c in folded[1:])
+
+
+def query_variants(normalized: str, script: str | None) -> list[tuple[str, str]]:
+    """(term prefix, folded spelling) to look up for a query word in ``script``.
+
+    The prefix is the *other* script's tag and the consonant key; every
+    indexed term under it is a candidate, admitted by ``same_word``.  Without
+    a script (no telling letters) both scripts are searched.
+    """
+    scripts = (OTHER_SCRIPT[script],) if script else tuple(SCRIPT_TAGS)
+    out = []
+    for target in scripts:
+        for term in _terms(normalized, script):
+            key, _sep, folded = term.partition(KEY_END)
+            entry = (SCRIPT_TAGS[target] + key + KEY_END, folded)
+            if entry not in out:
+                out.append(entry)
+    return out
 
 
 def untag(term: str) -> str:
     return term[TAG_CHARS:]
 
 
-@lru_cache(maxsize=1)
-def dictionary_skeletons() -> frozenset[str]:
-    """Skeletons of ordinary Persian words (hazm's lexicon): what a fuzzy variant may not reach.
-
-    One edit from a name's skeleton is evidence of another spelling of it only
-    when the candidate is not itself a common word's skeleton.
-    """
-    from .lexicon import persian_lexicon
-
-    out = set()
-    for word, freq in persian_lexicon().items():
-        if freq >= MIN_DICTIONARY_FREQ:
-            key = skeleton(word)
-            if key is not None:
-                out.add(key)
-    return frozenset(out)
+def term_spelling(term: str) -> str:
+    """The folded spelling inside a variant term."""
+    return term.partition(KEY_END)[2]
 
 
-MIN_DICTIONARY_FREQ = 1
+def term_script(term: str) -> str:
+    return "ar" if term.startswith(SCRIPT_TAGS["ar"]) else "fa"
+
+
+MIN_WORD = 3
 
 
 @lru_cache(maxsize=262144)
 def skeleton(word: str) -> str | None:
-    """The cross-script key of a normalized word, or None for Latin, digits and short words."""
-    if len(word) < 3 or not ("\u0600" <= word[0] <= "\u06ff"):
-        return None
-    folded = strip_arabic_prefix(word).translate(_FOLD)
-    key = folded[0] + folded[1:].translate(_VOWELS)
-    return key if len(key) >= MIN_SKELETON else None
+    """The consonant key of a normalized word (article removed), or None for Latin, digits, short words."""
+    terms = _terms(word, None)
+    return terms[-1].partition(KEY_END)[0] if terms else None
+
+
+def is_variant(query: str, candidate: str, candidate_lang: str) -> bool:
+    """Would the query word (as typed) meet the candidate word of a ``candidate_lang`` document
+    as a cross-script variant?  (What the index and the query parser do, as one function.)"""
+    from .normalize import normalize_token, query_language
+
+    q, c = normalize_token(query), normalize_token(candidate)
+    script = token_language(query) or query_language(query)
+    if script == candidate_lang:
+        return False
+    indexed = set(variant_keys(c, candidate_lang, candidate))
+    for prefix, folded in query_variants(q, script):
+        for term in indexed:
+            if term.startswith(prefix) and same_word(folded, term_spelling(term), script,
+                                                     term_script(term)):
+                return True
+    return False
 
 
 class SkeletonFilter(Filter):

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 
 from whoosh import query as Q
 from whoosh.query.spans import SpanNear2, SpanOr
+from whoosh.query.terms import MultiTerm
 
 from index.analysis import kavosh_analyzer
 from index.errors import QueryError
 from index.normalize import normalize_token, query_language, token_language
 from index.stemmers import STEMMERS
-from index.variants import TAG_CHARS, dictionary_skeletons, query_keys, untag
+from index.variants import query_variants, same_word, term_script, term_spelling
 
 SEARCH_FIELDS = ("title", "body")
 ZWNJ = "\u200c"
@@ -49,8 +50,6 @@ OTHER_LANGUAGE_WEIGHT = 0.3
 # Cross-script variants count for less than the word itself: a document with
 # the exact spelling ranks above one that only has the other script's.
 VARIANT_BOOST = 0.3
-FUZZY_BOOST = 0.15
-MIN_FUZZY_SKELETON = 5
 # Two adjacent query words also search their joined form (آتش سوزی → آتشسوزی,
 # the compound written without its ZWNJ), at this weight: below the words
 # themselves, so documents with both words rank first.
@@ -58,21 +57,41 @@ JOINED_WEIGHT = 0.5
 MIN_JOINED_CHARS = 5
 
 
-class VariantFuzzy(Q.FuzzyTerm):
-    """A fuzzy skeleton that only admits strong evidence.
+class VariantMatch(MultiTerm):
+    """The other script's spellings of one query word, in the variant field.
 
-    One edit from a query word's skeleton (in the other script's tagged
-    terms) is admitted only when the candidate is not the skeleton of an
-    ordinary Persian word (hazm's lexicon): اوکراین may meet أوكرانيا one
-    letter apart, but a long word never meets a different dictionary word.
+    Lists the indexed terms under ``prefix`` (the other script's tag and the
+    word's consonant key) and keeps those ``index.variants.same_word`` admits:
+    spellings that differ only in a few long vowels.  Expanded once per query
+    by ``search.matching.expand``, like a prefix.
     """
 
+    constantscore = False
+
+    def __init__(self, fieldname, prefix, folded, script, boost=1.0):
+        self.fieldname = fieldname
+        self.prefix = prefix
+        self.folded = folded
+        self.script = script
+        self.text = f"{prefix}{folded}#{script}"
+        self.boost = boost
+
+    def __eq__(self, other):
+        return (isinstance(other, VariantMatch) and self.fieldname == other.fieldname
+                and self.text == other.text and self.boost == other.boost)
+
+    def __hash__(self):
+        return hash((self.fieldname, self.text, self.boost))
+
+    def __repr__(self):
+        return f"VariantMatch({self.fieldname!r}, {self.prefix!r}, {self.folded!r}, {self.script!r})"
+
     def _btexts(self, ixreader):
-        common = dictionary_skeletons()
-        for btext in super()._btexts(ixreader):
+        for btext in ixreader.expand_prefix(self.fieldname, self.prefix):
             text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            if text == self.text or untag(text) not in common:
-                yield btext
+            if same_word(self.folded, term_spelling(text), self.script, term_script(text)):
+                yield text
+
 
 _LEXER = re.compile(r'\s+|"[^"]*"?|\(|\)|[^\s()"]+')
 _FIELD_PREFIX = re.compile(r"^(title|body):(.*)$", re.IGNORECASE | re.DOTALL)
@@ -87,7 +106,7 @@ class ParsedQuery:
     terms: set[str] = field(default_factory=set)  # analysed terms that may be highlighted
     patterns: list[Q.Query] = field(default_factory=list)  # prefix/wildcard queries to expand
     variant_keys: set[str] = field(default_factory=set)  # skeletons matched as variants
-    fuzzy: list[Q.Query] = field(default_factory=list)  # fuzzy skeleton queries to expand
+    fuzzy: list[Q.Query] = field(default_factory=list)  # variant-spelling queries to expand (VariantMatch)
     dropped: list[str] = field(default_factory=list)  # words removed as stop words
 
     @property
@@ -309,17 +328,10 @@ class _Parse:
         if len(positions) == 1:
             pos, alts = positions[0]
             q = self._terms_query(alts, fields, highlight, normalized[pos])
-            fuzzy = None
             if self.variants and highlight and fields == SEARCH_FIELDS:
-                q, fuzzy = self._with_variants(q, normalized[pos], text)
+                q = self._with_variants(q, normalized[pos], text)
             if ZWNJ in text:
                 q = self._or_parts(q, text, fields, highlight)
-            if fuzzy is not None:
-                # A fuzzy variant is weak evidence: in all-words mode it only
-                # adds to the score of a document the word's own terms or exact
-                # cross-script spelling already qualified.
-                q = Q.AndMaybe(q, fuzzy) if self.mode == "all" else Q.Or(
-                    (list(q.subqueries) if isinstance(q, Q.Or) else [q]) + [fuzzy])
             return q
         # One typed "word" that analyses to several (COVID-19, a/b): a phrase.
         return self._sequence(positions, fields, highlight)
@@ -334,29 +346,22 @@ class _Parse:
         return Q.Or(subs + [self._sequence(parts, fields, highlight)])
 
     def _with_variants(self, q, word, surface):
-        """(``q`` OR the word's skeleton in the other script, the fuzzy skeleton query or None).
+        """``q`` OR the other script's spellings of the word (index/variants.py).
 
         The word's script comes from its own letters, else from the whole
-        query's; a word with no telling letters (ترامب) looks at both scripts.
-        Fuzzy matching (one edit) only for long skeletons, and only to
-        candidates that are not ordinary words (``VariantFuzzy``).
+        query's; a word with no telling letters (ترامب) looks at both scripts,
+        but then only at spellings that differ by letters, not vowels.
         """
         script = token_language(surface) or self._lang
-        keys = query_keys(word, script)
-        if not keys:
-            return q, None
-        self._parsed.variant_keys.update(keys)
+        lookups = query_variants(word, script)
+        if not lookups:
+            return q
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
-        subs.extend(Q.Term(VARIANT_FIELD, key, boost=VARIANT_BOOST) for key in keys)
-        fuzzies = []
-        for key in keys:
-            if len(key) - TAG_CHARS >= MIN_FUZZY_SKELETON:
-                fuzzy = VariantFuzzy(VARIANT_FIELD, key, boost=FUZZY_BOOST, maxdist=1,
-                                     prefixlength=TAG_CHARS + 2)
-                self._parsed.fuzzy.append(fuzzy)
-                fuzzies.append(fuzzy)
-        fuzzy = None if not fuzzies else fuzzies[0] if len(fuzzies) == 1 else Q.Or(fuzzies)
-        return Q.Or(subs), fuzzy
+        for prefix, folded in lookups:
+            match = VariantMatch(VARIANT_FIELD, prefix, folded, script, boost=VARIANT_BOOST)
+            self._parsed.fuzzy.append(match)
+            subs.append(match)
+        return Q.Or(subs)
 
     def _joined(self, first: str, second: str):
         """The joined form of two adjacent typed words, as a low-weight query (or None)."""
