@@ -28,7 +28,8 @@ from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from .lexicon import persian_verb_forms, stopwords
-from .normalize import FORMAT_CHARS, MARKS, detect_language, normalize_token, token_language
+from .normalize import (FORMAT_CHARS, MARKS, detect_language, normalize_token, script_language,
+                        token_language)
 from .stemmers import STEMMERS
 
 # Version of what the chain produces: bump when a change alters index terms,
@@ -75,8 +76,19 @@ class KavoshTokenizer(Tokenizer):
     or 'other'; 'query' at query time, where no language is declared).
     """
 
+    script_only = False
+
+    def __init__(self, script_only: bool = False):
+        # script_only: a text's language from script-only letters (پ چ ژ گ vs ة),
+        # not the keyboard's yeh/kaf: what the variant field tags words by.
+        self.script_only = script_only
+
     def __eq__(self, other):
-        return self.__class__ is other.__class__
+        return self.__class__ is other.__class__ and self.script_only == getattr(
+            other, "script_only", False)
+
+    def language(self, value: str) -> str:
+        return script_language(value) if getattr(self, "script_only", False) else detect_language(value)
 
     def __call__(
         self,
@@ -91,7 +103,7 @@ class KavoshTokenizer(Tokenizer):
         mode="",
         **kwargs,
     ):
-        lang = "query" if mode == "query" else detect_language(value)
+        lang = "query" if mode == "query" else self.language(value)
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             t.original = t.text = t.surface = value
@@ -380,7 +392,7 @@ class MemoizingAnalyzer(CompositeAnalyzer):
                 tokenize=False, mode=mode, **kwargs,
             )
             return
-        lang = "query" if mode == "query" else detect_language(value)
+        lang = "query" if mode == "query" else self.items[0].language(value)
         memo = self._memo.get((lang, removestops, mode))
         if memo is None or len(memo) > self._CACHE_LIMIT:
             memo = self._memo[(lang, removestops, mode)] = {}
@@ -441,13 +453,13 @@ def kavosh_analyzer(*, stemmers=None, stoplist=None, extra_stopwords=(), protect
     * ``skeletons``: end in cross-script skeletons — the index's ``variant``
       field is this same chain with ``skeletons=True``.
     """
-    return MemoizingAnalyzer(KavoshTokenizer(), *_filters(
+    return MemoizingAnalyzer(KavoshTokenizer(script_only=skeletons), *_filters(
         stemmers, stoplist, extra_stopwords, protected, compounds, seats, skeletons))
 
 
 def plain_analyzer(**options):
     """The same chain without memoizing: the reference the memoized one must equal."""
-    analyzer = KavoshTokenizer()
+    analyzer = KavoshTokenizer(script_only=options.get("skeletons", False))
     for f in _filters(**options):
         analyzer = analyzer | f
     return analyzer

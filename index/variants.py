@@ -63,7 +63,8 @@ def max_vowel_difference(consonants: int) -> int:
 def word_script(lang: str, surface: str) -> str | None:
     """'fa' or 'ar': the script convention a word is written in, None when unknown.
 
-    A word of a Persian or Arabic text follows its text; a word of a mixed or
+    A word of a Persian or Arabic text (by its script-only letters:
+    ``normalize.script_language``) follows its text; a word of a mixed or
     unmarked text only its own letters (پ چ ژ گ vs ة), when they tell.
     """
     if lang in SCRIPT_TAGS:
@@ -119,9 +120,36 @@ def variant_keys(normalized: str, lang: str, surface: str) -> tuple[str, ...]:
     with an article or conjunction also indexes its bare form (الكرملين →
     کرملین).
     """
+    loose = loose_key(normalized)
+    extra = (LOOSE_TAG + loose,) if loose else ()
     script = word_script(lang, surface)
-    scripts = (script,) if script else tuple(SCRIPT_TAGS)
-    return tuple(SCRIPT_TAGS[s] + term for s in scripts for term in _terms(normalized, s))
+    if script is None:
+        return extra  # whose spelling it is cannot be told: it is no one's variant
+    return tuple(SCRIPT_TAGS[script] + term for term in _terms(normalized, script)) + extra
+
+
+# --- the loose key: ranked mode's vowel-blind match, not a variant ------------
+
+LOOSE_TAG = "s"
+_LOOSE_FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک"})
+_LOOSE_VOWELS = str.maketrans({"و": None, "ی": None})
+
+
+@lru_cache(maxsize=262144)
+def loose_key(word: str) -> str | None:
+    """The word without و/ی after its first letter, article removed, پ چ ژ گ folded.
+
+    Not a spelling variant: a vowel-blind form in any script, which Arabic's
+    broken plurals and long-vowel spellings share (کتاب/کتب), indexed under
+    its own tag.  Only ranked (any-word) queries use it, at a low weight and
+    never shown as another spelling; all-words queries never do.  (It is what
+    the variant field held before issue 10, for both scripts at once.)
+    """
+    if len(word) < 3 or not ("\u0600" <= word[0] <= "\u06ff"):
+        return None
+    folded = strip_arabic_prefix(word).translate(_LOOSE_FOLD)
+    key = folded[0] + folded[1:].translate(_LOOSE_VOWELS)
+    return key if len(key) >= MIN_SKELETON else None
 
 
 def _lcs(a: str, b: str) -> int:

@@ -23,11 +23,11 @@ from whoosh import query as Q
 from whoosh.query.spans import SpanNear2, SpanOr
 from whoosh.query.terms import MultiTerm
 
-from index.analysis import kavosh_analyzer
+from index.analysis import HAMZA, kavosh_analyzer
 from index.errors import QueryError
 from index.normalize import normalize_token, query_language, token_language
 from index.stemmers import STEMMERS
-from index.variants import query_variants, same_word, term_script, term_spelling
+from index.variants import LOOSE_TAG, loose_key, query_variants, same_word, term_script, term_spelling
 
 SEARCH_FIELDS = ("title", "body")
 ZWNJ = "\u200c"
@@ -50,6 +50,12 @@ OTHER_LANGUAGE_WEIGHT = 0.3
 # Cross-script variants count for less than the word itself: a document with
 # the exact spelling ranks above one that only has the other script's.
 VARIANT_BOOST = 0.3
+# Ranked (any-word) mode only: the word's vowel-blind loose key (index/variants.py,
+# ``loose_key``) at these weights, and one edit from it for long words.  Not a
+# spelling variant, never shown as one, never used in all-words mode.
+LOOSE_BOOST = 0.3
+LOOSE_FUZZY_BOOST = 0.15
+MIN_LOOSE_FUZZY = 5
 # Two adjacent query words also search their joined form (آتش سوزی → آتشسوزی,
 # the compound written without its ZWNJ), at this weight: below the words
 # themselves, so documents with both words rank first.
@@ -317,6 +323,16 @@ class _Parse:
         if highlight:
             self._parsed.terms.update(alts)
         weights = self._weights(alts, word)
+        seats = [a for a in alts if HAMZA in a and (word is None or HAMZA not in word)]
+        if seats:
+            # A hamza-seat term (مسءول) stands for the same word as the stems
+            # beside it: a document with both counts once (the better), so a
+            # word with a hamza does not weigh double.
+            rest = [(a, w) for a, w in zip(alts, weights) if a not in seats]
+            own = [Q.Term(f, a, boost=w * _field_weight(f)) for f in fields for a, w in rest]
+            seat = [Q.Term(f, a, boost=_field_weight(f)) for f in fields for a in seats]
+            parts = [own[0] if len(own) == 1 else Q.Or(own), seat[0] if len(seat) == 1 else Q.Or(seat)]
+            return Q.DisjunctionMax(parts)
         subs = [Q.Term(f, a, boost=w * _field_weight(f)) for f in fields for a, w in zip(alts, weights)]
         return subs[0] if len(subs) == 1 else Q.Or(subs)
 
@@ -354,13 +370,19 @@ class _Parse:
         """
         script = token_language(surface) or self._lang
         lookups = query_variants(word, script)
-        if not lookups:
+        if not lookups and (self.mode != "any" or loose_key(word) is None):
             return q
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
         for prefix, folded in lookups:
             match = VariantMatch(VARIANT_FIELD, prefix, folded, script, boost=VARIANT_BOOST)
             self._parsed.fuzzy.append(match)
             subs.append(match)
+        loose = loose_key(word) if self.mode == "any" else None
+        if loose is not None:
+            subs.append(Q.Term(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_BOOST))
+            if len(loose) >= MIN_LOOSE_FUZZY:
+                subs.append(Q.FuzzyTerm(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_FUZZY_BOOST,
+                                        maxdist=1, prefixlength=len(LOOSE_TAG) + 2))
         return Q.Or(subs)
 
     def _joined(self, first: str, second: str):

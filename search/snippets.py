@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from index.analysis import kavosh_analyzer
+from index.normalize import script_language
 from index.variants import variant_keys as _variant_keys
 
 _ANALYZER = kavosh_analyzer()
@@ -41,6 +42,8 @@ def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = froz
     """
     if not text or not (terms or variant_keys):
         return []
+    # the variant field tags a word by its whole text's script-only letters
+    script = script_language(text) if variant_keys else None
     if limit is not None and len(text) > limit:
         cut = text.rfind(" ", 0, limit)
         text = text[:cut if cut > 0 else limit]
@@ -52,7 +55,7 @@ def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = froz
             spans.append((t.startchar, t.endchar, t.text))
         elif variant_keys:
             # the word's own script-tagged skeleton(s), as the variant field indexed them
-            for key in _variant_keys(t.normalized, t.lang, t.surface):
+            for key in _variant_keys(t.normalized, script, t.surface):
                 if key in variant_keys:
                     spans.append((t.startchar, t.endchar, "~" + key))
                     break
