@@ -226,3 +226,29 @@ def test_the_joined_form_ranks_below_the_words_themselves(small_index):
     finally:
         engine.close()
     assert hits[0]["id"] == "fa-fire-apart"
+
+
+# --- the chain's options --------------------------------------------------------
+
+def test_the_chain_takes_its_data_as_options():
+    from index.stemmers import no_stem
+
+    words = lambda a, text: [t.text for t in a(text)]  # noqa: E731
+    text = "کتابها و الطائرات"
+    # a short mixed text: کتابها has no cue of its own, so both stems; الطائرات its seat terms
+    assert words(kavosh_analyzer(), text) == ["کتاب", "الطایرات", "طایر", "الطاءرات", "طاءر"]
+    assert words(kavosh_analyzer(extra_stopwords=["کتابها"]), text)[0] != "کتاب"
+    assert words(kavosh_analyzer(protected=["کتابها"]), text)[0] == "کتابها"
+    assert words(kavosh_analyzer(stemmers={"fa": no_stem, "ar": no_stem}), text)[0] == "کتابها"
+    assert "و" in words(kavosh_analyzer(stoplist=[]), text)
+    assert words(kavosh_analyzer(seats=False), text) == ["کتاب", "الطایرات", "طایر"]
+
+
+def test_the_variant_field_is_the_same_chain_with_one_option():
+    from index.schema import build_schema
+    from index.variants import SkeletonFilter, variant_analyzer
+
+    variant = variant_analyzer()
+    assert [type(f) for f in variant.items[:-1]] == [type(f) for f in kavosh_analyzer().items]
+    assert isinstance(variant.items[-1], SkeletonFilter)
+    assert build_schema()["variant"].analyzer == variant
