@@ -47,10 +47,10 @@ TAG_CHARS = 1
 KEY_END = "|"
 
 # Letters one language writes where the other writes another for the same
-# sound in a borrowed name: پ چ ژ گ (Persian only) and ط ص ث ذ ظ ض ح (Arabic
-# spellings of t s z h) fold to one letter each: بریتانیا = بريطانيا.
-_SPELLING_FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک", "ط": "ت", "ص": "س",
-                                "ث": "س", "ذ": "ز", "ظ": "ز", "ض": "ز", "ح": "ه"})
+# sound in a borrowed name: پ چ ژ گ (Persian only) fold to ب ج ز ک, and
+# Arabic's ط for a name's t to ت (بریتانیا = بريطانيا).  Not ص ح ذ ظ ض ث:
+# names rarely take them, ordinary words do (سیاه is not صحية, جوزپه not جذابة).
+_SPELLING_FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک", "ط": "ت"})
 _LONG_VOWELS = frozenset("اوی")
 # How many long vowels (ا و ی) two spellings may differ by: 1 for a name of
 # up to three consonants (مسکو/موسكو, کیف/كييف), 2 for a longer one
@@ -72,13 +72,15 @@ def word_script(lang: str, surface: str) -> str | None:
     return token_language(surface)
 
 
-def spelling(word: str) -> str:
+def spelling(word: str, script: str | None = None) -> str:
     """A normalized word with the cross-script letter correspondences folded.
 
-    Persian country names end in -یه where Arabic writes -يا (سوریه/سوريا).
+    Persian country names end in -یه where Arabic writes -يا (سوریه/سوريا):
+    a Persian word's final یه reads as یا.  Not an Arabic word's: its ية is
+    the feminine ending of ordinary words (صحية), not a name's.
     """
     folded = word.translate(_SPELLING_FOLD)
-    if folded.endswith("یه") and len(folded) > 3:
+    if script == "fa" and folded.endswith("یه") and len(folded) > 3:
         folded = folded[:-1] + "ا"
     return folded
 
@@ -103,7 +105,7 @@ def _terms(word: str, script: str | None) -> list[str]:
     for form in _forms(word, script):
         if len(form) < MIN_WORD or not ("\u0600" <= form[0] <= "\u06ff"):
             continue
-        folded = spelling(form)
+        folded = spelling(form, script)
         key = consonant_key(folded)
         if len(key) < MIN_SKELETON:
             continue
