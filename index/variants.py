@@ -127,7 +127,17 @@ def variant_keys(normalized: str, lang: str, surface: str) -> tuple[str, ...]:
     script = word_script(lang, surface)
     if script is None:
         return extra  # whose spelling it is cannot be told: it is no one's variant
-    return tuple(SCRIPT_TAGS[script] + term for term in _terms(normalized, script)) + extra
+    word = with_hamza(normalized, surface)
+    return tuple(SCRIPT_TAGS[script] + term for term in _terms(word, script)) + extra
+
+
+def with_hamza(normalized: str, surface: str) -> str:
+    """The normalized word with its hamza seats as ء: a hamza is a consonant, not the
+    vowel its seat normalizes to (وسائل is not سیل's spelling)."""
+    from .analysis import seat_form
+
+    seat = seat_form(surface)
+    return seat if seat is not None and len(seat) == len(normalized) else normalized
 
 
 # --- the loose key: ranked mode's vowel-blind match, not a variant ------------
@@ -272,7 +282,7 @@ def is_variant(query: str, candidate: str, candidate_lang: str) -> bool:
     if script == candidate_lang:
         return False
     indexed = set(variant_keys(c, candidate_lang, candidate))
-    for prefix, folded in query_variants(q, script):
+    for prefix, folded in query_variants(with_hamza(q, query), script):
         for term in indexed:
             if term.startswith(prefix) and same_word(folded, term_spelling(term), script,
                                                      term_script(term)):

@@ -27,7 +27,8 @@ from index.analysis import HAMZA, kavosh_analyzer
 from index.errors import QueryError
 from index.normalize import normalize_token, query_language, token_language
 from index.stemmers import STEMMERS
-from index.variants import LOOSE_TAG, loose_key, query_variants, same_word, term_script, term_spelling
+from index.variants import (LOOSE_TAG, loose_key, query_variants, same_word, term_script,
+                            term_spelling, with_hamza)
 
 SEARCH_FIELDS = ("title", "body")
 ZWNJ = "\u200c"
@@ -369,7 +370,7 @@ class _Parse:
         but then only at spellings that differ by letters, not vowels.
         """
         script = token_language(surface) or self._lang
-        lookups = query_variants(word, script)
+        lookups = query_variants(with_hamza(word, surface), script)
         if not lookups and (self.mode != "any" or loose_key(word) is None):
             return q
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
