@@ -374,16 +374,20 @@ class _Parse:
         if not lookups and (self.mode != "any" or loose_key(word) is None):
             return q
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
+        others = []
         for prefix, folded in lookups:
             match = VariantMatch(VARIANT_FIELD, prefix, folded, script, boost=VARIANT_BOOST)
             self._parsed.fuzzy.append(match)
-            subs.append(match)
+            others.append(match)
         loose = loose_key(word) if self.mode == "any" else None
         if loose is not None:
-            subs.append(Q.Term(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_BOOST))
+            others.append(Q.Term(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_BOOST))
             if len(loose) >= MIN_LOOSE_FUZZY:
-                subs.append(Q.FuzzyTerm(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_FUZZY_BOOST,
-                                        maxdist=1, prefixlength=len(LOOSE_TAG) + 2))
+                others.append(Q.FuzzyTerm(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_FUZZY_BOOST,
+                                          maxdist=1, prefixlength=len(LOOSE_TAG) + 2))
+        # A document another spelling matches counts once, by its best match:
+        # a spelling variant that is also the loose key is not two matches.
+        subs.append(others[0] if len(others) == 1 else Q.DisjunctionMax(others))
         return Q.Or(subs)
 
     def _joined(self, first: str, second: str):
