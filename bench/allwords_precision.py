@@ -41,9 +41,9 @@ def _open(path: Path):
 
 
 def sample_queries(path: Path, n: int, seed: int) -> list[str]:
-    from index.analysis import word_spans
-    from index.lexicon import stopwords
-    from index.normalize import normalize_token
+    from kavosh.index.analysis import word_spans
+    from kavosh.index.lexicon import stopwords
+    from kavosh.index.normalize import normalize_token
 
     stop = stopwords()
     titles = []
@@ -76,7 +76,7 @@ def sample_queries(path: Path, n: int, seed: int) -> list[str]:
 
 
 def judged_pairs() -> set[tuple[str, str]]:
-    from index.normalize import normalize_token
+    from kavosh.index.normalize import normalize_token
 
     out = set()
     for line in PAIRS.read_text(encoding="utf-8").splitlines()[1:]:
@@ -87,8 +87,8 @@ def judged_pairs() -> set[tuple[str, str]]:
 
 
 def satisfied(words: list[str], text: str, analyzer, pairs) -> list[bool]:
-    from index.analysis import word_spans
-    from index.normalize import normalize_token
+    from kavosh.index.analysis import word_spans
+    from kavosh.index.normalize import normalize_token
 
     doc_words = {normalize_token(s) for s, _a, _b in word_spans(text)}
     doc_terms = {t.text for t in analyzer(text, mode="index")}
@@ -118,8 +118,8 @@ def main(argv=None) -> int:
     ap.add_argument("--show-misses", action="store_true")
     args = ap.parse_args(argv)
 
-    from index.analysis import kavosh_analyzer
-    from search.engine import Engine
+    from kavosh.index.analysis import kavosh_analyzer
+    from kavosh.engine import Engine
 
     analyzer = kavosh_analyzer()
     pairs = judged_pairs()

@@ -37,9 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index import normalize, stemmers  # noqa: E402
-from index.analysis import kavosh_analyzer  # noqa: E402
-from index.lexicon import persian_lexicon, stopwords  # noqa: E402
+from kavosh.index import normalize, stemmers  # noqa: E402
+from kavosh.index.analysis import kavosh_analyzer  # noqa: E402
+from kavosh.index.lexicon import persian_lexicon, stopwords  # noqa: E402
 
 CORPORA = Path(os.environ.get("KAVOSH_CORPORA", Path(__file__).resolve().parents[2] / "shared" / "corpora"))
 SEEDS = ROOT / "seeds"
@@ -66,7 +66,7 @@ def load_corpus(lang: str, limit: int | None) -> tuple[list[str], str]:
 
 def load_seeds(lang: str, limit: int | None) -> tuple[list[str], str]:
     """Fallback: the seeds of one language, repeated to about 4 MB (or ``limit`` copies)."""
-    from index.normalize import detect_language
+    from kavosh.index.normalize import detect_language
 
     seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     mine = [s for s in seeds if detect_language(s) == lang]

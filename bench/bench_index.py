@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.writer import index_paths  # noqa: E402
+from kavosh.index.writer import index_paths  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 QUERIES = ["پهپاد کیف", "الطائرات المسيرة", "\"حمله پهپادی\"", "كييف OR مسکو", "پهپا*"]
@@ -78,7 +78,7 @@ def bench_indexing(label: str, folder: Path, size: int, runs: int) -> dict:
 
 def bench_search_cli(index: Path, runs: int) -> dict:
     exe = Path(sys.executable).with_name("kavosh")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "search.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "kavosh"]
     times = []
     for _ in range(runs):
         for q in QUERIES:

@@ -198,11 +198,11 @@ class LocalServer:
         if index_dir is None:
             self.tmp = tempfile.TemporaryDirectory(prefix="kavosh-bench-web-")
             index_dir = Path(self.tmp.name) / "index"
-            subprocess.run([sys.executable, "-m", "search.cli", "index", "--quiet", "--index", str(index_dir),
+            subprocess.run([sys.executable, "-m", "kavosh", "index", "--quiet", "--index", str(index_dir),
                             str(SEEDS)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         self.index_dir = index_dir
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "search.cli", "serve", "--host", "127.0.0.1", "--port", "0",
+            [sys.executable, "-m", "kavosh", "serve", "--host", "127.0.0.1", "--port", "0",
              "--threads", str(threads), "--index", str(index_dir)],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -181,8 +181,8 @@ class Variant:
     salt: str = ""  # anything else an experiment wants in the cache key
 
     def fingerprint(self) -> str:
-        from index.analysis import ANALYZER_VERSION
-        from index.schema import SCHEMA_VERSION
+        from kavosh.index.analysis import ANALYZER_VERSION
+        from kavosh.index.schema import SCHEMA_VERSION
 
         h = hashlib.sha1(f"a{ANALYZER_VERSION}-s{SCHEMA_VERSION}-{self.name}-{self.salt}".encode())
         import index
@@ -281,7 +281,7 @@ def _log(msg: str) -> None:
 
 def _build(index_dir: Path, paths: list[Path], base: Path | None, what: str) -> None:
     """Index ``paths`` into ``index_dir`` (starting from a copy of ``base``) atomically."""
-    from index.writer import index_paths
+    from kavosh.index.writer import index_paths
 
     tmp = index_dir.with_name(index_dir.name + f".tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -317,7 +317,7 @@ def kavosh_index(docs: Path, distractors: list[Path], workdir: Path,
 
 
 def _doc_count(index_dir: Path) -> int:
-    from search.engine import open_index
+    from kavosh.engine import open_index
 
     ix = open_index(index_dir)
     try:
@@ -353,7 +353,7 @@ class Searcher:
         self._searcher.close()
 
     def search(self, qid: str, text: str, limit: int = DEPTH) -> list[tuple[str, float]]:
-        from index.errors import QueryError
+        from kavosh.index.errors import QueryError
 
         try:
             parsed = self.engine.parse(text, mode="any", **self.parse_kw)
@@ -375,7 +375,7 @@ class Searcher:
 def run_kavosh(index_dir: Path, queries: dict[str, str], weighting=None, transform=None,
                prepare: Callable | None = None, exact: bool = False):
     """{qid: [(docid, score)]} from the normal query path in ranked OR mode."""
-    from search.engine import Engine
+    from kavosh.engine import Engine
 
     engine = Engine(index_dir)
     if prepare is not None:

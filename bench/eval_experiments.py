@@ -57,7 +57,7 @@ QUESTION_WORDS_FA = (
 
 
 def question_words() -> frozenset[str]:
-    from index.normalize import normalize_token
+    from kavosh.index.normalize import normalize_token
 
     words = set()
     for w in (QUESTION_WORDS_AR + " " + QUESTION_WORDS_FA).split():
@@ -128,14 +128,14 @@ def weighting_for(s: QuerySettings):
     return TunedBM25F(B=s.b, K1=s.k1, field_weights={"title": s.title}, idf=s.idf, **kw)
 
 
-from index.normalize import query_language  # noqa: E402  (the engine's own rule)
+from kavosh.index.normalize import query_language  # noqa: E402  (the engine's own rule)
 
 
 def _make_prepare(s: QuerySettings):
     """Changes to the engine's ranked-mode parser for these settings (None: none)."""
     if not s.qstop and s.qlang == "both":
         return None, None
-    from index import analysis as A
+    from kavosh.index import analysis as A
 
     extra = question_words() if s.qstop else frozenset()
 
@@ -195,7 +195,7 @@ def _make_prepare(s: QuerySettings):
                 return query
             other = "ar" if lang == "fa" else "fa"
             own, alien = set(), set()
-            from index.normalize import normalize_token
+            from kavosh.index.normalize import normalize_token
 
             for surface, _s, _e in A.word_spans(text):
                 norm = normalize_token(surface)
@@ -218,7 +218,7 @@ def run_query_settings(js, distractors, workdir, s: QuerySettings, label, varian
     ix = ev.kavosh_index(js.docs, distractors, workdir, variant)
     qids = js.judged_qids
     queries = {q: js.queries[q] for q in qids}
-    from search.engine import Engine
+    from kavosh.engine import Engine
 
     engine = Engine(ix)
     if prepare:
@@ -253,7 +253,7 @@ def _surface_clean(surface: str) -> str:
     """The surface without marks, tatweel and joiners, but with its own letters (ك ي ة)."""
     global _STRIP_FOR_SNOWBALL
     if _STRIP_FOR_SNOWBALL is None:
-        from index.normalize import FORMAT_CHARS, MARKS
+        from kavosh.index.normalize import FORMAT_CHARS, MARKS
 
         _STRIP_FOR_SNOWBALL = {ord(c): None for c in FORMAT_CHARS + MARKS + "\u0640"}
     return surface.translate(_STRIP_FOR_SNOWBALL)
@@ -261,7 +261,7 @@ def _surface_clean(surface: str) -> str:
 
 def _patch_stems_for(make_stems):
     """Replace index.analysis._stems_for by ``make_stems(orig, text, surface, lang)``."""
-    from index import analysis as A
+    from kavosh.index import analysis as A
 
     orig = A._stems_for
 
@@ -272,7 +272,7 @@ def _patch_stems_for(make_stems):
 
 
 def v_fa_none():
-    from index import analysis as A
+    from kavosh.index import analysis as A
 
     A.STEMMERS["fa"] = lambda w: w
 
@@ -280,8 +280,8 @@ def v_fa_none():
 def v_fa_snowball():
     from functools import lru_cache
 
-    from index import analysis as A
-    from index.normalize import normalize_token
+    from kavosh.index import analysis as A
+    from kavosh.index.normalize import normalize_token
 
     st = _snowball("persian")
     A.STEMMERS["fa"] = lru_cache(maxsize=262144)(lambda w: normalize_token(st.stemWord(w)) or w)
@@ -289,14 +289,14 @@ def v_fa_snowball():
 
 def v_fa_lemma_only():
     """Persian: plural ها/های only (the lexicon-guarded suffixes off)."""
-    from index import stemmers as S
+    from kavosh.index import stemmers as S
 
     S.PERSIAN_GUARDED = ()
     S.stem_persian.cache_clear()
 
 
 def v_ar_none():
-    from index import analysis as A
+    from kavosh.index import analysis as A
 
     A.STEMMERS["ar"] = lambda w: w
 
@@ -304,8 +304,8 @@ def v_ar_none():
 def _ar_snowball_stems(strip_waw: bool):
     from functools import lru_cache
 
-    from index import analysis as A
-    from index.normalize import normalize_token
+    from kavosh.index import analysis as A
+    from kavosh.index.normalize import normalize_token
 
     st = _snowball("arabic")
 
@@ -320,7 +320,7 @@ def _ar_snowball_stems(strip_waw: bool):
         if text.isascii():
             return out
         if lang in ("mixed", "other"):
-            from index.normalize import token_language
+            from kavosh.index.normalize import token_language
 
             lang = token_language(surface) or "query"
         if lang == "ar":
@@ -354,8 +354,8 @@ def v_unstemmed():
 
 def v_zwnj_split():
     """A word joined by ZWNJ also yields its parts (stemmed, stop words skipped), same position."""
-    from index import analysis as A
-    from index.normalize import normalize_token
+    from kavosh.index import analysis as A
+    from kavosh.index.normalize import normalize_token
 
     def make(orig, text, surface, lang):
         out = orig(text, surface, lang)
@@ -376,7 +376,7 @@ def v_zwnj_split():
 
 def v_qwords_stop():
     """Question words in the stop list at index and query time."""
-    from index import analysis as A
+    from kavosh.index import analysis as A
 
     base = A.stopwords
     words = question_words()
@@ -396,7 +396,7 @@ FA_CORE_STOP = (
 
 def _arabic_stopwords() -> frozenset[str]:
     import index
-    from index.normalize import normalize_token
+    from kavosh.index.normalize import normalize_token
 
     path = Path(index.__file__).with_name("data") / "stopwords-ar.txt"
     words = set()
@@ -410,8 +410,8 @@ def _arabic_stopwords() -> frozenset[str]:
 
 def v_stop_core():
     """Stop list: the Arabic list plus core Persian function words (not hazm's 389)."""
-    from index import analysis as A
-    from index.normalize import normalize_token
+    from kavosh.index import analysis as A
+    from kavosh.index.normalize import normalize_token
 
     words = _arabic_stopwords() | {normalize_token(w) for w in FA_CORE_STOP.split()}
     A.stopwords = lambda: words
@@ -419,8 +419,8 @@ def v_stop_core():
 
 def v_stop_core_q():
     """stop_core plus the question words, at index and query time."""
-    from index import analysis as A
-    from index.normalize import normalize_token
+    from kavosh.index import analysis as A
+    from kavosh.index.normalize import normalize_token
 
     words = (_arabic_stopwords() | {normalize_token(w) for w in FA_CORE_STOP.split()}
              | question_words())
@@ -429,7 +429,7 @@ def v_stop_core_q():
 
 def v_title_boost(value):
     def apply():
-        from index import schema
+        from kavosh.index import schema
 
         schema.TITLE_BOOST = value
     return apply

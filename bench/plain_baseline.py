@@ -33,7 +33,7 @@ def plain_analyzer():
 
 
 def plain_schema(title_boost: float | None = None) -> Schema:
-    from index.schema import TITLE_BOOST
+    from kavosh.index.schema import TITLE_BOOST
 
     analyzer = plain_analyzer()
     return Schema(
@@ -44,7 +44,7 @@ def plain_schema(title_boost: float | None = None) -> Schema:
 
 
 def _documents(paths: list[Path]):
-    from index.ingest import Skip, discover, read_source
+    from kavosh.index.ingest import Skip, discover, read_source
 
     for p in paths:
         for sf in discover(Path(p)):
@@ -97,7 +97,7 @@ def plain_index(docs: Path, distractors: list[Path], workdir: Path) -> Path:
 
     As for the Kavosh index, a distractor-only index is built once and copied,
     and the set's passages are added to the copy."""
-    from index.schema import TITLE_BOOST
+    from kavosh.index.schema import TITLE_BOOST
 
     root = Path(workdir) / "index"
     head = [PLAIN_VERSION, TITLE_BOOST]
@@ -122,13 +122,13 @@ def plain_query(text: str, fields=("title", "body")):
             words.append(t.text)
     if not words:
         return None
-    from search.query import TITLE_WEIGHT  # the same title weight as Kavosh's queries
+    from kavosh.query import TITLE_WEIGHT  # the same title weight as Kavosh's queries
 
     return Q.Or([Q.Term(f, w, boost=TITLE_WEIGHT if f == "title" else 1.0) for w in words for f in fields])
 
 
 def default_weighting():
-    from search.engine import BM25_B, BM25_K1
+    from kavosh.engine import BM25_B, BM25_K1
 
     return BM25F(B=BM25_B, K1=BM25_K1)
 

@@ -57,7 +57,7 @@ def read_pairs(path: Path) -> list[dict]:
 
 
 def build_index(rows: list[dict], workdir: Path) -> tuple[Path, dict]:
-    from index.writer import index_paths
+    from kavosh.index.writer import index_paths
 
     docs, ids = [], {}
     for lang, context in CONTEXT.items():
@@ -76,7 +76,7 @@ def build_index(rows: list[dict], workdir: Path) -> tuple[Path, dict]:
 
 
 def measure(rows, index_dir, ids, mode: str) -> dict:
-    from search.engine import Engine
+    from kavosh.engine import Engine
 
     engine = Engine(index_dir)
     tp = fp = fn = tn = 0

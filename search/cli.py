@@ -17,8 +17,8 @@ from pathlib import Path
 
 import click
 
-from index.errors import KavoshError
-from index.schema import default_index_dir
+from kavosh.index.errors import KavoshError
+from kavosh.index.schema import default_index_dir
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -103,7 +103,7 @@ def index_cmd(paths, rebuild, wait, quiet, index_dir):
     or legacy Windows-1256.  Run again to pick up new, changed and deleted
     files; only those are re-indexed.
     """
-    from index.writer import index_paths
+    from kavosh.index.writer import index_paths
 
     if not paths:
         if not SEEDS.is_dir():
@@ -381,8 +381,8 @@ def analyze_cmd(text, query_mode, as_json):
     Like Elasticsearch's _analyze: what the index stores for TEXT, and why a
     query does or does not match.
     """
-    from index.analysis import kavosh_analyzer
-    from index.normalize import detect_language
+    from kavosh.index.analysis import kavosh_analyzer
+    from kavosh.index.normalize import detect_language
 
     value = " ".join(text)
     mode = "query" if query_mode else "index"
@@ -429,7 +429,7 @@ def serve_cmd(host, port, threads, allowed, index_dir):
     """Serve the search page and JSON API (waitress, a production WSGI server)."""
     from waitress import create_server
 
-    from web import create_app
+    from kavosh.web import create_app
 
     target = _resolve(index_dir)
     bind = host or "127.0.0.1"

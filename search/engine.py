@@ -16,8 +16,8 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 from whoosh.searching import TimeLimit
 
-from index.errors import IncompatibleIndex, IndexNotFound, QueryError
-from index.schema import INDEX_NAME, read_meta
+from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
+from kavosh.index.schema import INDEX_NAME, read_meta
 
 from . import snippets
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table

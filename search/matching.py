@@ -26,7 +26,7 @@ from whoosh.collectors import TopCollector
 from whoosh.query.terms import MultiTerm
 from whoosh.searching import TimeLimit
 
-from index.errors import QueryError
+from kavosh.index.errors import QueryError
 
 LANGUAGES = ("fa", "ar", "mixed", "other")
 # One pattern may stand for at most this many index terms: `ال*` on a news

@@ -23,11 +23,11 @@ from whoosh import query as Q
 from whoosh.query.spans import SpanNear2, SpanOr
 from whoosh.query.terms import MultiTerm
 
-from index.analysis import HAMZA, kavosh_analyzer
-from index.errors import QueryError
-from index.normalize import normalize_token, query_language, token_language
-from index.stemmers import STEMMERS
-from index.variants import (LOOSE_TAG, loose_key, query_variants, same_word, term_script,
+from kavosh.index.analysis import HAMZA, kavosh_analyzer
+from kavosh.index.errors import QueryError
+from kavosh.index.normalize import normalize_token, query_language, token_language
+from kavosh.index.stemmers import STEMMERS
+from kavosh.index.variants import (LOOSE_TAG, loose_key, query_variants, same_word, term_script,
                             term_spelling, with_hamza)
 
 SEARCH_FIELDS = ("title", "body")

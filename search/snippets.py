@@ -12,9 +12,9 @@ import html
 import re
 from dataclasses import dataclass
 
-from index.analysis import kavosh_analyzer
-from index.normalize import script_language
-from index.variants import variant_keys as _variant_keys
+from kavosh.index.analysis import kavosh_analyzer
+from kavosh.index.normalize import script_language
+from kavosh.index.variants import variant_keys as _variant_keys
 
 _ANALYZER = kavosh_analyzer()
 _SPACE = re.compile(r"\s+")

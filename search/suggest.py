@@ -23,9 +23,9 @@ import time
 from collections import Counter
 from weakref import WeakKeyDictionary
 
-from index.analysis import kavosh_analyzer, word_spans
-from index.errors import QueryError
-from index.normalize import FORMAT_CHARS, MARKS, normalize_token
+from kavosh.index.analysis import kavosh_analyzer, word_spans
+from kavosh.index.errors import QueryError
+from kavosh.index.normalize import FORMAT_CHARS, MARKS, normalize_token
 
 from . import snippets
 from .matching import Deadline

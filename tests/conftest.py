@@ -15,7 +15,7 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(scope="session")
 def seeds_index(tmp_path_factory) -> Path:
     """An index of the bundled seeds/ corpus, built once per test session. Do not modify it."""
-    from index.writer import index_paths
+    from kavosh.index.writer import index_paths
 
     target = tmp_path_factory.mktemp("seeds-index")
     index_paths(target, [SEEDS])

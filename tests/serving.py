@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def served(index_dir: Path, *extra_args: str, wait_healthy: bool = True):
     """Yield the base URL of `kavosh serve --index INDEX_DIR` on 127.0.0.1 and an OS-chosen port."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "search.cli", "serve", "--host", "127.0.0.1", "--port", "0",
+        [sys.executable, "-m", "kavosh", "serve", "--host", "127.0.0.1", "--port", "0",
          "--index", str(index_dir), *extra_args],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

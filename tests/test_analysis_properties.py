@@ -14,8 +14,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from index.analysis import kavosh_analyzer, plain_analyzer, seat_form
-from index.normalize import normalize_token
+from kavosh.index.analysis import kavosh_analyzer, plain_analyzer, seat_form
+from kavosh.index.normalize import normalize_token
 
 ANALYZER = kavosh_analyzer()
 PLAIN = plain_analyzer()

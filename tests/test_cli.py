@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from index.schema import INDEX_NAME, read_meta, write_meta
-from search.cli import main
+from kavosh.index.schema import INDEX_NAME, read_meta, write_meta
+from kavosh.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -204,7 +204,7 @@ def test_index_env_var_is_the_default_location(tmp_path, seeds_copy):
 def test_console_script_in_a_real_process(seeds_index):
     """The installed `kavosh` entry point, a real subprocess, piped output."""
     exe = Path(sys.executable).with_name("kavosh")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "search.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "kavosh"]
     proc = subprocess.run([*cmd, "search", "--json", "--index", str(seeds_index), "الكرملين"],
                           capture_output=True, cwd=ROOT, timeout=60,
                           env={**os.environ, "PYTHONIOENCODING": "utf-8"})

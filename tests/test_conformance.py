@@ -41,7 +41,7 @@ from pathlib import Path
 import pytest
 from whoosh.analysis import Filter
 
-from index.analysis import (
+from kavosh.index.analysis import (
     KavoshStopFilter,
     KavoshTokenizer,
     LanguageStemFilter,

@@ -191,7 +191,7 @@ def test_kavosh_beats_plain_where_only_analysis_can_match(tiny_report):
 
 def test_lean_path_ranks_like_engine_search(tiny_report):
     """The harness's lean search returns what Engine.search (ranked OR mode) returns."""
-    from search.engine import Engine
+    from kavosh.engine import Engine
 
     report, workdir = tiny_report
     index_dir = next(p for p in (workdir / "index").iterdir() if p.name.startswith("kavosh-"))
@@ -225,7 +225,7 @@ def test_distractors_gz_are_indexed_through_the_normal_path(tiny_set, tmp_path):
     js, distractors, label = ev.prepare_inputs(args, tmp_path / "work")
     assert [p.suffix for p in distractors] == [".jsonl"] and label.endswith("+distractors")
     report = ev.evaluate_set(js, distractors, tmp_path / "work", label=label)
-    from search.engine import Engine
+    from kavosh.engine import Engine
 
     ix = ev.kavosh_index(js.docs, distractors, tmp_path / "work")
     with Engine(ix) as engine:

@@ -16,7 +16,7 @@ import pytest
 from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from index.analysis import (
+from kavosh.index.analysis import (
     KavoshStopFilter,
     KavoshTokenizer,
     LanguageStemFilter,
@@ -24,8 +24,8 @@ from index.analysis import (
     kavosh_analyzer,
     plain_analyzer,
 )
-from index.normalize import normalize_token
-from index.stemmers import stem_arabic, stem_persian
+from kavosh.index.normalize import normalize_token
+from kavosh.index.stemmers import stem_arabic, stem_persian
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 ZWNJ = "\u200c"

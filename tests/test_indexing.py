@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from search.cli import main
+from kavosh.cli import main
 
 PERSIAN = "روسیه چندین نقطه در اوکراین را بمباران کرد"
 ARABIC_BODY = "وصل وزير الخارجية الياباني إلى كييف يوم السبت لمناقشة التحالف العسكري."
@@ -156,7 +156,7 @@ def test_killed_indexer_leaves_previous_index_searchable(tmp_path):
     for i in range(4000):
         (big / f"{i:05}.txt").write_text(f"خبر {i}\n{ARABIC_BODY} {PERSIAN} شماره{i}\n" * 20,
                                          encoding="utf-8")
-    cmd = [sys.executable, "-m", "search.cli", "index", "--rebuild", "--quiet", "--index", str(index), str(big)]
+    cmd = [sys.executable, "-m", "kavosh", "index", "--rebuild", "--quiet", "--index", str(index), str(big)]
     proc = subprocess.Popen(cmd, cwd=Path(__file__).parent.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     time.sleep(1.5)
     assert proc.poll() is None, "indexing finished too fast to be interrupted; grow the corpus"

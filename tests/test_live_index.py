@@ -15,9 +15,9 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 
-from search.cli import main
-from search.engine import Engine
-from search.query import QueryParser
+from kavosh.cli import main
+from kavosh.engine import Engine
+from kavosh.query import QueryParser
 from serving import fetch, served
 
 
@@ -131,7 +131,7 @@ def test_an_engine_survives_many_commits_between_its_searches(tmp_path):
 def test_healthz_fails_when_searching_fails(tmp_path, seeds_copy):
     ix = tmp_path / "ix"
     invoke("index", str(seeds_copy), "--index", str(ix))
-    from web import create_app
+    from kavosh.web import create_app
 
     client = create_app(ix).test_client()
     assert client.get("/healthz").status_code == 200
@@ -185,7 +185,7 @@ def test_deeply_nested_parentheses_are_a_clear_error_everywhere(seeds_index):
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "parentheses" in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    from web import create_app
+    from kavosh.web import create_app
 
     client = create_app(seeds_index).test_client()
     r = client.get("/api/search", query_string={"q": deep})
@@ -208,7 +208,7 @@ def test_a_search_out_of_time_stops_and_says_so(seeds_index):
 
 
 def test_the_page_and_api_say_timed_out_when_cut(seeds_index):
-    from web import create_app
+    from kavosh.web import create_app
 
     client = create_app(seeds_index, {"KAVOSH_TIME_LIMIT": 1e-6}).test_client()
     r = client.get("/api/search", query_string={"q": "په* OR کی*", "mode": "any"})
@@ -218,7 +218,7 @@ def test_the_page_and_api_say_timed_out_when_cut(seeds_index):
 
 
 def test_a_pattern_standing_for_too_many_words_is_a_clear_error(tmp_path, monkeypatch):
-    import search.matching as matching
+    import kavosh.matching as matching
 
     docs = tmp_path / "d"
     docs.mkdir()

@@ -23,7 +23,7 @@ import itertools
 
 import pytest
 
-from index.analysis import HAMZA, kavosh_analyzer, seat_form
+from kavosh.index.analysis import HAMZA, kavosh_analyzer, seat_form
 
 ANALYZER = kavosh_analyzer()
 

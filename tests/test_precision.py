@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from index.analysis import kavosh_analyzer
-from index.stemmers import stem_arabic, stem_persian, stem_persian_light
-from index.normalize import normalize_token
-from index.variants import is_variant
-from index.writer import index_paths
-from search.engine import Engine
+from kavosh.index.analysis import kavosh_analyzer
+from kavosh.index.stemmers import stem_arabic, stem_persian, stem_persian_light
+from kavosh.index.normalize import normalize_token
+from kavosh.index.variants import is_variant
+from kavosh.index.writer import index_paths
+from kavosh.engine import Engine
 
 ANALYZER = kavosh_analyzer()
 PAIRS = Path(__file__).resolve().parent.parent / "bench" / "data" / "variant_pairs.tsv"
@@ -231,7 +231,7 @@ def test_the_joined_form_ranks_below_the_words_themselves(small_index):
 # --- the chain's options --------------------------------------------------------
 
 def test_the_chain_takes_its_data_as_options():
-    from index.stemmers import no_stem
+    from kavosh.index.stemmers import no_stem
 
     words = lambda a, text: [t.text for t in a(text)]  # noqa: E731
     text = "کتابها و الطائرات"
@@ -245,8 +245,8 @@ def test_the_chain_takes_its_data_as_options():
 
 
 def test_the_variant_field_is_the_same_chain_with_one_option():
-    from index.schema import build_schema
-    from index.variants import SkeletonFilter, variant_analyzer
+    from kavosh.index.schema import build_schema
+    from kavosh.index.variants import SkeletonFilter, variant_analyzer
 
     variant = variant_analyzer()
     assert [type(f) for f in variant.items[:-1]] == [type(f) for f in kavosh_analyzer().items]

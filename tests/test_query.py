@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.errors import QueryError
-from search.engine import Engine
-from search.query import OTHER_LANGUAGE_WEIGHT, TITLE_WEIGHT, QueryParser
+from kavosh.index.errors import QueryError
+from kavosh.engine import Engine
+from kavosh.query import OTHER_LANGUAGE_WEIGHT, TITLE_WEIGHT, QueryParser
 
 
 def _terms(q):
@@ -29,7 +29,7 @@ def test_a_query_without_language_cues_weighs_both_stems_alike():
 
 
 def test_zwnj_compound_typed_with_a_space_finds_the_joined_word(tmp_path):
-    from index.writer import index_paths
+    from kavosh.index.writer import index_paths
 
     docs = tmp_path / "d"
     docs.mkdir()

@@ -15,7 +15,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from search.cli import main
+from kavosh.cli import main
 
 FA = "000_91134593e6c4caae.txt"  # Persian: Russia strikes Ukraine, drone falls in Kyiv
 AR_KYIV = "001_703e47401cc806dd.txt"  # Arabic: Japanese FM in Kyiv (AP)

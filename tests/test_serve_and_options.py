@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 
-from search.cli import main
+from kavosh.cli import main
 from serving import ROOT, fetch, served
 
 
@@ -42,7 +42,7 @@ def test_dash_words_still_exclude_and_double_dash_ends_the_options(seeds_index):
 
 
 def _serve(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "search.cli", "serve", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "kavosh", "serve", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
 
 

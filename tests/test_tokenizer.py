@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.analysis import KavoshTokenizer
+from kavosh.index.analysis import KavoshTokenizer
 
 TOKENIZER = KavoshTokenizer()
 ZWNJ, ZWJ, RLM = "\u200c", "\u200d", "\u200f"

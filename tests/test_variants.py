@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from index.normalize import normalize_token
-from index.variants import is_variant, skeleton
-from search.cli import main
+from kavosh.index.normalize import normalize_token
+from kavosh.index.variants import is_variant, skeleton
+from kavosh.cli import main
 
 FA = "000_91134593e6c4caae.txt"
 

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.writer import index_paths
-from search.cli import main as cli
-from web import create_app
-from web.params import ENGINE_HAS_EXACT
+from kavosh.index.writer import index_paths
+from kavosh.cli import main as cli
+from kavosh.web import create_app
+from kavosh.web.params import ENGINE_HAS_EXACT
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 PERSIAN_DOC = "000_91134593e6c4caae.txt"

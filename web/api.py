@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from index.errors import IncompatibleIndex, IndexNotFound, KavoshError, QueryError
-from search import suggest
-from search.query import MAX_QUERY_CHARS
+from kavosh.index.errors import IncompatibleIndex, IndexNotFound, KavoshError, QueryError
+from kavosh import suggest
+from kavosh.query import MAX_QUERY_CHARS
 
 from .app import get_engine
 from .params import int_arg, search_params

@@ -22,8 +22,8 @@ from flask import Flask, jsonify, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from index.errors import IncompatibleIndex, IndexNotFound, KavoshError, QueryError
-from search.engine import Engine
+from kavosh.index.errors import IncompatibleIndex, IndexNotFound, KavoshError, QueryError
+from kavosh.engine import Engine
 
 log = logging.getLogger("kavosh.web")
 

@@ -9,10 +9,10 @@ from xml.sax.saxutils import escape, quoteattr
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from index.errors import QueryError
-from search import suggest
-from search.engine import MAX_OFFSET
-from search.query import MAX_QUERY_CHARS
+from kavosh.index.errors import QueryError
+from kavosh import suggest
+from kavosh.engine import MAX_OFFSET
+from kavosh.query import MAX_QUERY_CHARS
 
 from .app import error_response, get_engine
 from .params import ENGINE_HAS_EXACT, bool_arg, search_params

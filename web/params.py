@@ -6,8 +6,8 @@ import inspect
 
 from flask import request
 
-from index.errors import QueryError
-from search.engine import Engine
+from kavosh.index.errors import QueryError
+from kavosh.engine import Engine
 
 MODES = ("all", "any")
 # Cross-script variants (ترامپ finding ترامب) can be turned off with exact=1 where the engine has them.
