@@ -1,10 +1,14 @@
 """Experiments on the analysis chain and ranking, measured with bench/eval.py.
 
-Nothing in index/ or search/ is edited: index-time variants monkeypatch the
-chain's module globals in this process (the stemmers, the stem filter's
-``_stems_for``, the stop list) before the index is built and searched, and get
-their own cached index; query-time variants change only the weighting model,
-the query parser's analyzer or the parsed query.
+Nothing in index/ or search/ is edited.  Query-time variants change only the
+weighting model, the query parser's analyzer (built from the chain's own
+options: ``KavoshStopFilter(extra=…)``, a tokenizer whose ``language()`` is the
+question's) or the parsed query.  Index-time variants (the ``v_*`` functions)
+still replace the chain's module globals in this process (the stemmers, the
+stem filter's ``_stems_for``, the stop list) before the index is built and
+searched, and get their own cached index: an index's analyzer is pickled in
+its schema, which the indexing code builds without options (TODO: pass
+``kavosh_analyzer(**options)`` through ``index.schema.build_schema``).
 
     # query-time settings on the normal index (BM25 b/k1, title weight, idf, stop words...)
     python bench/eval_experiments.py query --sets ../shared/eval/arcd ../shared/eval/parsinlu_rc \\
@@ -135,10 +139,6 @@ def _make_prepare(s: QuerySettings):
 
     extra = question_words() if s.qstop else frozenset()
 
-    class QStop(A.KavoshStopFilter):
-        def stoplist(self):
-            return A.stopwords() | extra
-
     weight = None
     if s.qlang.startswith("soft:"):
         weight = float(s.qlang.split(":", 1)[1])
@@ -147,7 +147,8 @@ def _make_prepare(s: QuerySettings):
         """Query analysis in the question's language when its letters tell it.
 
         The parser analyses one typed word at a time, so the language is taken
-        from the whole question (set by the wrapped ``parse`` below)."""
+        from the whole question (set by the wrapped ``parse`` below); the
+        tokenizer reads it from here instead of detecting it."""
 
         current_lang = None
 
@@ -155,14 +156,17 @@ def _make_prepare(s: QuerySettings):
             lang = self.current_lang
             if mode == "query" and s.qlang == "strict" and lang:
                 # analyse as a text of that language: one stem per word, like the index
-                orig = A.detect_language
-                A.detect_language = lambda _v, _l=lang: _l
-                try:
-                    yield from super().__call__(value, mode=f"query-{lang}", **kw)
-                finally:
-                    A.detect_language = orig
+                yield from super().__call__(value, mode=f"query-{lang}", **kw)
                 return
             yield from super().__call__(value, mode=mode, **kw)
+
+    class FixedLanguageTokenizer(A.KavoshTokenizer):
+        """A tokenizer whose text language is the question's (an option, not a patch)."""
+
+        analyzer = None
+
+        def language(self, value):
+            return self.analyzer.current_lang or super().language(value)
 
     def prepare(engine):
         # the engine keeps one parser per mode (and, with cross-script variants, per
@@ -170,8 +174,11 @@ def _make_prepare(s: QuerySettings):
         for key, parser in engine._parsers.items():
             if (key[0] if isinstance(key, tuple) else key) != "any":
                 continue
-            analyzer = QLangAnalyzer(
-                A.KavoshTokenizer(), A.NormalizeFilter(), QStop(), A.LanguageStemFilter())
+            tokenizer = FixedLanguageTokenizer()
+            # the chain's own options: extra stop words for the question words
+            analyzer = QLangAnalyzer(tokenizer, A.NormalizeFilter(),
+                                     A.KavoshStopFilter(extra=extra), A.LanguageStemFilter())
+            tokenizer.analyzer = analyzer
             parser.analyzer = analyzer
 
             def parse_in_language(text, _parse=parser.parse, _an=analyzer):

@@ -27,13 +27,16 @@ import re
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
-from .lexicon import stopwords
-from .normalize import FORMAT_CHARS, MARKS, detect_language, normalize_token, token_language
+from .lexicon import persian_verb_forms, stopwords
+from .normalize import (FORMAT_CHARS, MARKS, detect_language, normalize_token, script_language,
+                        token_language)
 from .stemmers import STEMMERS
 
 # Version of what the chain produces: bump when a change alters index terms,
 # so that an index built by an older chain is reported, not silently mixed.
-ANALYZER_VERSION = 3
+# 4: script-tagged skeletons, Arabic guards and proclitics, hamza-seat terms,
+# Persian verb stems.
+ANALYZER_VERSION = 4
 
 _MARKS = re.escape(MARKS) + "\u0640"
 _JOINERS = FORMAT_CHARS
@@ -73,8 +76,19 @@ class KavoshTokenizer(Tokenizer):
     or 'other'; 'query' at query time, where no language is declared).
     """
 
+    script_only = False
+
+    def __init__(self, script_only: bool = False):
+        # script_only: a text's language from script-only letters (پ چ ژ گ vs ة),
+        # not the keyboard's yeh/kaf: what the variant field tags words by.
+        self.script_only = script_only
+
     def __eq__(self, other):
-        return self.__class__ is other.__class__
+        return self.__class__ is other.__class__ and self.script_only == getattr(
+            other, "script_only", False)
+
+    def language(self, value: str) -> str:
+        return script_language(value) if getattr(self, "script_only", False) else detect_language(value)
 
     def __call__(
         self,
@@ -89,7 +103,7 @@ class KavoshTokenizer(Tokenizer):
         mode="",
         **kwargs,
     ):
-        lang = "query" if mode == "query" else detect_language(value)
+        lang = "query" if mode == "query" else self.language(value)
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             t.original = t.text = t.surface = value
@@ -138,14 +152,28 @@ class NormalizeFilter(Filter):
 class KavoshStopFilter(Filter):
     """Removes Persian and Arabic stop words, keeping their positions empty.
 
-    The list is loaded lazily from hazm's data and ours (``lexicon.stopwords``)
-    rather than stored in the filter, so it is not pickled into every index's
-    schema.  With ``removestops=False`` stop words pass through marked
-    ``stopped`` (whoosh's convention), which ``kavosh analyze`` shows.
+    ``stoplist`` replaces the default list and ``extra`` adds words to it
+    (normalized here), as whoosh's ``StopFilter(stoplist=…)`` and Lucene's
+    ``PersianAnalyzer(stopwords)``.  The default list is loaded lazily from
+    hazm's data and ours (``lexicon.stopwords``) rather than stored in the
+    filter, so it is not pickled into every index's schema.  With
+    ``removestops=False`` stop words pass through marked ``stopped`` (whoosh's
+    convention), which ``kavosh analyze`` shows.
     """
 
+    def __init__(self, stoplist=None, extra=()):
+        self._own = None if stoplist is None else frozenset(normalize_token(w) for w in stoplist)
+        self._extra = frozenset(normalize_token(w) for w in extra)
+
+    def __eq__(self, other):
+        return (self.__class__ is other.__class__
+                and getattr(self, "_own", None) == getattr(other, "_own", None)
+                and getattr(self, "_extra", frozenset()) == getattr(other, "_extra", frozenset()))
+
     def stoplist(self) -> frozenset[str]:
-        return stopwords()
+        own, extra = getattr(self, "_own", None), getattr(self, "_extra", frozenset())
+        base = stopwords() if own is None else own
+        return base | extra if extra else base
 
     def __call__(self, tokens):
         stoplist = self.stoplist()
@@ -159,41 +187,36 @@ class KavoshStopFilter(Filter):
             yield t
 
 
-def _stems_for(text: str, surface: str, lang: str) -> tuple[str, ...]:
-    """Distinct terms to emit for one normalized token in a text of language ``lang``.
+# Hamza seats: مسئول (Persian) and مسؤول (Arabic), مسأله and مسئله write one
+# word with the hamza on different seats; normalization turns the seats into
+# different letters (ی, و, ا).  A word with a hamza seat inside it also
+# indexes a *seat term*, its stem with that letter as ء, so the spellings
+# meet; words without a hamza there are untouched, so nothing else merges.
+_SEATS = "\u0626\u0624\u0623"  # ئ ؤ أ
+_SEAT_TABLE = {ord(c): "\u0621" for c in _SEATS}
+HAMZA = "\u0621"
 
-    In a document, a word joined by ZWNJ (آسمان‌خراش, کتاب‌ها) also yields the
-    stems of its parts at the same position, because people type such
-    compounds with a space as often as with the ZWNJ: "آسمان خراش" and
-    "کتاب ها" then find them.  Measured with bench/eval.py: +0.02 MRR@10 on
-    the Persian dev set, Arabic unchanged; keeping affix parts (ها) too beat
-    leaving them out by 0.003, since questions type "فعالیت ها" with a space.  A query word keeps its own stems:
-    the parser searches a typed compound as itself or as the phrase of its
-    parts, not as any one part.
+
+_CLITICS = frozenset({"ال", "و", "ف", "ب", "ل", "ک", "وال", "فال", "بال", "کال", "لل", "وب", "ول",
+                      "فب", "فل", "وک"})
+
+
+def seat_form(surface: str) -> str | None:
+    """The normalized word with every hamza seat inside it as ء, or None.
+
+    أ right after a proclitic or the article (لأبيه, الأمم) starts the word
+    proper: not a seat.
     """
-    stems = _word_stems(text, surface, lang)
-    if "\u200c" not in surface or lang == "query":
-        return stems
-    out = list(stems)
-    stoplist = stopwords()
-    for part in surface.split("\u200c"):
-        norm = normalize_token(part)
-        if len(norm) < 2 or norm in stoplist:
+    chars = list(surface)
+    found = False
+    for i, c in enumerate(chars):
+        if c not in _SEATS or i == 0:
             continue
-        out.extend(s for s in _word_stems(norm, part, lang) if s not in out)
-    return tuple(out)
-
-
-def _word_stems(text: str, surface: str, lang: str) -> tuple[str, ...]:
-    """The stem(s) of one word: Persian first, then Arabic, when both apply (query mode)."""
-    if text.isascii():
-        return (text,)
-    if lang == "mixed" or lang == "other":
-        lang = token_language(surface) or "query"
-    if lang == "query":
-        fa, ar = STEMMERS["fa"](text), STEMMERS["ar"](text)
-        return (fa,) if fa == ar else (fa, ar)
-    return (STEMMERS[lang](text),)
+        if c == "\u0623" and normalize_token(surface[:i]) in _CLITICS:
+            continue
+        chars[i] = HAMZA
+        found = True
+    return normalize_token("".join(chars)) if found else None
 
 
 class LanguageStemFilter(Filter):
@@ -203,17 +226,84 @@ class LanguageStemFilter(Filter):
     unmarked text is stemmed by its own letters' cues when it has them, and
     otherwise both ways, like a query token: several stems at one position
     (as synonyms are indexed), so a query in either language meets it.
-    ``compounds=False`` leaves out the parts of ZWNJ-joined words: each word's
-    own stems only (what the peer conformance tables compare).
+
+    Options, with today's defaults (``kavosh_analyzer`` passes them on):
+    ``stemmers`` maps 'fa'/'ar' to a function of a normalized word
+    (``index.stemmers``); ``protected`` words are never stemmed (Lucene's
+    ``stemExclusionSet``); ``compounds=False`` leaves out the parts of
+    ZWNJ-joined words (what the peer conformance tables compare); ``seats``
+    adds hamza-seat terms.
     """
 
     compounds = True
 
-    def __init__(self, compounds: bool = True):
+    def __init__(self, compounds: bool = True, stemmers=None, protected=(), seats: bool = True):
         self.compounds = compounds
+        self.stemmers = None if stemmers is None else dict(stemmers)
+        self.protected = frozenset(normalize_token(w) for w in protected)
+        self.seats = seats
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__ and self.__dict__ == other.__dict__
+
+    def _stemmer(self, lang):
+        stemmers = getattr(self, "stemmers", None)
+        return (stemmers or STEMMERS)[lang]
+
+    def word_stems(self, text: str, surface: str, lang: str) -> tuple[str, ...]:
+        """The stem(s) of one word: Persian first, then Arabic, when both apply (query mode)."""
+        if text.isascii() or text in getattr(self, "protected", ()):
+            return (text,)
+        if lang == "mixed" or lang == "other":
+            lang = token_language(surface) or "query"
+        if lang == "query":
+            fa, ar = self._stemmer("fa")(text), self._stemmer("ar")(text)
+            stems = (fa,) if fa == ar else (fa, ar)
+        else:
+            stems = (self._stemmer(lang)(text),)
+        if getattr(self, "seats", True):
+            seat = seat_form(surface)
+            if seat is not None and len(seat) == len(text) and seat != text:
+                extra = []
+                for stem in stems:
+                    at = text.find(stem)
+                    if at >= 0:
+                        key = seat[at:at + len(stem)]
+                        if key != stem and key not in extra:
+                            extra.append(key)
+                stems += tuple(extra)
+        return stems
+
+    def stems_for(self, text: str, surface: str, lang: str) -> tuple[str, ...]:
+        """Distinct terms to emit for one normalized token in a text of language ``lang``.
+
+        In a document, a word joined by ZWNJ (آسمان‌خراش, کتاب‌ها) also yields
+        the stems of its parts at the same position, because people type such
+        compounds with a space as often as with the ZWNJ: "آسمان خراش" and
+        "کتاب ها" then find them.  Measured with bench/eval.py: +0.02 MRR@10
+        on the Persian dev set, Arabic unchanged; keeping affix parts (ها) too
+        beat leaving them out by 0.003, since questions type "فعالیت ها" with a
+        space.  A verb form (می‌روم, رفته‌اند) is one word, not a compound: its
+        parts (روم "Rome") are not indexed.  A query word keeps its own stems:
+        the parser searches a typed compound as itself or as the phrase of its
+        parts, not as any one part.
+        """
+        stems = self.word_stems(text, surface, lang)
+        if not self.compounds or "\u200c" not in surface or lang == "query":
+            return stems
+        if lang != "ar" and text in persian_verb_forms():
+            return stems
+        out = list(stems)
+        stoplist = stopwords()
+        for part in surface.split("\u200c"):
+            norm = normalize_token(part)
+            if len(norm) < 2 or norm in stoplist:
+                continue
+            out.extend(s for s in self.word_stems(norm, part, lang) if s not in out)
+        return tuple(out)
 
     def __call__(self, tokens):
-        stems_for = _stems_for if self.compounds else _word_stems
+        stems_for = self.stems_for
         for t in tokens:
             if t.stopped:
                 yield t
@@ -222,6 +312,19 @@ class LanguageStemFilter(Filter):
             for stem in stems:
                 t.text = stem
                 yield t
+
+
+_DEFAULT_STEMS = LanguageStemFilter()
+
+
+def _stems_for(text: str, surface: str, lang: str) -> tuple[str, ...]:
+    """The default chain's terms for one token (``LanguageStemFilter.stems_for``)."""
+    return _DEFAULT_STEMS.stems_for(text, surface, lang)
+
+
+def _word_stems(text: str, surface: str, lang: str) -> tuple[str, ...]:
+    """The default chain's stems of one word (``LanguageStemFilter.word_stems``)."""
+    return _DEFAULT_STEMS.word_stems(text, surface, lang)
 
 
 class MemoizingAnalyzer(CompositeAnalyzer):
@@ -289,7 +392,7 @@ class MemoizingAnalyzer(CompositeAnalyzer):
                 tokenize=False, mode=mode, **kwargs,
             )
             return
-        lang = "query" if mode == "query" else detect_language(value)
+        lang = "query" if mode == "query" else self.items[0].language(value)
         memo = self._memo.get((lang, removestops, mode))
         if memo is None or len(memo) > self._CACHE_LIMIT:
             memo = self._memo[(lang, removestops, mode)] = {}
@@ -322,13 +425,41 @@ class MemoizingAnalyzer(CompositeAnalyzer):
                 yield t
 
 
-def kavosh_analyzer():
-    """The one analysis chain used at index time, query time and for highlighting."""
-    return MemoizingAnalyzer(
-        KavoshTokenizer(), NormalizeFilter(), KavoshStopFilter(), LanguageStemFilter()
-    )
+def _filters(stemmers=None, stoplist=None, extra_stopwords=(), protected=(), compounds=True,
+             seats=True, skeletons=False):
+    filters = [NormalizeFilter(), KavoshStopFilter(stoplist=stoplist, extra=extra_stopwords),
+               LanguageStemFilter(compounds=compounds, stemmers=stemmers, protected=protected,
+                                  seats=seats)]
+    if skeletons:
+        from .variants import SkeletonFilter
+
+        filters.append(SkeletonFilter())
+    return filters
 
 
-def plain_analyzer():
+def kavosh_analyzer(*, stemmers=None, stoplist=None, extra_stopwords=(), protected=(),
+                    compounds=True, seats=True, skeletons=False):
+    """The one analysis chain used at index time, query time and for highlighting.
+
+    Every option defaults to today's chain, in whoosh's and Lucene's style
+    (``StopFilter(stoplist=…)``, ``PersianAnalyzer(stopwords, stemExclusionSet)``):
+
+    * ``stemmers``: {'fa': f, 'ar': g}, functions of a normalized word
+      (default ``index.stemmers.STEMMERS``; ``stemmers.no_stem`` turns one off);
+    * ``stoplist`` replaces the stop words, ``extra_stopwords`` adds to them;
+    * ``protected``: words never stemmed;
+    * ``compounds``: ZWNJ-joined words also index their parts;
+    * ``seats``: words with a hamza seat also index a seat term;
+    * ``skeletons``: end in cross-script skeletons — the index's ``variant``
+      field is this same chain with ``skeletons=True``.
+    """
+    return MemoizingAnalyzer(KavoshTokenizer(script_only=skeletons), *_filters(
+        stemmers, stoplist, extra_stopwords, protected, compounds, seats, skeletons))
+
+
+def plain_analyzer(**options):
     """The same chain without memoizing: the reference the memoized one must equal."""
-    return KavoshTokenizer() | NormalizeFilter() | KavoshStopFilter() | LanguageStemFilter()
+    analyzer = KavoshTokenizer(script_only=options.get("skeletons", False))
+    for f in _filters(**options):
+        analyzer = analyzer | f
+    return analyzer

@@ -43,7 +43,7 @@ PERSIAN_CONTENT_WORDS = frozenset("""
 
 # Bump when the way the lexicon is derived from words.dat changes; a change of
 # the normalization table changes the fingerprint by itself.
-_LEXICON_FORMAT = 1
+_LEXICON_FORMAT = 5
 _TABLE_FINGERPRINT = hashlib.sha1(repr(sorted(NORMALIZATION_TABLE.items())).encode()).hexdigest()[:10]
 
 
@@ -73,14 +73,30 @@ def persian_lexicon() -> dict[str, int]:
     return lemmas
 
 
-def _cache_path(source: Path) -> Path | None:
+def _tagged_words(source: Path) -> set[str]:
+    """Every word words.dat tags (a lemma or a plural; not the untagged '0' forms,
+    which are mostly joined spellings of verbs: رفتهاند, میگوید)."""
+    words = set()
+    for line in source.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and parts[2] != "0":
+            words.add(normalize_token(parts[0]))
+    return words
+
+
+# Spellings that conjugate like a verb but are mostly something else: بکار is
+# به کار written joined (بکار گرفت), بنام به نام.
+NOT_VERB_FORMS = frozenset({"بکار", "بنام", "بجا", "بدست", "براه", "بخش", "نبرد"})
+
+
+def _cache_path(source: Path, kind: str = "lexicon") -> Path | None:
     try:
         from platformdirs import user_cache_dir
 
         st = source.stat()
         folder = Path(os.environ.get("KAVOSH_CACHE") or user_cache_dir("kavosh", appauthor=False))
         key = f"{_LEXICON_FORMAT}-{st.st_size}-{int(st.st_mtime)}-{_TABLE_FINGERPRINT}"
-        return folder / f"lexicon-{key}.marshal"
+        return folder / f"{kind}-{key}.marshal"
     except OSError:
         return None
 
@@ -110,6 +126,100 @@ def _parse_lexicon(source: Path) -> dict[str, int]:
         key = normalize_token(word)
         lemmas[key] = max(lemmas.get(key, 0), int(freq or 0))
     return lemmas
+
+
+_PAST_ENDINGS = ("", "م", "ی", "یم", "ید", "ند")
+_PRESENT_ENDINGS = ("م", "ی", "د", "یم", "ید", "ند")
+_PERFECT_ENDINGS = ("", "ام", "ای", "است", "ایم", "اید", "اند")
+
+
+def conjugate(past: str, present: str):
+    """(form, prefix) of the one-word forms of a Persian verb (normalized, without ZWNJ).
+
+    hazm's conjugation rules, restricted to forms that are one word once the
+    ZWNJ is gone: simple and progressive past (رفتم, می‌رفتند, نرفت),
+    present and subjunctive (می‌روم, نمی‌روند, بروم), imperative (برو, نرو) and the
+    perfect (رفته‌اند, نرفته‌ام).  The bare present (روم, رود, روی) is left out: those
+    are nouns far more often than verbs.  A present stem ending in a vowel takes
+    ی before its endings (گو → می‌گویم), as hazm writes them.
+    """
+    if past:
+        for e in _PAST_ENDINGS:
+            for pre in ("", "ن", "می", "نمی"):
+                yield pre + past + e, pre
+        for e in _PERFECT_ENDINGS:
+            for pre in ("", "ن", "می", "نمی"):
+                yield pre + past + "ه" + e, pre
+    if present:
+        # ا-final stems take ی (می‌آیم, می‌نمایم); و-final ones either way
+        # (می‌روم, می‌گویم); a stem starting with ا takes ی after ب/ن (بیاید).
+        joints = {"ا": ("ی",), "و": ("", "ی")}.get(present[-1], ("",))
+        heads = [("می", present), ("نمی", present)]
+        if present[0] == "ا":
+            heads += [("بی", present), ("نی", present)]
+        else:
+            heads += [("ب", present), ("ن", present)]
+        for pre, stem in heads:
+            yield pre + stem, pre
+            for joint in joints:
+                for e in _PRESENT_ENDINGS:
+                    yield pre + stem + joint + e, pre
+
+
+# The most frequent verbs (past stems, normalized): they win a form another verb shares.
+COMMON_VERBS = frozenset("""
+رفت گفت کرد شد داشت امد دید داد زد خورد برد اورد گذاشت نوشت خواند خواست توانست ساخت
+گرفت رسید ماند دانست یافت افتاد نشست ایستاد شنید پرسید کشت کشید گشت
+""".split())
+
+
+@cache
+def persian_verb_forms() -> dict[str, str]:
+    """Conjugated form → the verb's past stem, for every verb in hazm's verbs.dat.
+
+    Read as data (like words.dat), never through ``import hazm``.  A form that
+    words.dat lists as a word of its own (ببر "tiger", برد, کردی "Kurdish",
+    رفته, بکار, the usual spelling of به کار) is left out: a noun that looks
+    like a verb keeps its meaning.  So are
+    forms of two or fewer letters.  Where two verbs make one form, the first
+    in hazm's file wins, unless the other reads it with a shorter prefix.
+    """
+    source = _hazm_data("verbs.dat")
+    cache_file = _cache_path(source, "verbs")
+    if cache_file is not None:
+        try:
+            return marshal.loads(cache_file.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+    forms = _conjugate_all(source)
+    if cache_file is not None:
+        _write_cache(cache_file, marshal.dumps(forms))
+    return forms
+
+
+def _conjugate_all(source: Path) -> dict[str, str]:
+    words = _tagged_words(_hazm_data("words.dat")) | NOT_VERB_FORMS
+    forms: dict[str, str] = {}
+    prefix_of: dict[str, tuple[int, int]] = {}
+    for line in source.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if "#" not in line:
+            continue
+        past, _sep, present = (normalize_token(part) for part in line.partition("#"))
+        for form, prefix in conjugate(past, present):
+            if len(form) < 3 or form in words:
+                continue
+            # Two verbs, one form: the reading with the shorter prefix wins
+            # (نشستند is نشست+ند, not ن+شست+ند), then a common verb (بروید is
+            # رفتن's, not رستن's), then the earlier verb in the file.
+            rank = (len(prefix), 0 if past in COMMON_VERBS else 1)
+            if form in forms and prefix_of[form] <= rank:
+                continue
+            forms[form], prefix_of[form] = past or present, rank
+    for past in set(forms.values()):
+        if past not in words:
+            forms[past] = past  # رفت stays رفت (the light stemmer would cut it to رف "shelf")
+    return forms
 
 
 @cache

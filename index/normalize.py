@@ -179,6 +179,19 @@ def detect_language(text: str) -> str:
     return _verdict(fa, ar)
 
 
+def script_language(text: str) -> str:
+    """'fa', 'ar', 'mixed' or 'other' from the script-only letters alone (پ چ ژ گ ۀ vs ة).
+
+    The keyboard's yeh and kaf do not count: many Persian texts are typed with
+    Arabic ي and ك, which says nothing about whose spelling a name follows.
+    What the cross-script variant field tags its words by.
+    """
+    fa, ar = _count(text, _PERSIAN_STRONG), _count(text, _ARABIC_STRONG)
+    if not fa and not ar:
+        return "other"
+    return _verdict(fa, ar)
+
+
 def token_language(raw: str) -> str | None:
     """Language of a single raw token from its own letters, when they are decisive."""
     fa, ar = _count(raw, _PERSIAN_STRONG), _count(raw, _ARABIC_STRONG)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .lexicon import persian_lexicon
+from .lexicon import persian_lexicon, persian_verb_forms
 
 # --- Arabic (light10), in Kavosh's canonical letters: ک ی ه ---------------
 
@@ -33,25 +33,99 @@ ARABIC_PREFIXES = ("ال", "وال", "بال", "کال", "فال", "لل", "و")
 # ية/يه and ة/ه collapse to one entry each.
 ARABIC_SUFFIXES = ("ها", "ان", "ات", "ون", "ین", "یه", "ه", "ی")
 
+# Very frequent words light10 destroys, with the stem they keep (normalized,
+# after any article/conjunction prefix): الله → له, القرآن → قر, القرية and
+# القرى → قر, إليك → یک, إله → ال.  Checked before stripping, also behind the
+# prefixes light10 knows (والله, بالقرآن, للقرية).
+ARABIC_PROTECTED = {
+    "الله": "الله", "لله": "الله", "اله": "اله", "الهه": "اله",
+    "قران": "قران", "القران": "قران",
+    "قریه": "قریه", "القریه": "قریه", "قری": "قریه", "القری": "قریه",
+    "الیک": "الیک",
+    "اللهم": "اللهم",
+}
+# One-letter proclitics light10 leaves on: ب (with), ل (for), ک (like).
+ARABIC_PROCLITICS = ("ب", "ل", "ک")
+# A proclitic comes off only when at least this many letters remain (ببدر →
+# بدر), and only when the rest is a known word and the whole is not one: the
+# lexicon (hazm's, which holds most Arabic nouns Persian borrowed, and
+# names) is the evidence, so کتاب, لبنان, بیان, کبیر stay whole.
+MIN_PROCLITIC_REST = 3
 
-@lru_cache(maxsize=262144)
-def stem_arabic(word: str) -> str:
-    """Larkey's light10 stem of a normalized Arabic word."""
+
+def strip_arabic_prefix(word: str) -> str:
+    """At most one Arabic article/conjunction prefix, with light10's length guards.
+
+    The one prefix routine: the stemmer, the cross-script skeletons and the
+    suggester share it.
+    """
     n = len(word)
     for prefix in ARABIC_PREFIXES:
         p = len(prefix)
         if p == 1 and n < 4:
-            continue
+            continue  # Lucene: the و prefix needs at least three letters after it
         if n >= p + 2 and word.startswith(prefix):
-            word = word[p:]
-            n -= p
-            break
+            return word[p:]
+    return word
+
+
+def _light10_suffixes(word: str) -> str:
+    n = len(word)
     for suffix in ARABIC_SUFFIXES:
         s = len(suffix)
         if n >= s + 2 and word.endswith(suffix):
             word = word[:-s]
             n -= s
     return word
+
+
+def _protected(word: str, protected) -> str | None:
+    if word in protected:
+        return protected[word]
+    for prefix in ("و", "ف", "ب", "ل", "ک") + ARABIC_PREFIXES:
+        if len(word) > len(prefix) + 1 and word.startswith(prefix):
+            rest = word[len(prefix):]
+            if rest in protected:
+                return protected[rest]
+    return None
+
+
+def _strip_proclitic(word: str, lexicon) -> str | None:
+    """ب/ل/ک before a noun (ببدر → بدر, بعیسی → عیسی), when the evidence says so."""
+    if word[0] not in ARABIC_PROCLITICS or len(word) < MIN_PROCLITIC_REST + 1:
+        return None
+    if word in lexicon or _light10_suffixes(word) in lexicon:
+        return None
+    rest = word[1:]
+    stem = _light10_suffixes(rest)
+    if rest in lexicon or (len(stem) >= MIN_PROCLITIC_REST and stem in lexicon):
+        return stem  # what the bare word stems to: بعیسی meets عیسی
+    return None
+
+
+@lru_cache(maxsize=262144)
+def stem_arabic(word: str) -> str:
+    """Larkey's light10 stem of a normalized Arabic word, with Kavosh's guards.
+
+    Over light10 (Lucene's ArabicStemmer): a protected list of the few very
+    frequent words it destroys, and the one-letter proclitics ب ل ک (also
+    before ال, as light10's بال لل کال) taken off a noun when the rest is a
+    known word.
+    """
+    return stem_arabic_with(word, ARABIC_PROTECTED, True)
+
+
+def stem_arabic_with(word: str, protected=ARABIC_PROTECTED, proclitics: bool = True) -> str:
+    """``stem_arabic`` with its data as parameters (experiments, other configurations)."""
+    kept = _protected(word, protected) if protected else None
+    if kept is not None:
+        return kept
+    rest = strip_arabic_prefix(word)
+    if proclitics and rest == word and len(word) >= MIN_PROCLITIC_REST + 1:
+        bare = _strip_proclitic(word, persian_lexicon())
+        if bare is not None:
+            return bare
+    return _light10_suffixes(rest)
 
 
 # --- Persian -------------------------------------------------------------
@@ -113,7 +187,20 @@ def _persian_strip_once(word: str, lexicon: dict[str, int]) -> str | None:
 
 @lru_cache(maxsize=262144)
 def stem_persian(word: str) -> str:
-    """Lexicon-guarded light stem of a normalized Persian word (at most two suffixes)."""
+    """Lexicon-guarded light stem of a normalized Persian word (at most two suffixes).
+
+    A verb form (می‌روم, می‌رفتند, رفته‌اند, نرفت) becomes its verb's past stem
+    (رفت), from hazm's verb list and conjugation rules (``persian_verb_forms``;
+    forms the lexicon lists as words of their own stay nouns).
+    """
+    verb = persian_verb_forms().get(word)
+    if verb is not None:
+        return verb
+    return stem_persian_light(word)
+
+
+def stem_persian_light(word: str) -> str:
+    """``stem_persian`` without the verb table: suffixes only."""
     lexicon = persian_lexicon()
     for attempt in range(2):
         if attempt and word in lexicon:
@@ -122,6 +209,10 @@ def stem_persian(word: str) -> str:
         if rest is None:
             break
         word = rest
+    return word
+
+
+def no_stem(word: str) -> str:
     return word
 
 

@@ -14,6 +14,15 @@ a query may match them at a lower weight than its exact words.
 The skeleton is taken from the normalized word with only an Arabic article
 or conjunction removed (الكرملين → کرملین), not from its stem: light10 would
 cut بوتين to بوت, whose skeleton بت is also بيت's.
+
+**A variant is the other script's spelling of the same word, never another
+word.**  Each indexed skeleton carries the script of the word it came from
+(``SCRIPT_TAGS``: ``a`` for a word of an Arabic text, ``f`` of a Persian one;
+a word of a mixed text tagged by its own letters, else both), and a query
+word's variant clause only looks at the *other* script's skeletons: ترامپ
+meets ترامب in Arabic documents, but پهپاد never meets بهبود, a different
+Persian word with the same skeleton.  Within one script the exact word (its
+stems) is the only match.
 """
 
 from __future__ import annotations
@@ -22,7 +31,8 @@ from functools import lru_cache
 
 from whoosh.analysis import Filter
 
-from .stemmers import ARABIC_PREFIXES
+from .normalize import token_language
+from .stemmers import strip_arabic_prefix
 
 _FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک"})
 _VOWELS = str.maketrans({"و": None, "ی": None})
@@ -30,32 +40,262 @@ _VOWELS = str.maketrans({"و": None, "ی": None})
 MIN_SKELETON = 2
 
 
-def _strip_prefix(word: str) -> str:
-    """At most one Arabic article/conjunction prefix, with light10's length guards."""
-    n = len(word)
-    for prefix in ARABIC_PREFIXES:
-        p = len(prefix)
-        if (p > 1 or n >= 4) and n >= p + 2 and word.startswith(prefix):
-            return word[p:]
-    return word
+# The script tag that starts every term of the variant field.
+SCRIPT_TAGS = {"fa": "f", "ar": "a"}
+OTHER_SCRIPT = {"fa": "ar", "ar": "fa"}
+TAG_CHARS = 1
+KEY_END = "|"
+
+# Letters one language writes where the other writes another for the same
+# sound in a borrowed name: پ چ ژ گ (Persian only) fold to ب ج ز ک, and
+# Arabic's ط for a name's t to ت (بریتانیا = بريطانيا).  Not ص ح ذ ظ ض ث:
+# names rarely take them, ordinary words do (سیاه is not صحية, جوزپه not جذابة).
+_SPELLING_FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک", "ط": "ت"})
+_LONG_VOWELS = frozenset("اوی")
+# How many long vowels (ا و ی) two spellings may differ by: 1 for a name of
+# up to three consonants (مسکو/موسكو, کیف/كييف), 2 for a longer one
+# (زلنسکی/زيلينسكي).  An Arabic final ا that the Persian lacks (آلمان/ألمانيا,
+# اوکراین/أوكرانيا) is not counted.
+def max_vowel_difference(consonants: int) -> int:
+    return 1 if consonants <= 3 else 2
+
+
+def word_script(lang: str, surface: str) -> str | None:
+    """'fa' or 'ar': the script convention a word is written in, None when unknown.
+
+    A word of a Persian or Arabic text (by its script-only letters:
+    ``normalize.script_language``) follows its text; a word of a mixed or
+    unmarked text only its own letters (پ چ ژ گ vs ة), when they tell.
+    """
+    if lang in SCRIPT_TAGS:
+        return lang
+    return token_language(surface)
+
+
+def spelling(word: str, script: str | None = None) -> str:
+    """A normalized word with the cross-script letter correspondences folded.
+
+    Persian country names end in -یه where Arabic writes -يا (سوریه/سوريا):
+    a Persian word's final یه reads as یا.  Not an Arabic word's: its ية is
+    the feminine ending of ordinary words (صحية), not a name's.
+    """
+    folded = word.translate(_SPELLING_FOLD)
+    if script == "fa" and folded.endswith("یه") and len(folded) > 3:
+        folded = folded[:-1] + "ا"
+    return folded
+
+
+def consonant_key(folded: str) -> str:
+    """The first letter and every later consonant: what two spellings must share."""
+    return folded[0] + "".join(c for c in folded[1:] if c not in _LONG_VOWELS)
+
+
+def _forms(word: str, script: str | None) -> list[str]:
+    """The word, and without an Arabic article/conjunction when it may have one."""
+    forms = [word]
+    if script != "fa":
+        bare = strip_arabic_prefix(word)
+        if bare != word:
+            forms.append(bare)
+    return forms
+
+
+def _terms(word: str, script: str | None) -> list[str]:
+    out = []
+    for form in _forms(word, script):
+        if len(form) < MIN_WORD or not ("\u0600" <= form[0] <= "\u06ff"):
+            continue
+        folded = spelling(form, script)
+        key = consonant_key(folded)
+        if len(key) < MIN_SKELETON:
+            continue
+        term = key + KEY_END + folded
+        if term not in out:
+            out.append(term)
+    return out
+
+
+def variant_keys(normalized: str, lang: str, surface: str) -> tuple[str, ...]:
+    """The tagged terms one word indexes in the variant field (maybe none).
+
+    A term is ``tag + consonant key + '|' + folded spelling``; an Arabic word
+    with an article or conjunction also indexes its bare form (الكرملين →
+    کرملین).
+    """
+    loose = loose_key(normalized)
+    extra = (LOOSE_TAG + loose,) if loose else ()
+    script = word_script(lang, surface)
+    if script is None:
+        return extra  # whose spelling it is cannot be told: it is no one's variant
+    word = with_hamza(normalized, surface)
+    return tuple(SCRIPT_TAGS[script] + term for term in _terms(word, script)) + extra
+
+
+def with_hamza(normalized: str, surface: str) -> str:
+    """The normalized word with its hamza seats as ء: a hamza is a consonant, not the
+    vowel its seat normalizes to (وسائل is not سیل's spelling)."""
+    from .analysis import seat_form
+
+    seat = seat_form(surface)
+    return seat if seat is not None and len(seat) == len(normalized) else normalized
+
+
+# --- the loose key: ranked mode's vowel-blind match, not a variant ------------
+
+LOOSE_TAG = "s"
+_LOOSE_FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک"})
+_LOOSE_VOWELS = str.maketrans({"و": None, "ی": None})
+
+
+@lru_cache(maxsize=262144)
+def loose_key(word: str) -> str | None:
+    """The word without و/ی after its first letter, article removed, پ چ ژ گ folded.
+
+    Not a spelling variant: a vowel-blind form in any script, which Arabic's
+    broken plurals and long-vowel spellings share (کتاب/کتب), indexed under
+    its own tag.  Only ranked (any-word) queries use it, at a low weight and
+    never shown as another spelling; all-words queries never do.  (It is what
+    the variant field held before issue 10, for both scripts at once.)
+    """
+    if len(word) < 3 or not ("\u0600" <= word[0] <= "\u06ff"):
+        return None
+    folded = strip_arabic_prefix(word).translate(_LOOSE_FOLD)
+    key = folded[0] + folded[1:].translate(_LOOSE_VOWELS)
+    return key if len(key) >= MIN_SKELETON else None
+
+
+def _lcs(a: str, b: str) -> int:
+    prev = [0] * (len(b) + 1)
+    for ca in a:
+        cur = [0]
+        for j, cb in enumerate(b):
+            cur.append(prev[j] + 1 if ca == cb else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
+def same_word(query_folded: str, candidate_folded: str, query_script: str | None,
+              candidate_script: str) -> bool:
+    """Is the candidate (same consonant key) the other script's spelling of the query word?
+
+    Spellings of one name differ only in long vowels (ا و ی), and by few of
+    them (``max_vowel_difference``).  A query word whose letters do not tell
+    its script (ترامب, دلار) only meets spellings that differ by letters
+    (ترامپ), not by vowels: it might be either language's word, and a vowel
+    more is how مصر becomes مصير.
+    """
+    if query_folded == candidate_folded:
+        return True
+    if query_script is None:
+        return False
+    diff = len(query_folded) + len(candidate_folded) - 2 * _lcs(query_folded, candidate_folded)
+    arabic = candidate_folded if candidate_script == "ar" else query_folded
+    persian = query_folded if candidate_script == "ar" else candidate_folded
+    if arabic.endswith("ا") and not persian.endswith("ا"):
+        diff -= 1
+    key = consonant_key(query_folded)
+    if len(key) < MIN_SUBSTITUTION_KEY and _substitutes(query_folded, candidate_folded):
+        # ا for و between the same consonants is another word (پهپاد/بهبود),
+        # except in a long name (مایکروسافت/مايكروسوفت).
+        return False
+    if len(key) <= 2 and _vowels(arabic) < _vowels(persian):
+        # A short name: Arabic writes the long vowels Persian leaves out
+        # (کیف/كييف, مسی/ميسي), never fewer — سوریه is not سرية.
+        return False
+    return diff <= max_vowel_difference(len(key))
+
+
+MIN_SUBSTITUTION_KEY = 5
+
+
+def _slots(folded: str) -> list[str]:
+    """The long vowels after each letter of the consonant key."""
+    slots = [""]
+    for c in folded[1:]:
+        if c in _LONG_VOWELS:
+            slots[-1] += c
+        else:
+            slots.append("")
+    return slots
+
+
+def _substitutes(a: str, b: str) -> bool:
+    """Does some slot hold different vowels in both (not one a part of the other)?"""
+    for x, y in zip(_slots(a), _slots(b)):
+        if x and y and _lcs(x, y) == 0:
+            return True
+    return False
+
+
+def _vowels(folded: str) -> int:
+    return sum(c in "وی" for c in folded[1:])
+
+
+def query_variants(normalized: str, script: str | None) -> list[tuple[str, str]]:
+    """(term prefix, folded spelling) to look up for a query word in ``script``.
+
+    The prefix is the *other* script's tag and the consonant key; every
+    indexed term under it is a candidate, admitted by ``same_word``.  Without
+    a script (no telling letters) both scripts are searched.
+    """
+    scripts = (OTHER_SCRIPT[script],) if script else tuple(SCRIPT_TAGS)
+    out = []
+    for target in scripts:
+        for term in _terms(normalized, script):
+            key, _sep, folded = term.partition(KEY_END)
+            entry = (SCRIPT_TAGS[target] + key + KEY_END, folded)
+            if entry not in out:
+                out.append(entry)
+    return out
+
+
+def untag(term: str) -> str:
+    return term[TAG_CHARS:]
+
+
+def term_spelling(term: str) -> str:
+    """The folded spelling inside a variant term."""
+    return term.partition(KEY_END)[2]
+
+
+def term_script(term: str) -> str:
+    return "ar" if term.startswith(SCRIPT_TAGS["ar"]) else "fa"
+
+
+MIN_WORD = 3
 
 
 @lru_cache(maxsize=262144)
 def skeleton(word: str) -> str | None:
-    """The cross-script key of a normalized word, or None for Latin, digits and short words."""
-    if len(word) < 3 or not ("\u0600" <= word[0] <= "\u06ff"):
-        return None
-    folded = _strip_prefix(word).translate(_FOLD)
-    key = folded[0] + folded[1:].translate(_VOWELS)
-    return key if len(key) >= MIN_SKELETON else None
+    """The consonant key of a normalized word (article removed), or None for Latin, digits, short words."""
+    terms = _terms(word, None)
+    return terms[-1].partition(KEY_END)[0] if terms else None
+
+
+def is_variant(query: str, candidate: str, candidate_lang: str) -> bool:
+    """Would the query word (as typed) meet the candidate word of a ``candidate_lang`` document
+    as a cross-script variant?  (What the index and the query parser do, as one function.)"""
+    from .normalize import normalize_token, query_language
+
+    q, c = normalize_token(query), normalize_token(candidate)
+    script = token_language(query) or query_language(query)
+    if script == candidate_lang:
+        return False
+    indexed = set(variant_keys(c, candidate_lang, candidate))
+    for prefix, folded in query_variants(with_hamza(q, query), script):
+        for term in indexed:
+            if term.startswith(prefix) and same_word(folded, term_spelling(term), script,
+                                                     term_script(term)):
+                return True
+    return False
 
 
 class SkeletonFilter(Filter):
-    """Replaces each token's term by the skeleton of its normalized form.
+    """Replaces each token's term by the script-tagged skeleton of its normalized form.
 
-    Runs last in the chain (after stemming, which may yield two terms at one
-    position); one skeleton per word is kept.  Words without a skeleton
-    (Latin, digits, two letters) are dropped from this field.
+    Runs last in the chain (after stemming, which may yield several terms at
+    one position); one skeleton per word (per script) is kept.  Words without
+    a skeleton (Latin, digits, two letters) are dropped from this field.
     """
 
     def __call__(self, tokens):
@@ -64,19 +304,17 @@ class SkeletonFilter(Filter):
             if t.stopped:
                 yield t
                 continue
-            key = skeleton(t.normalized)
-            if key is None or key == last:
+            keys = variant_keys(t.normalized, t.lang, t.surface)
+            if not keys or keys == last:
                 continue
-            last = key
-            t.text = key
-            yield t
+            last = keys
+            for t.text in keys:
+                yield t
 
 
 
 def variant_analyzer():
     """The one chain, ending in skeletons: what the index's `variant` field holds."""
-    from .analysis import (KavoshStopFilter, KavoshTokenizer, LanguageStemFilter,
-                           MemoizingAnalyzer, NormalizeFilter)
+    from .analysis import kavosh_analyzer
 
-    return MemoizingAnalyzer(KavoshTokenizer(), NormalizeFilter(), KavoshStopFilter(),
-                             LanguageStemFilter(), SkeletonFilter())
+    return kavosh_analyzer(skeletons=True)

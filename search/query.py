@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 from whoosh.matching import AndNotMatcher
 from whoosh.query.spans import SpanNear2, SpanOr
+from whoosh.query.terms import MultiTerm
 
-from kavosh.index.analysis import kavosh_analyzer
+from kavosh.index.analysis import HAMZA, kavosh_analyzer
 from kavosh.index.errors import QueryError
-from kavosh.index.normalize import normalize_token, query_language
+from kavosh.index.normalize import normalize_token, query_language, token_language
 from kavosh.index.stemmers import STEMMERS
-from kavosh.index.variants import skeleton
+from kavosh.index.variants import (LOOSE_TAG, loose_key, query_variants, same_word, term_script,
+                                     term_spelling, with_hamza)
 
 SEARCH_FIELDS = ("title", "body")
 ZWNJ = "\u200c"
@@ -50,8 +52,54 @@ OTHER_LANGUAGE_WEIGHT = 0.3
 # Cross-script variants count for less than the word itself: a document with
 # the exact spelling ranks above one that only has the other script's.
 VARIANT_BOOST = 0.3
-FUZZY_BOOST = 0.15
-MIN_FUZZY_SKELETON = 5
+# Ranked (any-word) mode only: the word's vowel-blind loose key (index/variants.py,
+# ``loose_key``) at these weights, and one edit from it for long words.  Not a
+# spelling variant, never shown as one, never used in all-words mode.
+LOOSE_BOOST = 0.3
+LOOSE_FUZZY_BOOST = 0.15
+MIN_LOOSE_FUZZY = 5
+# Two adjacent query words also search their joined form (آتش سوزی → آتشسوزی,
+# the compound written without its ZWNJ), at this weight: below the words
+# themselves, so documents with both words rank first.
+JOINED_WEIGHT = 0.5
+MIN_JOINED_CHARS = 5
+
+
+class VariantMatch(MultiTerm):
+    """The other script's spellings of one query word, in the variant field.
+
+    Lists the indexed terms under ``prefix`` (the other script's tag and the
+    word's consonant key) and keeps those ``index.variants.same_word`` admits:
+    spellings that differ only in a few long vowels.  Expanded once per query
+    by ``search.matching.expand``, like a prefix.
+    """
+
+    constantscore = False
+
+    def __init__(self, fieldname, prefix, folded, script, boost=1.0):
+        self.fieldname = fieldname
+        self.prefix = prefix
+        self.folded = folded
+        self.script = script
+        self.text = f"{prefix}{folded}#{script}"
+        self.boost = boost
+
+    def __eq__(self, other):
+        return (isinstance(other, VariantMatch) and self.fieldname == other.fieldname
+                and self.text == other.text and self.boost == other.boost)
+
+    def __hash__(self):
+        return hash((self.fieldname, self.text, self.boost))
+
+    def __repr__(self):
+        return f"VariantMatch({self.fieldname!r}, {self.prefix!r}, {self.folded!r}, {self.script!r})"
+
+    def _btexts(self, ixreader):
+        for btext in ixreader.expand_prefix(self.fieldname, self.prefix):
+            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            if same_word(self.folded, term_spelling(text), self.script, term_script(text)):
+                yield text
+
 
 _LEXER = re.compile(r'\s+|"[^"]*"?|\(|\)|[^\s()"]+')
 _FIELD_PREFIX = re.compile(r"^(title|body):(.*)$", re.IGNORECASE | re.DOTALL)
@@ -66,7 +114,7 @@ class ParsedQuery:
     terms: set[str] = field(default_factory=set)  # analysed terms that may be highlighted
     patterns: list[Q.Query] = field(default_factory=list)  # prefix/wildcard queries to expand
     variant_keys: set[str] = field(default_factory=set)  # skeletons matched as variants
-    fuzzy: list[Q.Query] = field(default_factory=list)  # fuzzy skeleton queries to expand
+    fuzzy: list[Q.Query] = field(default_factory=list)  # variant-spelling queries to expand (VariantMatch)
     dropped: list[str] = field(default_factory=list)  # words removed as stop words
 
     @property
@@ -142,6 +190,8 @@ class _Parse:
 
     def _and_expr(self, top):
         positive, negative = [], []
+        typed = []  # per positive node: (typed word, slot) when it is one bare word, else None
+        slot = 0
         while True:
             tok = self._peek()
             if tok is None or tok in ("OR", "|"):
@@ -160,12 +210,20 @@ class _Parse:
                 negate = True
                 if self._peek() is None:
                     break
+            bare = self._peek()
             node = self._unary()
+            slot += 1
             if isinstance(node, _Negated):
                 negate, node = not negate, node.query
             if node is None:
                 continue
-            (negative if negate else positive).append(node)
+            if negate:
+                negative.append(node)
+            else:
+                positive.append(node)
+                typed.append((bare, slot) if _is_bare_word(bare) else None)
+        if len(positive) > 1:
+            positive = self._with_joined(positive, typed)
         if not positive and not negative:
             return None
         if self.mode == "all" or len(positive) < 2:
@@ -196,6 +254,32 @@ class _Parse:
             node = self._atom(tok[1:], highlight=False)
             return _Negated(node) if node is not None else None
         return self._atom(tok, highlight=True)
+
+    def _with_joined(self, positive, typed):
+        """Adjacent bare words also match as one joined word (آتش سوزی → آتشسوزی).
+
+        ``typed[i]`` is (the typed word, its slot in the query) for a positive
+        node that is one bare word, else None; two nodes are adjacent when
+        their slots are consecutive (a dropped stop word between breaks it).
+        All-words mode: a pair becomes (both words) OR (the joined word at
+        ``JOINED_WEIGHT``), pairs taken left to right without overlap; any-word
+        mode adds the joined word as one more optional word.
+        """
+        out, extra, i = [], [], 0
+        while i < len(positive):
+            a = typed[i]
+            b = typed[i + 1] if i + 1 < len(positive) else None
+            if a is not None and b is not None and b[1] == a[1] + 1:
+                joined = self._joined(a[0], b[0])
+                if joined is not None:
+                    if self.mode == "all":
+                        out.append(Q.Or([Q.And([positive[i], positive[i + 1]]), joined]))
+                        i += 2
+                        continue
+                    extra.append(joined)
+            out.append(positive[i])
+            i += 1
+        return out + extra
 
     # --- atoms -----------------------------------------------------------
 
@@ -241,6 +325,16 @@ class _Parse:
         if highlight:
             self._parsed.terms.update(alts)
         weights = self._weights(alts, word)
+        seats = [a for a in alts if HAMZA in a and (word is None or HAMZA not in word)]
+        if seats:
+            # A hamza-seat term (مسءول) stands for the same word as the stems
+            # beside it: a document with both counts once (the better), so a
+            # word with a hamza does not weigh double.
+            rest = [(a, w) for a, w in zip(alts, weights) if a not in seats]
+            own = [Q.Term(f, a, boost=w * _field_weight(f)) for f in fields for a, w in rest]
+            seat = [Q.Term(f, a, boost=_field_weight(f)) for f in fields for a in seats]
+            parts = [own[0] if len(own) == 1 else Q.Or(own), seat[0] if len(seat) == 1 else Q.Or(seat)]
+            return Q.DisjunctionMax(parts)
         subs = [Q.Term(f, a, boost=w * _field_weight(f)) for f in fields for a, w in zip(alts, weights)]
         return subs[0] if len(subs) == 1 else Q.Or(subs)
 
@@ -253,7 +347,7 @@ class _Parse:
             pos, alts = positions[0]
             q = self._terms_query(alts, fields, highlight, normalized[pos])
             if self.variants and highlight and fields == SEARCH_FIELDS:
-                q = self._with_variants(q, normalized[pos])
+                q = self._with_variants(q, normalized[pos], text)
             if ZWNJ in text:
                 q = self._or_parts(q, text, fields, highlight)
             return q
@@ -269,19 +363,48 @@ class _Parse:
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
         return Q.Or(subs + [self._sequence(parts, fields, highlight)])
 
-    def _with_variants(self, q, word):
-        """``q`` OR the word's cross-script skeleton (exact, then fuzzy for long ones)."""
-        key = skeleton(word)
-        if key is None:
+    def _with_variants(self, q, word, surface):
+        """``q`` OR the other script's spellings of the word (index/variants.py).
+
+        The word's script comes from its own letters, else from the whole
+        query's; a word with no telling letters (ترامب) looks at both scripts,
+        but then only at spellings that differ by letters, not vowels.
+        """
+        script = token_language(surface) or self._lang
+        lookups = query_variants(with_hamza(word, surface), script)
+        if not lookups and (self.mode != "any" or loose_key(word) is None):
             return q
-        self._parsed.variant_keys.add(key)
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
-        subs.append(Q.Term(VARIANT_FIELD, key, boost=VARIANT_BOOST))
-        if len(key) >= MIN_FUZZY_SKELETON:
-            fuzzy = Q.FuzzyTerm(VARIANT_FIELD, key, boost=FUZZY_BOOST, maxdist=1, prefixlength=2)
-            self._parsed.fuzzy.append(fuzzy)
-            subs.append(fuzzy)
+        others = []
+        for prefix, folded in lookups:
+            match = VariantMatch(VARIANT_FIELD, prefix, folded, script, boost=VARIANT_BOOST)
+            self._parsed.fuzzy.append(match)
+            others.append(match)
+        loose = loose_key(word) if self.mode == "any" else None
+        if loose is not None:
+            others.append(Q.Term(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_BOOST))
+            if len(loose) >= MIN_LOOSE_FUZZY:
+                others.append(Q.FuzzyTerm(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_FUZZY_BOOST,
+                                          maxdist=1, prefixlength=len(LOOSE_TAG) + 2))
+        # A document another spelling matches counts once, by its best match:
+        # a spelling variant that is also the loose key is not two matches.
+        subs.append(others[0] if len(others) == 1 else Q.DisjunctionMax(others))
         return Q.Or(subs)
+
+    def _joined(self, first: str, second: str):
+        """The joined form of two adjacent typed words, as a low-weight query (or None)."""
+        a, b = normalize_token(first), normalize_token(second)
+        if (len(a) < 2 or len(b) < 2 or len(a) + len(b) < MIN_JOINED_CHARS
+                or (a + b).isascii() or not (a + b).isalpha()):
+            return None
+        positions = self._analyse(first + second)
+        if len(positions) != 1:
+            return None
+        _pos, alts = positions[0]
+        self._parsed.terms.update(alts)
+        subs = [Q.Term(f, alt, boost=JOINED_WEIGHT * _field_weight(f))
+                for f in self.fields for alt in alts]
+        return subs[0] if len(subs) == 1 else Q.Or(subs)
 
     def _phrase(self, text, fields, highlight):
         normalized: dict[int, str] = {}
@@ -329,6 +452,13 @@ class _Parse:
         if highlight:
             self._parsed.patterns.append(q)
         return q
+
+
+def _is_bare_word(tok) -> bool:
+    """A typed token that is one plain word: no quote, pattern, field, group or operator."""
+    return (bool(tok) and tok not in ("(", ")", "OR", "|", "AND", "NOT")
+            and not tok.startswith(("-", '"')) and "*" not in tok and "?" not in tok
+            and ZWNJ not in tok and not _FIELD_PREFIX.match(tok))
 
 
 def _field_weight(field_name: str) -> float:

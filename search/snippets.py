@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from kavosh.index.analysis import kavosh_analyzer
-from kavosh.index.variants import skeleton
+from kavosh.index.normalize import script_language
+from kavosh.index.variants import variant_keys as _variant_keys
 
 _ANALYZER = kavosh_analyzer()
 _SPACE = re.compile(r"\s+")
@@ -41,6 +42,8 @@ def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = froz
     """
     if not text or not (terms or variant_keys):
         return []
+    # the variant field tags a word by its whole text's script-only letters
+    script = script_language(text) if variant_keys else None
     if limit is not None and len(text) > limit:
         cut = text.rfind(" ", 0, limit)
         text = text[:cut if cut > 0 else limit]
@@ -51,9 +54,11 @@ def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = froz
         if t.text in terms:
             spans.append((t.startchar, t.endchar, t.text))
         elif variant_keys:
-            key = skeleton(t.normalized)
-            if key in variant_keys:
-                spans.append((t.startchar, t.endchar, "~" + key))
+            # the word's own script-tagged skeleton(s), as the variant field indexed them
+            for key in _variant_keys(t.normalized, script, t.surface):
+                if key in variant_keys:
+                    spans.append((t.startchar, t.endchar, "~" + key))
+                    break
     return spans
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kavosh.index.analysis import kavosh_analyzer, plain_analyzer
+from kavosh.index.analysis import kavosh_analyzer, plain_analyzer, seat_form
 from kavosh.index.normalize import normalize_token
 
 ANALYZER = kavosh_analyzer()
@@ -137,7 +137,8 @@ def _terms(text: str) -> list[tuple[tuple[str, ...], bool]]:
     joined: dict[int, bool] = {}
     for t in ANALYZER(text, positions=True, mode="query"):
         groups.setdefault(t.pos, []).append(t.text)
-        joined[t.pos] = "\u200c" in t.surface
+        # a ZWNJ-joined word, or one with a hamza seat inside (its seat term)
+        joined[t.pos] = "\u200c" in t.surface or seat_form(t.surface) is not None
     return [(tuple(g), joined[p]) for p, g in sorted(groups.items())]
 
 
@@ -145,7 +146,8 @@ def _same_own_terms(original, substituted) -> bool:
     """Word by word, the same terms; a ZWNJ-joined word of the original may add
     its parts' stems after its own (that is how "آسمان خراش" typed with a space
     finds آسمان‌خراش), which its normalized form, with no ZWNJ left to split
-    at, cannot."""
+    at, cannot; likewise a word with a hamza seat adds its seat term (مسئول
+    meets مسؤول), which its normalized form, the seat gone, cannot."""
     if len(original) != len(substituted):
         return False
     for (orig, joined), (subst, _) in zip(original, substituted):

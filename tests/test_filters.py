@@ -114,15 +114,17 @@ def test_a_persian_text_gets_persian_stems_only():
 def test_an_arabic_text_gets_arabic_stems_only():
     # seed 003; ة makes it Arabic
     text = "إسقاط طائرات مسيرة أوكرانية قرب موسكو والطائرات المسيرة"
+    # طائرات has a hamza seat: it also indexes its seat term طاءر (issue 10)
     assert [t.text for t in STEM(text)] == [
-        "اسقاط", "طایر", "مسیر", "اوکران", "قرب", "موسکو", "طایر", "مسیر",
+        "اسقاط", "طایر", "طاءر", "مسیر", "اوکران", "قرب", "موسکو", "طایر", "طاءر", "مسیر",
     ]
 
 
 def test_query_mode_yields_both_stems_at_one_position():
     """A query has no language: روزهای is searched as Persian روز OR Arabic روزها."""
     tokens = [(t.text, t.pos) for t in STEM("روزهای الطائرات", positions=True, mode="query")]
-    assert tokens == [("روز", 0), ("روزها", 0), ("الطایرات", 1), ("طایر", 1)]
+    assert tokens == [("روز", 0), ("روزها", 0), ("الطایرات", 1), ("طایر", 1),
+                      ("الطاءرات", 1), ("طاءر", 1)]  # and the hamza-seat terms
 
 
 def test_query_mode_yields_one_term_when_the_stems_agree():
@@ -132,7 +134,7 @@ def test_query_mode_yields_one_term_when_the_stems_agree():
 def test_a_word_with_its_own_script_cue_in_mixed_text_uses_its_language():
     """In a short line neither Persian nor Arabic, گ marks گروهها Persian and ة marks الطائرة Arabic."""
     tokens = {t.text for t in STEM("گروهها الطائرة")}
-    assert tokens == {"گروه", "طایر"}
+    assert tokens == {"گروه", "طایر", "طاءر"}  # طاءر: الطائرة's hamza-seat term
 
 
 def test_stop_words_and_latin_words_are_not_stemmed():
@@ -249,7 +251,7 @@ ARABIC_STEMS = [
     ("بها", "بها"),
     ("لها", "لها"),
     ("له", "له"),
-    ("اله", "ال"),  # a one-letter suffix leaves two letters
+    ("اله", "اله"),  # إله: protected (issue 10); light10 alone would leave ال
     ("بنا", "بنا"),
 ]
 

@@ -23,7 +23,7 @@ import itertools
 
 import pytest
 
-from kavosh.index.analysis import kavosh_analyzer
+from kavosh.index.analysis import HAMZA, kavosh_analyzer, seat_form
 
 ANALYZER = kavosh_analyzer()
 
@@ -44,7 +44,8 @@ def query_terms(text: str) -> list[frozenset[str]]:
 
 
 def own_query_terms(text: str) -> list[frozenset[str]]:
-    """``query_terms`` without the extra terms a ZWNJ-joined word adds for its parts.
+    """``query_terms`` without the extra terms a ZWNJ-joined word adds for its parts,
+    nor the seat term a word with a hamza seat adds (index.analysis.seat_form).
 
     آتش‌سوزی also searches آتش and سوز, so that the compound typed with a
     space finds it; the word's own terms are what must equal آتشسوزی's.
@@ -57,6 +58,8 @@ def own_query_terms(text: str) -> list[frozenset[str]]:
             groups.setdefault(-1 - t.pos, set()).update(
                 term for part in t.surface.split(ZWNJ) for g in query_terms(part) for term in g
                 if term not in joined)
+        if seat_form(t.surface) is not None and HAMZA in t.text and HAMZA not in t.normalized:
+            groups.setdefault(-1 - t.pos, set()).add(t.text)  # a seat term (مسئول ~ مسؤول)
     return [frozenset(g - groups.get(-1 - p, set())) for p, g in sorted(groups.items()) if p >= 0]
 
 
