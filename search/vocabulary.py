@@ -26,11 +26,12 @@ from collections import Counter
 
 from kavosh.index.analysis import kavosh_analyzer, word_spans
 from kavosh.index.errors import QueryError
-from .query import MAX_QUERY_CHARS
-from kavosh.index.normalize import FORMAT_CHARS, MARKS, normalize_token
+from kavosh.index.normalize import FORMAT_CHARS, MARKS, normalize_token, query_language
+from kavosh.index.stemmers import strip_arabic_prefix
 
 from . import snippets
 from .matching import Deadline
+from .query import MAX_QUERY_CHARS
 
 MAX_SUGGEST_CHARS = 100  # longer input gets no completions (it is a query, not a word)
 MIN_PREFIX = 2  # normalized letters before completions start
@@ -39,8 +40,6 @@ SAMPLE_DOCS = 2  # documents read to learn how a stem is written
 SAMPLE_PER_DOC = 4
 FEW_RESULTS = 3  # "did you mean" is offered below this many hits
 FIELDS = ("body", "title")
-# Arabic proclitics typed before a word whose stem the index stores without them.
-PROCLITICS = ("وال", "بال", "فال", "کال", "ال", "لل")
 
 _ANALYZER = kavosh_analyzer()
 _STRIP = {ord(c): None for c in MARKS + "\u0640" + FORMAT_CHARS.replace("\u200c", "")}
@@ -55,17 +54,6 @@ SURFACE_CACHE = 20_000  # remembered stems' surface forms
 
 
 # --- scripts -----------------------------------------------------------------
-
-
-def user_script(text: str) -> str | None:
-    """'ar' if ``text`` was typed with Arabic ي/ك, 'fa' with Persian ی/ک (or پ چ ژ گ), else None."""
-    ar = sum(text.count(c) for c in "يكة")
-    fa = sum(text.count(c) for c in "یکپچژگ")
-    if ar > fa:
-        return "ar"
-    if fa > ar:
-        return "fa"
-    return None
 
 
 def in_script(word: str, script: str | None) -> str:
@@ -198,9 +186,11 @@ class Vocabulary:
         typed = normalize_token(word)
         if len(typed) < MIN_PREFIX or word in _OPERATORS:
             return []
-        prefixes = [typed] + [typed[len(p):] for p in PROCLITICS
-                              if typed.startswith(p) and len(typed) - len(p) >= MIN_PREFIX]
-        script = user_script(text)
+        # An Arabic article or conjunction typed before a word whose stem the index
+        # stores without it: complete the word after it too.
+        bare = strip_arabic_prefix(typed)
+        prefixes = [typed] + ([bare] if bare != typed and len(bare) >= MIN_PREFIX else [])
+        script = query_language(text)
         out, seen = [], set()
         with self._engine.searching() as searcher:
             reader = searcher.reader()
@@ -267,7 +257,7 @@ class Vocabulary:
                 continue
             if edit_distance(normalize_token(form), typed) > _max_distance(typed) + 1:
                 form = next((f for f in forms if normalize_token(f) == cand), cand)
-            return in_script(form, user_script(word) or user_script(form))
+            return in_script(form, query_language(word) or query_language(form))
         return None
 
     def did_you_mean(self, text: str, total: int, *, few: int = FEW_RESULTS, **search_args) -> dict | None:

@@ -173,7 +173,8 @@ def test_following_a_result_opens_the_document_with_matches_marked(open_page, se
     assert page.locator("article.document h1").inner_text() == title
     marks = page.locator("article.document mark")
     assert marks.count() >= 2
-    assert all(m in ("كييف", "کییف") for m in marks.all_inner_texts())
+    # The Arabic spelling, and the Persian spellings of the same name (issue 10: variants cross scripts).
+    assert all(m in ("كييف", "کییف", "کیف") for m in marks.all_inner_texts())
     matches = page.locator(".matches").inner_text()
     assert matches.startswith(str(marks.count()).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
     p.shot("document-arabic")
