@@ -7,8 +7,8 @@ question's) or the parsed query.  Index-time variants (the ``v_*`` functions)
 still replace the chain's module globals in this process (the stemmers, the
 stem filter's ``_stems_for``, the stop list) before the index is built and
 searched, and get their own cached index: an index's analyzer is pickled in
-its schema, which the indexing code builds without options (TODO: pass
-``kavosh_analyzer(**options)`` through ``index.schema.build_schema``).
+its schema, which the indexing code builds without options (passing
+``kavosh_analyzer(**options)`` through ``index.schema.build_schema`` is still to do).
 
     # query-time settings on the normal index (BM25 b/k1, title weight, idf, stop words...)
     python bench/eval_experiments.py query --sets ../shared/eval/arcd ../shared/eval/parsinlu_rc \\
