@@ -39,11 +39,12 @@ SCAN_LIMIT = 4000  # vocabulary terms examined per prefix and field
 SAMPLE_DOCS = 2  # documents read to learn how a stem is written
 SAMPLE_PER_DOC = 4
 FEW_RESULTS = 3  # "did you mean" is offered below this many hits
-# A correction keeps the typed word's first two letters (Lucene's spell
-# checker keeps one): whoosh's edit-distance automaton then walks a small part
-# of the vocabulary, and it cannot be stopped midway (one unknown word cost a
-# 4,000-article index's page 2.4 s with no prefix, 0.6 s with two letters).
-CORRECTION_PREFIX = 2
+# A correction keeps the typed word's first letter, a long word its first two
+# (Lucene's spell checker keeps one): whoosh's edit-distance automaton then
+# walks a small part of the vocabulary, and it cannot be stopped midway (one
+# unknown long word cost a 4,000-article index's page 2.4 s with no prefix,
+# 0.6 s with two letters).
+SHORT_WORD = 6  # letters; a longer word keeps two
 FIELDS = ("body", "title")
 
 _ANALYZER = kavosh_analyzer()
@@ -245,7 +246,8 @@ class Vocabulary:
             if not maxdist:
                 continue
             for field in FIELDS:
-                for cand in reader.terms_within(field, stem, maxdist, prefix=CORRECTION_PREFIX):
+                kept = 1 if len(stem) <= SHORT_WORD else 2
+                for cand in reader.terms_within(field, stem, maxdist, prefix=kept):
                     if deadline.passed:
                         return None
                     cand = _text(cand)
