@@ -30,9 +30,11 @@ from .store import (LazyWriter, clean_leftovers, merge_dropping_empty, open_or_c
 # Below this much input to (re)index, one process: starting the analysing
 # processes costs more than they save.
 PARALLEL_MIN_BYTES = 8 << 20
-# Each writer process's posting buffer before it spills a sorted run to disk.
-# With two processes, 128 MB each keeps `kavosh index` under 500 MB in all.
+# The posting buffers' budget (whoosh's estimate, MB) before a sorted run is
+# spilled to disk, shared by the writer processes: the commit merges more
+# runs, but several processes together stay near one's memory.
 LIMIT_MB = 128
+MIN_LIMIT_MB = 48
 
 
 @dataclass
@@ -277,7 +279,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
             from .parallel import ParallelWriter
 
             factory = lambda **kw: ParallelWriter(ix, procs=procs, **kw)  # noqa: E731
-        writer = LazyWriter(ix, factory, limitmb=LIMIT_MB, compound=False)
+        writer = LazyWriter(ix, factory, limitmb=max(MIN_LIMIT_MB, LIMIT_MB // procs), compound=False)
         counter = _Counter(progress, files)
         changed = rebuild
         gone = [f for f in state if f not in listed]
