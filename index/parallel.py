@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import warnings
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 
@@ -69,8 +70,17 @@ class ParallelWriter(MpWriter):
             args=(os.getpid(), self.storage, self.indexname, self.jobqueue,
                   self.resultqueue, self.subargs))
         self.tasks.append(task)
-        task.start()
+        with warnings.catch_warnings():
+            # Python warns about fork() in a process with threads (a test runner's,
+            # a web server's); the child only runs the sub-writer loop.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            task.start()
         return task
+
+    def send_pending(self):
+        """Hand the last documents to the sub-writers now (before the commit starts)."""
+        if self.docbuffer:
+            self._enqueue()
 
     def cancel(self):
         try:

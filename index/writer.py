@@ -22,6 +22,7 @@ from .analysis import ANALYZER_VERSION
 from .errors import IndexNotFound, InputError
 from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from .normalize import detect_language
+from .parallel import ParallelWriter
 from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
 from .schema import INDEX_NAME, SCHEMA_VERSION, read_meta, write_meta
 from .store import (LazyWriter, clean_leftovers, merge_dropping_empty, open_or_create,
@@ -276,8 +277,6 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         procs = index_procs(procs) if to_read >= PARALLEL_MIN_BYTES else 1
         factory = None
         if procs > 1:  # analysis in `procs` processes, one segment each (index/parallel.py)
-            from .parallel import ParallelWriter
-
             factory = lambda **kw: ParallelWriter(ix, procs=procs, **kw)  # noqa: E731
         writer = LazyWriter(ix, factory, limitmb=max(MIN_LIMIT_MB, LIMIT_MB // procs), compound=False)
         counter = _Counter(progress, files)
@@ -308,6 +307,8 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
             if searcher is not None:
                 searcher.close()
         if changed:
+            if isinstance(writer.writer, ParallelWriter):
+                writer.writer.send_pending()  # every fork before the progress line's thread
             counter.committing()
             writer.commit(mergetype=CLEAR if rebuild else merge_dropping_empty)
         if rebuild or fresh:
