@@ -226,8 +226,9 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
     ``progress``, if given, is called with a ``Progress`` after each document
     read and when the final commit starts.
     ``max_doc_bytes``: a .txt/.html file, or a JSONL record, bigger than this is skipped.
-    ``procs``: processes that analyse documents (``index_procs``); more than one
-    only when there are at least PARALLEL_MIN_BYTES of new or changed files.
+    ``procs``: processes that analyse documents; given (or $KAVOSH_INDEX_PROCS),
+    it applies to any run; else the CPUs, and only when there are at least
+    PARALLEL_MIN_BYTES of new or changed files (``index_procs``).
     """
     index_dir = Path(index_dir)
     for p in paths:
@@ -274,7 +275,8 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         to_read = sum(sf.size or 0 for sf in files
                       if not (state.get(sf.text_path) and state[sf.text_path]["size"] == sf.size
                               and state[sf.text_path]["mtime"] == sf.mtime))
-        procs = index_procs(procs) if to_read >= PARALLEL_MIN_BYTES else 1
+        explicit = procs is not None or os.environ.get("KAVOSH_INDEX_PROCS", "").strip().isdigit()
+        procs = index_procs(procs) if explicit or to_read >= PARALLEL_MIN_BYTES else 1
         factory = None
         if procs > 1:  # analysis in `procs` processes, one segment each (index/parallel.py)
             factory = lambda **kw: ParallelWriter(ix, procs=procs, **kw)  # noqa: E731
