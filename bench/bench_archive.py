@@ -14,6 +14,10 @@ a dependency of Kavosh).  Rounds interleave the three, so a load that comes
 and goes on a shared machine lands on all columns; the figures are medians,
 and the ratios are taken within each round before the median.
 
+CPU seconds are those of the process and every child it waited for
+(user + system): on a machine shared with other work, wall time says how
+long it took and CPU time what it cost.
+
 Peak RSS is the largest sum of the resident sizes of the indexing process
 and its children, sampled every 0.1 s; it counts the pages a forked child
 shares with its parent once per process.  Peak PSS (the same sum of
@@ -118,6 +122,7 @@ def _pss(pid: int) -> int:
 
 def timed(cmd: list[str], env=None) -> dict:
     """Run ``cmd``; wall seconds, peak tree RSS (MB) and its stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = [0, 0]
@@ -136,8 +141,10 @@ def timed(cmd: list[str], env=None) -> dict:
     t.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
-    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    return {"seconds": seconds, "rss_mb": peak[0] / 1e6, "pss_mb": peak[1] / 1e6,
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    maxrss = after.ru_maxrss * 1024
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"seconds": seconds, "cpu_seconds": cpu, "rss_mb": peak[0] / 1e6, "pss_mb": peak[1] / 1e6,
             "child_maxrss_mb": maxrss / 1e6,
             "stdout": out}
 
@@ -228,13 +235,17 @@ def main() -> int:
         docs, size = prepare(data, args.limit)
         rounds = [run_round(work, data, args.procs, tantivy, args.keep) for _ in range(args.runs)]
         result = {"documents": docs, "mb": round(size / 1e6, 1), "procs": args.procs or os.cpu_count(),
-                  "rounds": [{k: {m: round(v[m], 2) for m in ("seconds", "rss_mb", "pss_mb")} for k, v in r.items()}
+                  "rounds": [{k: {m: round(v[m], 2) for m in ("seconds", "cpu_seconds", "rss_mb", "pss_mb")} for k, v in r.items()}
                              for r in rounds]}
         cols = ["kavosh", "plain"] + (["tantivy"] if tantivy else [])
         med = {c: statistics.median(r[c]["seconds"] for r in rounds) for c in cols}
+        cpu = {c: statistics.median(r[c]["cpu_seconds"] for r in rounds) for c in cols}
         rss = {c: max(r[c]["rss_mb"] for r in rounds) for c in cols}
         pss = {c: max(r[c]["pss_mb"] for r in rounds) for c in cols}
         result["median_seconds"] = {c: round(v, 1) for c, v in med.items()}
+        result["median_cpu_seconds"] = {c: round(v, 1) for c, v in cpu.items()}
+        result["kavosh_cpu_over_plain"] = round(statistics.median(
+            r["kavosh"]["cpu_seconds"] / r["plain"]["cpu_seconds"] for r in rounds), 2)
         result["peak_rss_mb"] = {c: round(v) for c, v in rss.items()}
         result["peak_pss_mb"] = {c: round(v) for c, v in pss.items()}
         result["kavosh_over_plain"] = round(statistics.median(
@@ -268,6 +279,7 @@ def main() -> int:
           f"Kavosh with {result['procs']} analysing processes")
     print(f"{'':<22}" + "".join(f"{c:>14}" for c in cols))
     print(f"{'wall s (median)':<22}" + "".join(f"{med[c]:>14.1f}" for c in cols))
+    print(f"{'CPU s, all processes':<22}" + "".join(f"{cpu[c]:>14.1f}" for c in cols))
     print(f"{'docs/s':<22}" + "".join(f"{docs / med[c]:>14.0f}" for c in cols))
     print(f"{'peak RSS MB (tree)':<22}" + "".join(f"{rss[c]:>14.0f}" for c in cols))
     print(f"{'peak PSS MB (tree)':<22}" + "".join(f"{pss[c]:>14.0f}" for c in cols))
@@ -276,7 +288,9 @@ def main() -> int:
         line += f"; Kavosh / tantivy: {result['kavosh_over_tantivy']}"
     else:
         line += "; tantivy column skipped: `pip install tantivy` into this venv to add it"
-    print(line + " (ratios within each round, median)")
+    print(line + " (wall-time ratios within each round, median)")
+    print(f"CPU time Kavosh / plain whoosh: {result['kavosh_cpu_over_plain']} "
+          "(what the work costs, whatever else runs on the machine)")
     if args.double:
         d = result["double"]
         print(f"twice the corpus (new ids): {d['seconds_2x']} s vs {d['seconds_1x']} s, "
