@@ -259,14 +259,16 @@ def main() -> int:
             env = dict(os.environ, **({"KAVOSH_INDEX_PROCS": str(args.procs)} if args.procs else {}))
             pairs = []
             for _ in range(max(1, args.runs - 1)):
-                one = timed(kavosh_cmd(work / "k1", data), env)["seconds"]
+                one = timed(kavosh_cmd(work / "k1", data), env)
                 shutil.rmtree(work / "k1", ignore_errors=True)
                 two = timed(kavosh_cmd(work / "k2", data2), env)
                 shutil.rmtree(work / "k2", ignore_errors=True)
-                pairs.append((one, two["seconds"], two["pss_mb"]))
+                pairs.append((one["seconds"], two["seconds"], two["pss_mb"],
+                              one["cpu_seconds"], two["cpu_seconds"]))
             result["double"] = {"seconds_1x": round(statistics.median(p[0] for p in pairs), 1),
                                 "seconds_2x": round(statistics.median(p[1] for p in pairs), 1),
                                 "ratio": round(statistics.median(p[1] / p[0] for p in pairs), 2),
+                                "cpu_ratio": round(statistics.median(p[4] / p[3] for p in pairs), 2),
                                 "peak_pss_mb_2x": round(max(p[2] for p in pairs))}
         result["load_after"] = os.getloadavg()
     finally:
@@ -294,7 +296,7 @@ def main() -> int:
     if args.double:
         d = result["double"]
         print(f"twice the corpus (new ids): {d['seconds_2x']} s vs {d['seconds_1x']} s, "
-              f"ratio {d['ratio']}, peak PSS {d["peak_pss_mb_2x"]} MB")
+              f"ratio {d['ratio']} (CPU time {d['cpu_ratio']}), peak PSS {d['peak_pss_mb_2x']} MB")
     print("load average after: " + " ".join(f"{x:.2f}" for x in result["load_after"]))
     return 0
 
