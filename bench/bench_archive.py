@@ -5,7 +5,8 @@
 
 Each round builds, one after another in fresh scratch folders, (a) Kavosh's
 index through the real CLI (``kavosh index --quiet``, the full analysis
-chain, as many analysing processes as CPUs unless ``--procs``), (b) a plain
+chain, as many analysing processes as CPUs unless ``--procs``: 1 is the
+single writer), (b) a plain
 whoosh index of the same fields with a ``\\w+`` analyzer in one process
 (bench/plain_baseline.py, the "no Persian/Arabic analysis" column) and (c) a
 tantivy index of the same fields (the physical reference; skipped with a
@@ -191,9 +192,7 @@ def have_tantivy() -> bool:
 
 
 def run_round(work: Path, data: Path, procs: int | None, tantivy: bool, keep: Path | None) -> dict:
-    env = dict(os.environ)
-    if procs:
-        env["KAVOSH_INDEX_PROCS"] = str(procs)
+    env = dict(os.environ, KAVOSH_INDEX_PROCS=str(procs))
     row = {}
     ix = work / "kavosh"
     shutil.rmtree(ix, ignore_errors=True)
@@ -229,12 +228,14 @@ def main() -> int:
     args = ap.parse_args()
 
     tantivy = have_tantivy()
+    if args.procs is None:
+        args.procs = len(os.sched_getaffinity(0))
     work = Path(tempfile.mkdtemp(prefix="speed-archive-", dir=args.workdir))
     try:
         data = work / "data"
         docs, size = prepare(data, args.limit)
         rounds = [run_round(work, data, args.procs, tantivy, args.keep) for _ in range(args.runs)]
-        result = {"documents": docs, "mb": round(size / 1e6, 1), "procs": args.procs or os.cpu_count(),
+        result = {"documents": docs, "mb": round(size / 1e6, 1), "procs": args.procs,
                   "rounds": [{k: {m: round(v[m], 2) for m in ("seconds", "cpu_seconds", "rss_mb", "pss_mb")} for k, v in r.items()}
                              for r in rounds]}
         cols = ["kavosh", "plain"] + (["tantivy"] if tantivy else [])
@@ -256,7 +257,7 @@ def main() -> int:
         if args.double:
             data2 = work / "data2"
             prepare(data2, args.limit, copies=2)
-            env = dict(os.environ, **({"KAVOSH_INDEX_PROCS": str(args.procs)} if args.procs else {}))
+            env = dict(os.environ, KAVOSH_INDEX_PROCS=str(args.procs))
             pairs = []
             for _ in range(max(1, args.runs - 1)):
                 one = timed(kavosh_cmd(work / "k1", data), env)

@@ -117,9 +117,12 @@ def main():
               callback=lambda ctx, param, value: _size(value),
               help="Skip a .txt/.html file, or a JSONL record, bigger than this "
                    "(e.g. 500kB, 50MB). JSONL files themselves may be any size.")
+@click.option("--procs", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Analyse documents in N processes (0: one per CPU; default 1, or "
+                   "$KAVOSH_INDEX_PROCS). Faster on a large input; leaves one segment per process.")
 @_index_option
 @_friendly_errors
-def index_cmd(paths, rebuild, wait, quiet, max_file_size, index_dir):
+def index_cmd(paths, rebuild, wait, quiet, max_file_size, procs, index_dir):
     """Index PATHS (folders are searched recursively; default: the bundled seeds/).
 
     Reads .txt (first line is the title), .html/.htm (visible text) and .jsonl
@@ -142,7 +145,7 @@ def index_cmd(paths, rebuild, wait, quiet, max_file_size, index_dir):
     bar = _IndexProgress(sys.stderr) if show_bar else None
     try:
         summary = index_paths(target, list(paths), rebuild=rebuild, wait=wait,
-                              progress=bar, max_doc_bytes=max_file_size)
+                              progress=bar, max_doc_bytes=max_file_size, procs=procs)
     finally:
         if bar is not None:
             bar.close()

@@ -141,7 +141,7 @@ def _run_in_pty(args: list[str]) -> str:
 
 def test_cli_progress_on_a_terminal_shows_documents_rate_and_commit(tmp_path):
     data = _jsonl(tmp_path / "many.jsonl", 300)
-    out = _run_in_pty(["index", "--index", str(tmp_path / "ix"), str(data)])
+    out = _run_in_pty(["index", "--procs", "2", "--index", str(tmp_path / "ix"), str(data)])
     assert "indexing 1/300 docs" in out
     assert "docs/s" in out
     assert "committing 300 documents…" in out
