@@ -69,8 +69,12 @@ browser-deps:
 	  apt-get -o DPkg::Lock::Timeout=600 update -qq && \
 	  apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; }
 
+# Speed: indexing (Kavosh / plain whoosh / tantivy), analysis MB/s, query latency,
+# web load.  BENCH="--quick" for a few minutes; the index is kept in BENCH_DIR.
+BENCH     ?=
+BENCH_DIR ?= $(or $(TMPDIR),/tmp)/kavosh-bench
 bench: $(VENV)/.test-installed
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py --workdir $(BENCH_DIR) $(BENCH)
 
 # kill -9 while indexing, a live server under a writer, fuzzed queries (~15 min; --quick ~2 min)
 reliability: $(VENV)/.installed

@@ -1,27 +1,80 @@
 """Run every speed benchmark in turn and print their figures (`make bench`).
 
+    python bench/run_all.py                 # the whole archive: ~20-30 min on 2 cores
+    python bench/run_all.py --quick         # 2,000 articles per language, 1 round: a few minutes
+    python bench/run_all.py --index DIR     # queries and web load on an existing index, no indexing
+    python bench/run_all.py --reuse         # keep the index built last time in --workdir
+
+1. indexing: Kavosh, plain whoosh and tantivy side by side (bench_archive.py:
+   wall, docs/s, peak RSS/PSS, ratios within interleaved rounds);
+2. the analysis chain's MB/s per language (bench_analysis.py);
+3. query latency per mode and the top 10 against exhaustive scoring, on the
+   index step 1 built (bench_queries.py --check-exhaustive);
+4. the web API under concurrent clients, `kavosh serve` over that index
+   (bench_web_load.py).
+
+The index of step 1 is kept in ``--workdir`` (default: kavosh-bench in the
+temp folder), one per corpus size, for steps 3 and 4 and for ``--reuse``.
 Retrieval quality is separate and slower: `make eval` (bench/eval.py).
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = [
-    ("analysis chain (MB/s per language vs the regex floor)", ["bench_analysis.py"]),
-    ("indexing throughput and `kavosh search` start-up", ["bench_index.py"]),
-    ("web: concurrent clients against /api/search", ["bench_web_load.py"]),
-]
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="2,000 articles per language, one round, short runs")
+    ap.add_argument("--index", type=Path, help="an existing index for queries and web load (skips indexing)")
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "kavosh-bench",
+                    help="where the benchmark index is kept (default: %(default)s)")
+    ap.add_argument("--reuse", action="store_true", help="reuse the index kept in --workdir, if any (skips indexing)")
+    ap.add_argument("--runs", type=int, default=None, help="indexing rounds (default 3; --quick 1)")
+    args = ap.parse_args()
+
+    limit = ["--limit", "2000"] if args.quick else []
+    runs = args.runs or (1 if args.quick else 3)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    index = args.index or args.workdir / ("index-quick" if args.quick else "index-full")
+    steps = []
+    if args.index is None and not (args.reuse and (index / "kavosh.json").exists()):
+        steps.append(("indexing: Kavosh vs plain whoosh vs tantivy",
+                      ["bench_archive.py", *limit, "--runs", str(runs), "--keep", str(index),
+                       "--workdir", str(args.workdir)]))
+    else:
+        print(f"indexing skipped: using the index in {index}")
+    steps.append(("analysis chain (MB/s per language vs the regex floor)",
+                  ["bench_analysis.py", *limit, "--runs", "1" if args.quick else "3"]))
+    steps.append(("query latency per mode, top 10 vs exhaustive scoring",
+                  ["bench_queries.py", "--index", str(index), "--check-exhaustive",
+                   *(["--queries", "60"] if args.quick else [])]))
+    steps.append(("web: concurrent clients against /api/search (kavosh serve, default workers)",
+                  ["bench_web_load.py", "--index", str(index),
+                   *(["--duration", "5"] if args.quick else [])]))
     failed = 0
-    for title, args in BENCHMARKS:
-        print(f"\n== {title}: bench/{' '.join(args)}", flush=True)
-        failed |= subprocess.call([sys.executable, str(HERE / args[0]), *args[1:]]) != 0
+    for title, cmd in steps:
+        print(f"\n== {title}: bench/{' '.join(cmd)}\n   load average before: {_load()}", flush=True)
+        started = time.perf_counter()
+        code = subprocess.call([sys.executable, str(HERE / cmd[0]), *cmd[1:]])
+        print(f"   ({time.perf_counter() - started:.0f} s, exit {code}; load average after: {_load()})",
+              flush=True)
+        failed |= code != 0
+        if cmd[0] == "bench_archive.py" and code != 0:
+            print("indexing failed: no index for the later steps", file=sys.stderr)
+            return 1
     return failed
 
 

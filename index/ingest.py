@@ -101,6 +101,7 @@ class Source:
     size: int
     max_doc_bytes: int
     data: bytes | None = None  # the whole file for .txt/.html; None for a streamed .jsonl
+    lines: int = 1  # a .jsonl file's lines (at most this many records): for progress
 
     def parse(self) -> Parsed:
         """Documents of the file; raises Skip when nothing can be used."""
@@ -124,14 +125,16 @@ def open_source(sf: SourceFile, max_doc_bytes: int = MAX_DOC_BYTES) -> Source:
         try:
             st = os.fstat(fh.fileno())
             if _is_jsonl(sf):
-                digest, blank = hashlib.sha1(), True
+                digest, blank, lines, last = hashlib.sha1(), True, 0, b""
                 _refuse_binary(fh.peek(8192)[:8192])
                 while chunk := fh.read(_CHUNK):
                     digest.update(chunk)
+                    lines += chunk.count(b"\n")
+                    last = chunk[-1:]
                     blank = blank and not chunk.strip()
                 if blank:
                     raise Skip("empty file")
-                return Source(sf, digest.hexdigest(), st.st_size, max_doc_bytes)
+                return Source(sf, digest.hexdigest(), st.st_size, max_doc_bytes, lines=lines + (last != b"\n"))
             if st.st_size > max_doc_bytes:
                 raise Skip(_too_big("the file", st.st_size, max_doc_bytes))
             data = fh.read(max_doc_bytes + 1)

@@ -14,8 +14,9 @@ from .analysis import ANALYZER_VERSION, kavosh_analyzer
 from .variants import variant_analyzer
 
 # Bump when the schema changes in a way an old index cannot serve.  3: the
-# analyzer classes pickled into the index moved to the kavosh namespace.
-SCHEMA_VERSION = 3
+# analyzer classes pickled into the index moved to the kavosh namespace;
+# 4: body postings without character offsets.
+SCHEMA_VERSION = 4
 # whoosh keeps several indexes apart in one folder by name; naming ours by
 # version lets `--rebuild` write a new one beside an incompatible old one and
 # remove the old only after the new one is committed.
@@ -37,7 +38,9 @@ def build_schema() -> Schema:
         root=ID(stored=True),
         source_file=ID(stored=True),
         title=TEXT(analyzer=analyzer, stored=True, phrase=True, field_boost=TITLE_BOOST),
-        body=TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True),
+        # No chars=True: character offsets in the postings were a fifth of the
+        # indexing time; vocabulary.surface_forms re-analyses the stored text.
+        body=TEXT(analyzer=analyzer, stored=True, phrase=True),
         # Cross-script skeletons of title and body words (index/variants.py):
         # lets ترامپ find ترامب at a lower weight than an exact match.
         variant=TEXT(analyzer=variant_analyzer(), phrase=False),

@@ -112,10 +112,11 @@ class LazyWriter:
     """Opens the whoosh writer on the first change, so a run that changes nothing
     writes nothing (a whoosh writer creates its segment files when it opens)."""
 
-    def __init__(self, ix, **kwargs):
+    def __init__(self, ix, factory=None, **kwargs):
         self._ix, self._kwargs, self.writer = ix, kwargs, None
+        self._factory = factory or ix.writer
 
     def __getattr__(self, name):
         if self.writer is None:
-            self.writer = self._ix.writer(**self._kwargs)
+            self.writer = self._factory(**self._kwargs)
         return getattr(self.writer, name)

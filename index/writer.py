@@ -22,10 +22,102 @@ from .analysis import ANALYZER_VERSION
 from .errors import IndexNotFound, InputError
 from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from .normalize import detect_language
+from .parallel import ParallelWriter
 from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
 from .schema import INDEX_NAME, SCHEMA_VERSION, index_exists, read_meta, write_meta
 from .store import (LazyWriter, clean_leftovers, merge_dropping_empty, open_or_create,
                     remove_other_indexes, writer_lock)
+
+# Below this much input to (re)index, one process: starting the analysing
+# processes costs more than they save.
+PARALLEL_MIN_BYTES = 8 << 20
+# Whether a run picks several processes by itself (else only when asked:
+# `kavosh index --procs`, $KAVOSH_INDEX_PROCS).  Off for now: a parallel build
+# leaves one segment per process, and the engine's totals and some top 10s
+# differ from whoosh's exhaustive search on a several-segment index (also one
+# left by incremental updates; see the speed report), so a fresh single-writer
+# build is the one that answers right today.
+AUTO_PARALLEL = False
+# The posting buffers' budget (whoosh's estimate, MB) before a sorted run is
+# spilled to disk, shared by the writer processes: the commit merges more
+# runs, but several processes together stay near one's memory.
+LIMIT_MB = 128
+MIN_LIMIT_MB = 48
+
+
+@dataclass
+class Progress:
+    """What ``index_paths`` tells its ``progress`` callback, after each document
+    read and once more when the final commit starts."""
+
+    phase: str  # "indexing", then "committing"
+    docs: int  # documents read so far in this run (new or changed files only)
+    docs_total: int  # an estimate: the records of the files read so far, plus a guess for the rest
+    bytes_done: int  # of the input files, unchanged ones included
+    bytes_total: int
+    name: str  # the file being read
+
+
+def index_procs(procs: int | None = None) -> int:
+    """How many processes analyse documents: ``procs``, else $KAVOSH_INDEX_PROCS,
+    else (or for 0) the CPUs this process may use."""
+    if procs is None:
+        env = os.environ.get("KAVOSH_INDEX_PROCS", "").strip()
+        if env.isdigit():
+            procs = int(env)
+    if not procs:
+        try:
+            procs = len(os.sched_getaffinity(0))
+        except AttributeError:
+            procs = os.cpu_count() or 1
+    return max(1, procs)
+
+
+class _Counter:
+    """Turns the documents read into Progress calls (see ``Progress``)."""
+
+    def __init__(self, callback, files):
+        self.callback = callback
+        self.sizes = [sf.size or 0 for sf in files]
+        self.jsonl = [sf.text_path.lower().endswith(".jsonl") for sf in files]
+        self.bytes_total = sum(self.sizes)
+        self.before = 0  # bytes of the files finished
+        self.docs = 0
+        self.index = -1
+        self.lines = 1
+        self.in_file = 0
+        self.name = ""
+
+    def start(self, index: int, name: str) -> None:
+        if self.index >= 0:
+            self.before += self.sizes[self.index]
+        self.index, self.name, self.lines, self.in_file = index, name, 1, 0
+
+    def opened(self, lines: int) -> None:
+        self.lines = max(1, lines)
+
+    def tick(self) -> None:
+        self.docs += 1
+        self.in_file += 1
+        self._call("indexing")
+
+    def _call(self, phase: str) -> None:
+        if self.callback is None:
+            return
+        size = self.sizes[self.index] if self.index >= 0 else 0
+        done = self.before + (min(size, size * self.in_file // self.lines) if phase == "indexing" else size)
+        later = range(self.index + 1, len(self.sizes))
+        per_doc = done / self.docs if self.docs else 2000
+        guess = sum(1 if not self.jsonl[i] else round(self.sizes[i] / max(per_doc, 1)) for i in later)
+        total = self.docs + max(0, self.lines - self.in_file) + guess
+        self.callback(Progress(phase, self.docs, total if phase == "indexing" else self.docs,
+                               done if phase == "indexing" else self.bytes_total,
+                               self.bytes_total, self.name))
+
+    def committing(self) -> None:
+        self.index = len(self.sizes) - 1 if self.sizes else -1
+        self._call("committing")
+
 
 @dataclass
 class IndexSummary:
@@ -133,13 +225,17 @@ def _gone_error(path: Path, roots: list[Root]) -> InputError:
 
 def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
                 wait: bool = False, progress=None,
-                max_doc_bytes: int = MAX_DOC_BYTES) -> IndexSummary:
+                max_doc_bytes: int = MAX_DOC_BYTES, procs: int | None = None) -> IndexSummary:
     """Index (or bring up to date) the documents under ``paths`` into ``index_dir``.
 
     Each path becomes a root of the index (index/roots.py) unless it lies in
     one already; only the documents under the given paths are touched.
-    ``progress``, if given, is called with (files_done, files_total, current_name).
+    ``progress``, if given, is called with a ``Progress`` after each document
+    read and when the final commit starts.
     ``max_doc_bytes``: a .txt/.html file, or a JSONL record, bigger than this is skipped.
+    ``procs``: processes that analyse documents (0: one per CPU); given (or
+    $KAVOSH_INDEX_PROCS), it applies to any run; else one, or with AUTO_PARALLEL
+    the CPUs when there are at least PARALLEL_MIN_BYTES of new or changed files.
     """
     index_dir = Path(index_dir)
     for p in paths:
@@ -183,7 +279,16 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         # compound=False: one file per part of a segment.  whoosh3 opens a
         # compound segment by copying it into memory (BytesIO over the mmap),
         # which cost every search 0.18 s on a 40k-article index.
-        writer = LazyWriter(ix, limitmb=256, compound=False)
+        to_read = sum(sf.size or 0 for sf in files
+                      if not (state.get(sf.text_path) and state[sf.text_path]["size"] == sf.size
+                              and state[sf.text_path]["mtime"] == sf.mtime))
+        explicit = procs is not None or os.environ.get("KAVOSH_INDEX_PROCS", "").strip().isdigit()
+        procs = index_procs(procs) if explicit or (AUTO_PARALLEL and to_read >= PARALLEL_MIN_BYTES) else 1
+        factory = None
+        if procs > 1:  # analysis in `procs` processes, one segment each (index/parallel.py)
+            factory = lambda **kw: ParallelWriter(ix, procs=procs, **kw)  # noqa: E731
+        writer = LazyWriter(ix, factory, limitmb=max(MIN_LIMIT_MB, LIMIT_MB // procs), compound=False)
+        counter = _Counter(progress, files)
         changed = rebuild
         gone = [f for f in state if f not in listed]
         for source_file in gone:  # their ids are free now: a renamed JSONL file keeps its ids
@@ -191,15 +296,14 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         in_scope = lambda f: any(f == where or is_under(f, where) for _root, where, _given in scopes)  # noqa: E731
         recheck = {f for f in recheck if f in listed or not in_scope(f)}
         try:
-            for n, sf in enumerate(files, 1):
-                if progress:
-                    progress(n, len(files), sf.rel)
+            for n, sf in enumerate(files):
+                counter.start(n, sf.rel)
                 key = sf.text_path
                 old = state.get(key)
                 if old and key in recheck:  # it had records skipped for a taken id: read it again
                     old = dict(old, size=None, sha1=None, rechecked_sha1=old["sha1"])
                 recheck.discard(key)
-                changed |= _index_file(writer, sf, old, summary, ids, recheck, max_doc_bytes)
+                changed |= _index_file(writer, sf, old, summary, ids, recheck, max_doc_bytes, counter)
             for source_file in gone:
                 writer.delete_by_term("source_file", source_file)
                 summary.removed += len(state[source_file]["keys"])
@@ -212,6 +316,9 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
             if searcher is not None:
                 searcher.close()
         if changed:
+            if isinstance(writer.writer, ParallelWriter):
+                writer.writer.send_pending()  # every fork before the progress line's thread
+            counter.committing()
             writer.commit(mergetype=CLEAR if rebuild else merge_dropping_empty)
         if rebuild or fresh:
             remove_other_indexes(index_dir)
@@ -304,7 +411,8 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
 
 
 def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
-                ids: _Ids, recheck: set[str], max_doc_bytes: int = MAX_DOC_BYTES) -> bool:
+                ids: _Ids, recheck: set[str], max_doc_bytes: int = MAX_DOC_BYTES,
+                counter: _Counter | None = None) -> bool:
     """Add, replace or skip one file's documents; returns whether the index changed.
 
     ``ids`` (every id in the index → its holder) is kept up to date: a record
@@ -319,6 +427,8 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
     try:
         source = open_source(sf, max_doc_bytes)  # checked and hashed, in bounded memory
         summary.bytes_read += source.size
+        if counter is not None:
+            counter.opened(source.lines)
         if old and old["sha1"] == source.sha1:
             summary.unchanged += len(old["keys"])
             return False
@@ -348,6 +458,8 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
         writer.delete_by_term("source_file", path)
     new_keys = set()
     for doc in parsed.documents:
+        if counter is not None:
+            counter.tick()
         holder = ids.get(doc.id)
         if holder is not None and holder.source_file != path:
             summary.skipped.append(

@@ -1,0 +1,306 @@
+"""Indexing the news archive: Kavosh beside plain whoosh and tantivy, interleaved.
+
+    python bench/bench_archive.py                   # all 39,611 articles, 3 rounds
+    python bench/bench_archive.py --limit 2000 --runs 1 --keep /root/scratch/speed-ix
+
+Each round builds, one after another in fresh scratch folders, (a) Kavosh's
+index through the real CLI (``kavosh index --quiet``, the full analysis
+chain, as many analysing processes as CPUs unless ``--procs``: 1 is the
+single writer), (b) a plain
+whoosh index of the same fields with a ``\\w+`` analyzer in one process
+(bench/plain_baseline.py, the "no Persian/Arabic analysis" column) and (c) a
+tantivy index of the same fields (the physical reference; skipped with a
+note when ``pip install tantivy`` has not been done in this venv: it is never
+a dependency of Kavosh).  Rounds interleave the three, so a load that comes
+and goes on a shared machine lands on all columns; the figures are medians,
+and the ratios are taken within each round before the median.
+
+CPU seconds are those of the process and every child it waited for
+(user + system): on a machine shared with other work, wall time says how
+long it took and CPU time what it cost.
+
+Peak RSS is the largest sum of the resident sizes of the indexing process
+and its children, sampled every 0.1 s; it counts the pages a forked child
+shares with its parent once per process.  Peak PSS (the same sum of
+proportional set sizes) counts shared pages once: the memory really used.
+
+``--double``: also index the corpus twice over (the second copy with new
+ids) and report the time ratio (scaling; ≤ 2.1 is linear enough).
+``--keep DIR``: leave the last Kavosh index in DIR (for bench_queries.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = Path("/work/shared/corpora") if Path("/work/shared/corpora").is_dir() else ROOT.parent / "shared" / "corpora"
+PLAIN_CHILD = r"""
+import sys, json
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from plain_baseline import plain_schema, INDEX_NAME, _documents
+from whoosh import index as whoosh_index
+ix = whoosh_index.create_in(sys.argv[1], plain_schema(), indexname=INDEX_NAME)
+w = ix.writer(limitmb=256)
+n = 0
+for doc in _documents([Path(sys.argv[2])]):
+    w.add_document(id=doc.id, title=doc.title, body=doc.body)
+    n += 1
+w.commit()
+print(n)
+"""
+TANTIVY_CHILD = r"""
+import sys
+from pathlib import Path
+import tantivy
+from plain_baseline import _documents
+sb = tantivy.SchemaBuilder()
+sb.add_text_field("id", stored=True, tokenizer_name="raw")
+sb.add_text_field("title", stored=True)
+sb.add_text_field("body", stored=True)
+ix = tantivy.Index(sb.build(), path=sys.argv[1])
+w = ix.writer(heap_size=200_000_000)
+n = 0
+for doc in _documents([Path(sys.argv[2])]):
+    w.add_document(tantivy.Document(id=doc.id, title=doc.title, body=doc.body))
+    n += 1
+w.commit()
+w.wait_merging_threads()
+print(n)
+"""
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                parts = fh.read().rsplit(")", 1)[1].split()
+            ppid, pages = int(parts[1]), int(parts[21])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = pages * page
+    total, pss, todo = 0, 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        pss += _pss(p)
+        todo.extend(children.get(p, ()))
+    return total, pss
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size: shared pages (a forked child's copy of the parent's
+    interpreter and dictionaries) counted once across the processes sharing them."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def timed(cmd: list[str], env=None) -> dict:
+    """Run ``cmd``; wall seconds, peak tree RSS (MB) and its stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak = [0, 0]
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(0.1):
+            rss, pss = _tree_rss(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    t.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    maxrss = after.ru_maxrss * 1024
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"seconds": seconds, "cpu_seconds": cpu, "rss_mb": peak[0] / 1e6, "pss_mb": peak[1] / 1e6,
+            "child_maxrss_mb": maxrss / 1e6,
+            "stdout": out}
+
+
+def prepare(dest: Path, limit: int | None, copies: int = 1) -> tuple[int, int]:
+    """The news corpora as .jsonl under ``dest`` (first ``limit`` per language);
+    ``copies`` > 1 repeats them with new ids.  Returns (documents, bytes)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    docs = size = 0
+    for name in ("news-fa.jsonl", "news-ar.jsonl"):
+        plain = Path("/tmp/news40k") / name
+        src = plain if plain.exists() else CORPORA / (name + ".gz")
+        if not src.exists():
+            raise SystemExit(f"corpus not found: {src}")
+        opener = gzip.open if src.suffix == ".gz" else open
+        with open(dest / name, "w", encoding="utf-8") as out:
+            for copy in range(copies):
+                with opener(src, "rt", encoding="utf-8") as fh:
+                    for i, line in enumerate(fh):
+                        if limit is not None and i >= limit:
+                            break
+                        if copy:
+                            record = json.loads(line)
+                            record["id"] = f"{record.get('id')}~{copy}"
+                            line = json.dumps(record, ensure_ascii=False) + "\n"
+                        out.write(line)
+                        docs += 1
+                        size += len(line.encode("utf-8"))
+    return docs, size
+
+
+def kavosh_cmd(ix: Path, data: Path) -> list[str]:
+    exe = Path(sys.executable).with_name("kavosh")
+    base = [str(exe)] if exe.exists() else [sys.executable, "-m", "kavosh"]
+    return [*base, "index", "--quiet", "--index", str(ix), str(data)]
+
+
+def have_tantivy() -> bool:
+    try:
+        import tantivy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def run_round(work: Path, data: Path, procs: int | None, tantivy: bool, keep: Path | None) -> dict:
+    env = dict(os.environ, KAVOSH_INDEX_PROCS=str(procs))
+    row = {}
+    ix = work / "kavosh"
+    shutil.rmtree(ix, ignore_errors=True)
+    row["kavosh"] = timed(kavosh_cmd(ix, data), env)
+    if keep is not None:
+        shutil.rmtree(keep, ignore_errors=True)
+        shutil.move(str(ix), keep)
+    shutil.rmtree(ix, ignore_errors=True)
+    plain = work / "plain"
+    shutil.rmtree(plain, ignore_errors=True)
+    plain.mkdir()
+    benv = dict(os.environ, PYTHONPATH=str(ROOT / "bench"))
+    row["plain"] = timed([sys.executable, "-c", PLAIN_CHILD, str(plain), str(data), str(ROOT / "bench")], benv)
+    shutil.rmtree(plain, ignore_errors=True)
+    if tantivy:
+        tv = work / "tantivy"
+        shutil.rmtree(tv, ignore_errors=True)
+        tv.mkdir()
+        row["tantivy"] = timed([sys.executable, "-c", TANTIVY_CHILD, str(tv), str(data)], benv)
+        shutil.rmtree(tv, ignore_errors=True)
+    return row
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--limit", type=int, default=None, help="articles per language (default: all)")
+    ap.add_argument("--runs", type=int, default=3, help="interleaved rounds")
+    ap.add_argument("--procs", type=int, default=None, help="Kavosh's analysing processes (default: the CPUs)")
+    ap.add_argument("--double", action="store_true", help="also the corpus twice with new ids (scaling)")
+    ap.add_argument("--keep", type=Path, default=None, help="leave the last Kavosh index here")
+    ap.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temp dir)")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    tantivy = have_tantivy()
+    if args.procs is None:
+        args.procs = len(os.sched_getaffinity(0))
+    work = Path(tempfile.mkdtemp(prefix="speed-archive-", dir=args.workdir))
+    try:
+        data = work / "data"
+        docs, size = prepare(data, args.limit)
+        rounds = [run_round(work, data, args.procs, tantivy, args.keep) for _ in range(args.runs)]
+        result = {"documents": docs, "mb": round(size / 1e6, 1), "procs": args.procs,
+                  "rounds": [{k: {m: round(v[m], 2) for m in ("seconds", "cpu_seconds", "rss_mb", "pss_mb")} for k, v in r.items()}
+                             for r in rounds]}
+        cols = ["kavosh", "plain"] + (["tantivy"] if tantivy else [])
+        med = {c: statistics.median(r[c]["seconds"] for r in rounds) for c in cols}
+        cpu = {c: statistics.median(r[c]["cpu_seconds"] for r in rounds) for c in cols}
+        rss = {c: max(r[c]["rss_mb"] for r in rounds) for c in cols}
+        pss = {c: max(r[c]["pss_mb"] for r in rounds) for c in cols}
+        result["median_seconds"] = {c: round(v, 1) for c, v in med.items()}
+        result["median_cpu_seconds"] = {c: round(v, 1) for c, v in cpu.items()}
+        result["kavosh_cpu_over_plain"] = round(statistics.median(
+            r["kavosh"]["cpu_seconds"] / r["plain"]["cpu_seconds"] for r in rounds), 2)
+        result["peak_rss_mb"] = {c: round(v) for c, v in rss.items()}
+        result["peak_pss_mb"] = {c: round(v) for c, v in pss.items()}
+        result["kavosh_over_plain"] = round(statistics.median(
+            r["kavosh"]["seconds"] / r["plain"]["seconds"] for r in rounds), 2)
+        if tantivy:
+            result["kavosh_over_tantivy"] = round(statistics.median(
+                r["kavosh"]["seconds"] / r["tantivy"]["seconds"] for r in rounds), 1)
+        if args.double:
+            data2 = work / "data2"
+            prepare(data2, args.limit, copies=2)
+            env = dict(os.environ, KAVOSH_INDEX_PROCS=str(args.procs))
+            pairs = []
+            for _ in range(max(1, args.runs - 1)):
+                one = timed(kavosh_cmd(work / "k1", data), env)
+                shutil.rmtree(work / "k1", ignore_errors=True)
+                two = timed(kavosh_cmd(work / "k2", data2), env)
+                shutil.rmtree(work / "k2", ignore_errors=True)
+                pairs.append((one["seconds"], two["seconds"], two["pss_mb"],
+                              one["cpu_seconds"], two["cpu_seconds"]))
+            result["double"] = {"seconds_1x": round(statistics.median(p[0] for p in pairs), 1),
+                                "seconds_2x": round(statistics.median(p[1] for p in pairs), 1),
+                                "ratio": round(statistics.median(p[1] / p[0] for p in pairs), 2),
+                                "cpu_ratio": round(statistics.median(p[4] / p[3] for p in pairs), 2),
+                                "peak_pss_mb_2x": round(max(p[2] for p in pairs))}
+        result["load_after"] = os.getloadavg()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{docs} articles, {result['mb']} MB of JSONL; {args.runs} interleaved rounds; "
+          f"Kavosh with {result['procs']} analysing processes")
+    print(f"{'':<22}" + "".join(f"{c:>14}" for c in cols))
+    print(f"{'wall s (median)':<22}" + "".join(f"{med[c]:>14.1f}" for c in cols))
+    print(f"{'CPU s, all processes':<22}" + "".join(f"{cpu[c]:>14.1f}" for c in cols))
+    print(f"{'docs/s':<22}" + "".join(f"{docs / med[c]:>14.0f}" for c in cols))
+    print(f"{'peak RSS MB (tree)':<22}" + "".join(f"{rss[c]:>14.0f}" for c in cols))
+    print(f"{'peak PSS MB (tree)':<22}" + "".join(f"{pss[c]:>14.0f}" for c in cols))
+    line = f"Kavosh / plain whoosh: {result['kavosh_over_plain']}"
+    if tantivy:
+        line += f"; Kavosh / tantivy: {result['kavosh_over_tantivy']}"
+    else:
+        line += "; tantivy column skipped: `pip install tantivy` into this venv to add it"
+    print(line + " (wall-time ratios within each round, median)")
+    print(f"CPU time Kavosh / plain whoosh: {result['kavosh_cpu_over_plain']} "
+          "(what the work costs, whatever else runs on the machine)")
+    if args.double:
+        d = result["double"]
+        print(f"twice the corpus (new ids): {d['seconds_2x']} s vs {d['seconds_1x']} s, "
+              f"ratio {d['ratio']} (CPU time {d['cpu_ratio']}), peak PSS {d['peak_pss_mb_2x']} MB")
+    print("load average after: " + " ".join(f"{x:.2f}" for x in result["load_after"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
