@@ -61,16 +61,7 @@ def persian_lexicon() -> dict[str, int]:
     keyed by the source file's size and mtime.
     """
     source = _hazm_data("words.dat")
-    cache_file = _cache_path(source)
-    if cache_file is not None:
-        try:
-            return marshal.loads(cache_file.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
-    lemmas = _parse_lexicon(source)
-    if cache_file is not None:
-        _write_cache(cache_file, marshal.dumps(lemmas))
-    return lemmas
+    return _cached(_cache_path(source), lambda: _parse_lexicon(source))
 
 
 def _tagged_words(source: Path) -> set[str]:
@@ -99,6 +90,19 @@ def _cache_path(source: Path, kind: str = "lexicon") -> Path | None:
         return folder / f"{kind}-{key}.marshal"
     except OSError:
         return None
+
+
+def _cached(cache_file, build):
+    """What ``build()`` returns, read from ``cache_file`` (marshal) when it is there and whole."""
+    if cache_file is not None:
+        try:
+            return marshal.loads(cache_file.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+    value = build()
+    if cache_file is not None:
+        _write_cache(cache_file, marshal.dumps(value))
+    return value
 
 
 def _write_cache(path: Path, data: bytes) -> None:
@@ -185,16 +189,7 @@ def persian_verb_forms() -> dict[str, str]:
     in hazm's file wins, unless the other reads it with a shorter prefix.
     """
     source = _hazm_data("verbs.dat")
-    cache_file = _cache_path(source, "verbs")
-    if cache_file is not None:
-        try:
-            return marshal.loads(cache_file.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
-    forms = _conjugate_all(source)
-    if cache_file is not None:
-        _write_cache(cache_file, marshal.dumps(forms))
-    return forms
+    return _cached(_cache_path(source, "verbs"), lambda: _conjugate_all(source))
 
 
 def _conjugate_all(source: Path) -> dict[str, str]:
