@@ -153,7 +153,3 @@ def to_html(segs: list[Segment]) -> str:
         for s in segs
     )
 
-
-def snippet_html(text: str, terms: set[str], width: int = 240, variant_keys=frozenset(),
-                 spans=None) -> str:
-    return to_html(snippet_segments(text, terms, width, variant_keys, spans))
