@@ -219,29 +219,20 @@ def test_the_page_and_api_say_timed_out_when_cut(seeds_index):
     assert page.status_code == 200
 
 
-def test_a_pattern_standing_for_too_many_words_is_a_clear_error(tmp_path, monkeypatch):
+@pytest.mark.parametrize("cap, value, query, message, smaller", [
+    ("MAX_EXPANSIONS", 50, ["کتاب*"], "type more letters", ["کتاب1*"]),  # one pattern
+    ("MAX_QUERY_EXPANSIONS", 60, ["--any", "کتاب* دفتر*"], "fewer patterns", ["کتاب*"]),  # all together
+])
+def test_patterns_standing_for_too_many_words_are_a_clear_error(tmp_path, monkeypatch, cap, value,
+                                                                query, message, smaller):
     import kavosh.matching as matching
 
     docs = tmp_path / "d"
     docs.mkdir()
-    words = " ".join(f"کتاب{n}" for n in range(60))
+    words = " ".join(f"کتاب{n} دفتر{n}" for n in range(60))
     (docs / "a.txt").write_text(f"عنوان\n{words}\n", encoding="utf-8")
     invoke("index", str(docs), "--index", str(tmp_path / "ix"))
-    monkeypatch.setattr(matching, "MAX_EXPANSIONS", 50)
-    result = invoke("search", "--index", str(tmp_path / "ix"), "کتاب*")
-    assert result.exit_code == 2 and "type more letters" in result.stderr
-    assert invoke("search", "--index", str(tmp_path / "ix"), "کتاب1*").exit_code == 0
-
-
-def test_many_patterns_together_are_bounded_too(tmp_path, monkeypatch):
-    import kavosh.matching as matching
-
-    docs = tmp_path / "d"
-    docs.mkdir()
-    words = " ".join(f"کتاب{n} دفتر{n}" for n in range(40))
-    (docs / "a.txt").write_text(f"عنوان\n{words}\n", encoding="utf-8")
-    invoke("index", str(docs), "--index", str(tmp_path / "ix"))
-    monkeypatch.setattr(matching, "MAX_QUERY_EXPANSIONS", 60)
-    result = invoke("search", "--index", str(tmp_path / "ix"), "--any", "کتاب* دفتر*")
-    assert result.exit_code == 2 and "fewer patterns" in result.stderr
-    assert invoke("search", "--index", str(tmp_path / "ix"), "کتاب*").exit_code == 0
+    monkeypatch.setattr(matching, cap, value)
+    result = invoke("search", "--index", str(tmp_path / "ix"), *query)
+    assert result.exit_code == 2 and message in result.stderr
+    assert invoke("search", "--index", str(tmp_path / "ix"), *smaller).exit_code == 0
