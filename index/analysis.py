@@ -35,8 +35,9 @@ from .stemmers import STEMMERS
 # Version of what the chain produces: bump when a change alters index terms,
 # so that an index built by an older chain is reported, not silently mixed.
 # 4: script-tagged skeletons, Arabic guards and proclitics, hamza-seat terms,
-# Persian verb stems.
-ANALYZER_VERSION = 4
+# Persian verb stems; 5: a document's title and body are stemmed in the
+# document's one language (declared or detected from both), not each alone.
+ANALYZER_VERSION = 5
 
 _MARKS = re.escape(MARKS) + "\u0640"
 _JOINERS = FORMAT_CHARS
@@ -68,6 +69,29 @@ def word_spans(value):
 
 
 
+class DocumentText(str):
+    """A field's text that carries its document's language (``lang``).
+
+    whoosh hands an analyzer nothing but the field's value, so the language a
+    document was given once (declared in its JSONL record, else detected from
+    its title and body together) travels with the value: the title and body
+    are stemmed in the document's language, not each re-detected alone (a
+    short title often tells nothing).  A plain ``str`` is detected as before.
+    It pickles, so ``--procs`` sub-writers get it too; the writer stores the
+    plain text beside it (whoosh's ``_stored_<field>``).
+    """
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str):
+        value = super().__new__(cls, text)
+        value.lang = lang
+        return value
+
+    def __reduce__(self):
+        return (DocumentText, (str(self), self.lang))
+
+
 class KavoshTokenizer(Tokenizer):
     """Words and numbers of Persian, Arabic and Latin text, with exact spans.
 
@@ -87,8 +111,20 @@ class KavoshTokenizer(Tokenizer):
         return self.__class__ is other.__class__ and self.script_only == getattr(
             other, "script_only", False)
 
-    def language(self, value: str) -> str:
-        return script_language(value) if getattr(self, "script_only", False) else detect_language(value)
+    def language(self, value: str, mode: str = "") -> str:
+        """The language the text's words are stemmed in.
+
+        A ``DocumentText`` says its document's; otherwise a query's words have
+        none ('query': both stems) and a document's text is detected.  The
+        variant field keeps its own rule: it tags words by the script they are
+        spelled in, which a declared language says nothing about.
+        """
+        if getattr(self, "script_only", False):
+            return "query" if mode == "query" else script_language(value)
+        declared = getattr(value, "lang", None)
+        if declared:
+            return declared
+        return "query" if mode == "query" else detect_language(value)
 
     def __call__(
         self,
@@ -103,7 +139,7 @@ class KavoshTokenizer(Tokenizer):
         mode="",
         **kwargs,
     ):
-        lang = "query" if mode == "query" else self.language(value)
+        lang = self.language(value, mode)
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             t.original = t.text = t.surface = value
@@ -232,16 +268,21 @@ class LanguageStemFilter(Filter):
     (``index.stemmers``); ``protected`` words are never stemmed (Lucene's
     ``stemExclusionSet``); ``compounds=False`` leaves out the parts of
     ZWNJ-joined words (what the peer conformance tables compare); ``seats``
-    adds hamza-seat terms.
+    adds hamza-seat terms; ``keep_unstemmed`` also emits the unstemmed word
+    at the same position (Lucene's ``KeywordRepeatFilter``; measured and left
+    out of the shipped chain, see the README).
     """
 
     compounds = True
+    keep_unstemmed = False
 
-    def __init__(self, compounds: bool = True, stemmers=None, protected=(), seats: bool = True):
+    def __init__(self, compounds: bool = True, stemmers=None, protected=(), seats: bool = True,
+                 keep_unstemmed: bool = False):
         self.compounds = compounds
         self.stemmers = None if stemmers is None else dict(stemmers)
         self.protected = frozenset(normalize_token(w) for w in protected)
         self.seats = seats
+        self.keep_unstemmed = keep_unstemmed
 
     def __eq__(self, other):
         return self.__class__ is other.__class__ and self.__dict__ == other.__dict__
@@ -289,6 +330,8 @@ class LanguageStemFilter(Filter):
         parts, not as any one part.
         """
         stems = self.word_stems(text, surface, lang)
+        if getattr(self, "keep_unstemmed", False) and text not in stems:
+            stems += (text,)
         if not self.compounds or "\u200c" not in surface or lang == "query":
             return stems
         if lang != "ar" and text in persian_verb_forms():
@@ -392,7 +435,7 @@ class MemoizingAnalyzer(CompositeAnalyzer):
                 tokenize=False, mode=mode, **kwargs,
             )
             return
-        lang = "query" if mode == "query" else self.items[0].language(value)
+        lang = self.items[0].language(value, mode)
         memo = self._memo.get((lang, removestops, mode))
         if memo is None or len(memo) > self._CACHE_LIMIT:
             memo = self._memo[(lang, removestops, mode)] = {}
@@ -426,10 +469,10 @@ class MemoizingAnalyzer(CompositeAnalyzer):
 
 
 def _filters(stemmers=None, stoplist=None, extra_stopwords=(), protected=(), compounds=True,
-             seats=True, skeletons=False):
+             seats=True, keep_unstemmed=False, skeletons=False):
     filters = [NormalizeFilter(), KavoshStopFilter(stoplist=stoplist, extra=extra_stopwords),
                LanguageStemFilter(compounds=compounds, stemmers=stemmers, protected=protected,
-                                  seats=seats)]
+                                  seats=seats, keep_unstemmed=keep_unstemmed)]
     if skeletons:
         from .variants import SkeletonFilter
 
@@ -438,7 +481,7 @@ def _filters(stemmers=None, stoplist=None, extra_stopwords=(), protected=(), com
 
 
 def kavosh_analyzer(*, stemmers=None, stoplist=None, extra_stopwords=(), protected=(),
-                    compounds=True, seats=True, skeletons=False):
+                    compounds=True, seats=True, keep_unstemmed=False, skeletons=False):
     """The one analysis chain used at index time, query time and for highlighting.
 
     Every option defaults to today's chain, in whoosh's and Lucene's style
@@ -450,11 +493,13 @@ def kavosh_analyzer(*, stemmers=None, stoplist=None, extra_stopwords=(), protect
     * ``protected``: words never stemmed;
     * ``compounds``: ZWNJ-joined words also index their parts;
     * ``seats``: words with a hamza seat also index a seat term;
+    * ``keep_unstemmed``: the unstemmed word beside its stem(s);
     * ``skeletons``: end in cross-script skeletons — the index's ``variant``
       field is this same chain with ``skeletons=True``.
     """
     return MemoizingAnalyzer(KavoshTokenizer(script_only=skeletons), *_filters(
-        stemmers, stoplist, extra_stopwords, protected, compounds, seats, skeletons))
+        stemmers, stoplist, extra_stopwords, protected, compounds, seats, keep_unstemmed,
+        skeletons))
 
 
 def plain_analyzer(**options):

@@ -26,8 +26,14 @@ META_FILE = "kavosh.json"
 TITLE_BOOST = 2.0
 
 
-def build_schema() -> Schema:
-    analyzer = kavosh_analyzer()
+def build_schema(*, title_boost: float = TITLE_BOOST, **analyzer_options) -> Schema:
+    """The index's fields.  ``analyzer_options`` go to ``kavosh_analyzer`` (an
+    experiment's chain; the default is the shipped one): the title, body and
+    variant fields get the same chain, the variant field with ``skeletons=True``.
+    The chain is pickled into the index, and the engine parses queries and
+    marks matches with the index's own chain, so options given here reach
+    query time too."""
+    analyzer = kavosh_analyzer(**analyzer_options)
     return Schema(
         # What an update replaces: the source file (and JSONL record id).
         key=ID(unique=True, stored=True),
@@ -37,13 +43,13 @@ def build_schema() -> Schema:
         path=STORED(),
         root=ID(stored=True),
         source_file=ID(stored=True),
-        title=TEXT(analyzer=analyzer, stored=True, phrase=True, field_boost=TITLE_BOOST),
+        title=TEXT(analyzer=analyzer, stored=True, phrase=True, field_boost=title_boost),
         # No chars=True: character offsets in the postings were a fifth of the
         # indexing time; vocabulary.surface_forms re-analyses the stored text.
         body=TEXT(analyzer=analyzer, stored=True, phrase=True),
         # Cross-script skeletons of title and body words (index/variants.py):
         # lets ترامپ find ترامب at a lower weight than an exact match.
-        variant=TEXT(analyzer=variant_analyzer(), phrase=False),
+        variant=TEXT(analyzer=variant_analyzer(**analyzer_options), phrase=False),
         lang=ID(stored=True),
         url=STORED(),
         date=ID(stored=True),

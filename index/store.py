@@ -41,8 +41,14 @@ def writer_lock(index_dir: Path, wait: bool = False):
         fh.close()
 
 
-def open_or_create(index_dir: Path, rebuild: bool):
-    """(index, fresh) for writing; refuses an incompatible index unless rebuilding."""
+def open_or_create(index_dir: Path, rebuild: bool, schema_options: dict | None = None):
+    """(index, fresh) for writing; refuses an incompatible index unless rebuilding.
+
+    ``schema_options`` (``build_schema``'s: an experiment's analysis chain or
+    title boost) apply to a new index; an existing index built with another
+    chain is refused rather than silently kept, even with --rebuild, whose
+    commit keeps the folder's schema."""
+    schema = build_schema(**(schema_options or {}))
     meta = read_meta(index_dir)
     exists = index_exists(index_dir)
     if meta and not exists and not rebuild:
@@ -52,7 +58,13 @@ def open_or_create(index_dir: Path, rebuild: bool):
             "run `kavosh index --rebuild` to rebuild it"
         )
     if exists and meta is not None:
-        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME), False
+        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+        if schema_options is not None and not _same_chain(ix.schema, schema):
+            ix.close()
+            raise IncompatibleIndex(
+                f"the index in {index_dir} was built with another analysis chain or title "
+                "boost; index into a new folder to use these options")
+        return ix, False
     # No metadata beside our own index: the first run was killed before it
     # finished (the metadata is written last).  Start that run over.
     if not exists and any(index_dir.glob("*.toc")) and not meta and not rebuild:
@@ -60,7 +72,12 @@ def open_or_create(index_dir: Path, rebuild: bool):
             f"{index_dir} holds a search index that Kavosh did not write; "
             "choose another --index folder, or pass --rebuild to replace it"
         )
-    return whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME), True
+    return whoosh_index.create_in(str(index_dir), schema, indexname=INDEX_NAME), True
+
+
+def _same_chain(old, new) -> bool:
+    return all(old[name].analyzer == new[name].analyzer for name in ("title", "body", "variant")) \
+        and old["title"].field_boost == new["title"].field_boost
 
 
 _INDEX_FILE = re.compile(r"^_?kavosh_s\d+_a\d+_")

@@ -313,8 +313,8 @@ class SkeletonFilter(Filter):
 
 
 
-def variant_analyzer():
+def variant_analyzer(**options):
     """The one chain, ending in skeletons: what the index's `variant` field holds."""
     from .analysis import kavosh_analyzer
 
-    return kavosh_analyzer(skeletons=True)
+    return kavosh_analyzer(**options, skeletons=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
-from .analysis import ANALYZER_VERSION
+from .analysis import ANALYZER_VERSION, DocumentText
 from .errors import IndexNotFound, InputError
 from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from .normalize import detect_language
@@ -225,7 +225,8 @@ def _gone_error(path: Path, roots: list[Root]) -> InputError:
 
 def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
                 wait: bool = False, progress=None,
-                max_doc_bytes: int = MAX_DOC_BYTES, procs: int | None = None) -> IndexSummary:
+                max_doc_bytes: int = MAX_DOC_BYTES, procs: int | None = None,
+                schema_options: dict | None = None) -> IndexSummary:
     """Index (or bring up to date) the documents under ``paths`` into ``index_dir``.
 
     Each path becomes a root of the index (index/roots.py) unless it lies in
@@ -236,6 +237,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
     ``procs``: processes that analyse documents (0: one per CPU); given (or
     $KAVOSH_INDEX_PROCS), it applies to any run; else one, or with AUTO_PARALLEL
     the CPUs when there are at least PARALLEL_MIN_BYTES of new or changed files.
+    ``schema_options``: ``build_schema``'s keywords for a new index (experiments).
     """
     index_dir = Path(index_dir)
     for p in paths:
@@ -246,7 +248,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
     started = time.perf_counter()
     summary = IndexSummary()
     with writer_lock(index_dir, wait=wait):
-        ix, fresh = open_or_create(index_dir, rebuild)
+        ix, fresh = open_or_create(index_dir, rebuild, schema_options)
         summary.cleaned = clean_leftovers(index_dir, ix)
         old_meta = {} if fresh else (read_meta(index_dir) or {})
         roots = [] if (fresh or rebuild) else load_roots(old_meta)
@@ -470,16 +472,21 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
         ids[doc.id] = _Held(path, sf.rel)
         key = f"{path}#{doc.id}"
         new_keys.add(key)
+        # The document's language, decided once: declared (JSONL `lang`) or
+        # detected from title and body together; the analyzer stems both in it.
+        lang = doc.lang or detect_language(doc.title + "\n" + doc.body)
         fields = dict(
             key=key,
             id=doc.id,
             path=sf.rel,
             root=sf.text_root,
             source_file=sf.text_path,
-            title=doc.title,
-            body=doc.body,
+            title=DocumentText(doc.title, lang),
+            _stored_title=doc.title,
+            body=DocumentText(doc.body, lang),
+            _stored_body=doc.body,
             variant=doc.title + "\n" + doc.body,
-            lang=doc.lang or detect_language(doc.title + "\n" + doc.body),
+            lang=lang,
             size=sf.size,
             mtime=sf.mtime,
             sha1=sha1,

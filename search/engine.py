@@ -56,12 +56,18 @@ class Engine:
     closed as soon as no thread is using it.
     """
 
-    def __init__(self, index_dir: Path, weighting=None):
-        """``weighting``: a whoosh scoring model instead of Kavosh's BM25F (experiments)."""
+    def __init__(self, index_dir: Path, weighting=None, *, parser_options: dict | None = None):
+        """``weighting``: a whoosh scoring model instead of Kavosh's BM25F;
+        ``parser_options``: ``QueryParser`` keywords (both for experiments)."""
         self.index_dir = Path(index_dir)
         self.ix = open_index(self.index_dir)
         self.weighting = weighting or BM25F(B=BM25_B, K1=BM25_K1)
-        self._parsers = {(mode, variants): QueryParser(mode, variants=variants)
+        # The chain this index was built with (pickled in its schema): queries
+        # and highlights are analysed exactly as its documents were, whatever
+        # options built it.
+        self.analyzer = self.ix.schema["body"].analyzer
+        options = {"analyzer": self.analyzer, **(parser_options or {})}
+        self._parsers = {(mode, variants): QueryParser(mode, variants=variants, **options)
                          for mode in MODES for variants in (True, False)}
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -217,7 +223,8 @@ class Engine:
         """One hit.  Past the deadline its snippet is the text's start, unmarked."""
         fields = hit.fields()
         body = fields.get("body", "")
-        spans = snippets.match_spans(body, terms, variant_keys, limit=snippets.SCAN_CHARS) if marked else []
+        spans = snippets.match_spans(body, terms, variant_keys, limit=snippets.SCAN_CHARS,
+                                     **self._as_indexed(fields)) if marked else []
         return hit_from(fields, round(float(hit.score or 0.0), 4),
                         snippets.snippet_segments(body, terms, width, spans=spans),
                         snippets.variant_words(body, spans)[:5])
@@ -239,12 +246,16 @@ class Engine:
             fields = searcher.stored_fields(docnum)
             terms, keys = self._marking(searcher, query, exact)
         body, title = fields.get("body", ""), fields.get("title", "")
-        body_spans = snippets.match_spans(body, terms, keys)
-        title_spans = snippets.match_spans(title, terms, keys)
+        body_spans = snippets.match_spans(body, terms, keys, **self._as_indexed(fields))
+        title_spans = snippets.match_spans(title, terms, keys, **self._as_indexed(fields))
         return document_from(fields, snippets.segments(title, title_spans),
                              snippets.segments(body, body_spans),
                              matches=len(body_spans) + len(title_spans),
                              variants=snippets.variant_words(body, body_spans))
+
+    def _as_indexed(self, fields: dict) -> dict:
+        """How to re-analyse a document's stored text to find the terms it was indexed by."""
+        return {"lang": fields.get("lang"), "analyzer": self.analyzer}
 
     def _marking(self, searcher, query: str | None, exact: bool) -> tuple[set, set]:
         """(terms, variant keys) to mark for ``query`` in one document; empty if it does not parse."""

@@ -24,10 +24,9 @@ from whoosh.matching import AndNotMatcher
 from whoosh.query.spans import SpanNear2, SpanOr
 from whoosh.query.terms import MultiTerm
 
-from kavosh.index.analysis import HAMZA, kavosh_analyzer
+from kavosh.index.analysis import HAMZA, DocumentText, LanguageStemFilter, kavosh_analyzer
 from kavosh.index.errors import QueryError
 from kavosh.index.normalize import normalize_token, query_language, token_language
-from kavosh.index.stemmers import STEMMERS
 from kavosh.index.variants import (LOOSE_TAG, loose_key, query_variants, same_word, term_script,
                                      term_spelling, with_hamza)
 
@@ -134,13 +133,26 @@ class QueryParser:
     its own ``_Parse`` object.
     """
 
-    def __init__(self, mode: str = "all", fields=SEARCH_FIELDS, variants: bool = True):
+    def __init__(self, mode: str = "all", fields=SEARCH_FIELDS, variants: bool = True, *,
+                 analyzer=None, other_language_weight: float = OTHER_LANGUAGE_WEIGHT,
+                 in_query_language: bool = False):
+        """``analyzer``: the chain words are analysed with — the engine passes
+        its index's own, so queries meet the terms that index holds (default:
+        the shipped chain).  ``other_language_weight``: the weight of a word's
+        other-language stem when the query's letters tell its language.
+        ``in_query_language``: analyse every word in that language alone, one
+        stem per word as in a document (an experiment; measured worse)."""
         if mode not in ("all", "any"):
             raise ValueError(f"mode must be 'all' or 'any', not {mode!r}")
         self.mode = mode
         self.variants = variants
         self.fields = tuple(fields)
-        self.analyzer = kavosh_analyzer()
+        self.analyzer = analyzer if analyzer is not None else kavosh_analyzer()
+        self.other_language_weight = other_language_weight
+        self.in_query_language = in_query_language
+        stem_filter = next((f for f in getattr(self.analyzer, "items", ())
+                            if isinstance(f, LanguageStemFilter)), LanguageStemFilter())
+        self.stemmer = stem_filter._stemmer  # 'fa'/'ar' → the chain's stemmer
 
     def parse(self, text: str) -> ParsedQuery:
         if text is None or not text.strip():
@@ -155,6 +167,7 @@ class _Parse:
 
     def __init__(self, config: QueryParser, text: str):
         self.mode, self.variants, self.fields = config.mode, config.variants, config.fields
+        self.config = config
         self.analyzer = config.analyzer
         self._parsed = ParsedQuery(None, text)
         self._lang = query_language(text)
@@ -301,6 +314,8 @@ class _Parse:
         """
         positions: dict[int, list[str]] = {}
         stopped: list[str] = []
+        if self.config.in_query_language and self._lang:
+            text = DocumentText(text, self._lang)
         for t in self.analyzer(text, mode="query", positions=True, removestops=False):
             if t.stopped:
                 stopped.append(t.surface)
@@ -317,9 +332,10 @@ class _Parse:
         """Weight of each alternative term: the other language's stem counts less."""
         if not self._lang or word is None or len(alts) < 2:
             return [1.0] * len(alts)
-        own = STEMMERS[self._lang](word)
-        other = STEMMERS["ar" if self._lang == "fa" else "fa"](word)
-        return [OTHER_LANGUAGE_WEIGHT if a == other and a != own else 1.0 for a in alts]
+        stemmer, weight = self.config.stemmer, self.config.other_language_weight
+        own = stemmer(self._lang)(word)
+        other = stemmer("ar" if self._lang == "fa" else "fa")(word)
+        return [weight if a == other and a != own else 1.0 for a in alts]
 
     def _terms_query(self, alts, fields, highlight, word=None):
         if highlight:

@@ -12,7 +12,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from kavosh.index.analysis import kavosh_analyzer
+from kavosh.index.analysis import DocumentText, kavosh_analyzer
 from kavosh.index.normalize import script_language
 from kavosh.index.variants import variant_keys as _variant_keys
 
@@ -32,7 +32,7 @@ class Segment:
 
 
 def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = frozenset(),
-                limit: int | None = None):
+                limit: int | None = None, *, lang: str | None = None, analyzer=None):
     """(start, end, term) of every word of ``text`` (of its first ``limit`` characters)
     that matches the query.
 
@@ -48,7 +48,9 @@ def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = froz
         cut = text.rfind(" ", 0, limit)
         text = text[:cut if cut > 0 else limit]
     spans = []
-    for t in _ANALYZER(text, chars=True, positions=True, mode="index"):
+    # As the index analysed it: the engine's chain, in the document's language.
+    value = DocumentText(text, lang) if lang else text
+    for t in (analyzer or _ANALYZER)(value, chars=True, positions=True, mode="index"):
         if spans and spans[-1][0] == t.startchar:
             continue
         if t.text in terms:

@@ -76,9 +76,10 @@ def display_form(surface: str) -> str:
     return surface.translate(_STRIP).strip("\u200c")
 
 
-def query_terms(word: str) -> set[str]:
-    """The index terms the query parser looks up for one typed word."""
-    return {t.text for t in _ANALYZER(word, mode="query", removestops=False) if not t.stopped}
+def query_terms(word: str, analyzer=None) -> set[str]:
+    """The index terms the query parser looks up for one typed word (``analyzer``: the index's chain)."""
+    return {t.text for t in (analyzer or _ANALYZER)(word, mode="query", removestops=False)
+            if not t.stopped}
 
 
 # --- reading the vocabulary --------------------------------------------------
@@ -92,14 +93,15 @@ def _doc_frequency(reader, term: str) -> int:
     return max(reader.doc_frequency(f, term) for f in FIELDS)
 
 
-def _best_form(forms: Counter, term: str, typed: str = "", *, closest_to: str | None = None):
+def _best_form(forms: Counter, term: str, typed: str = "", *, closest_to: str | None = None,
+               analyzer=None):
     """The form to offer for ``term``: it must start with ``typed`` (normalized) and find ``term``.
 
     Prefers the form closest to ``closest_to`` when given (corrections), else
     the base word itself when the documents use it, else the most frequent form.
     """
     usable = [f for f, _ in forms.most_common()
-              if normalize_token(f).startswith(typed) and term in query_terms(f)]
+              if normalize_token(f).startswith(typed) and term in query_terms(f, analyzer)]
     if not usable:
         return None
     if closest_to is not None:
@@ -135,6 +137,7 @@ class Vocabulary:
 
     def __init__(self, engine):
         self._engine = engine
+        self._analyzer = engine.analyzer  # the index's own chain
         self._lock = threading.Lock()
         self._surfaces: dict[tuple[int, str], Counter] = {}  # (generation, stem) → forms
         self._examples: tuple[int, list[str]] | None = None  # (generation, examples)
@@ -158,8 +161,11 @@ class Vocabulary:
             for _ in range(SAMPLE_DOCS):
                 if not m.is_active():
                     break
-                text = searcher.stored_fields(m.id()).get(field_name, "")
-                for start, end, _t in snippets.match_spans(text, {term})[:SAMPLE_PER_DOC]:
+                stored = searcher.stored_fields(m.id())
+                text = stored.get(field_name, "")
+                spans = snippets.match_spans(text, {term}, lang=stored.get("lang"),
+                                             analyzer=self._analyzer)
+                for start, end, _t in spans[:SAMPLE_PER_DOC]:
                     forms[display_form(text[start:end])] += 1
                 m.next()
         forms.pop("", None)
@@ -210,7 +216,7 @@ class Vocabulary:
                 forms = self.surface_forms(searcher, term)
                 if not forms and term.startswith(typed):
                     forms = Counter({term: 1})
-                form = _best_form(forms, term, typed)
+                form = _best_form(forms, term, typed, analyzer=self._analyzer)
                 if form is None:
                     continue
                 form = in_script(form, script)
@@ -229,7 +235,7 @@ class Vocabulary:
         knows in few documents when a neighbour is in many more.
         """
         reader = searcher.reader()
-        stems = query_terms(word)
+        stems = query_terms(word, self._analyzer)
         if not stems:
             return None  # a stop word: nothing to correct
         known = max(_doc_frequency(reader, s) for s in stems)
@@ -255,7 +261,7 @@ class Vocabulary:
                         candidates[cand] = (edit_distance(cand, stem), -df)
         for cand, _ in sorted(candidates.items(), key=lambda kv: (kv[1], kv[0])):
             forms = self.surface_forms(searcher, cand) or Counter({cand: 1})
-            form = _best_form(forms, cand, closest_to=typed)
+            form = _best_form(forms, cand, closest_to=typed, analyzer=self._analyzer)
             if form is None:
                 continue
             if edit_distance(normalize_token(form), typed) > _max_distance(typed) + 1:
@@ -342,11 +348,12 @@ class Vocabulary:
             for body_df, _title_df, term in scored[: n * 20]:
                 m = reader.postings("title", term)
                 fields = searcher.stored_fields(m.id())
-                spans = snippets.match_spans(fields.get("title", ""), {term})
+                spans = snippets.match_spans(fields.get("title", ""), {term},
+                                             lang=fields.get("lang"), analyzer=self._analyzer)
                 if not spans:
                     continue
                 form = display_form(fields["title"][spans[0][0]:spans[0][1]])
-                if term not in query_terms(form):
+                if term not in query_terms(form, self._analyzer):
                     continue
                 by_lang.setdefault(fields.get("lang", "other"), []).append((body_df, form))
         picked, seen = [], set()

@@ -9,10 +9,11 @@ Every row of every TSV is classified by the pipeline it tests:
   Lemmatizer) are scored: the agreement rate per file is printed (run
   ``pytest -s tests/test_conformance.py`` or ``-rP``) and must not fall below
   ``STEM_FLOORS``, set just under what the chain achieves today;
-* rows about things that are not analysis (hazm's spacing rewrites), rows the
-  peer marks as its own known bug, and rows that configure a Lucene option
-  Kavosh does not have (custom stop lists, stem-exclusion sets) are skipped,
-  each with its reason.
+* rows that configure a Lucene option (a custom stop list, a stem-exclusion
+  set or keyword marker) run through the chain's own options, ``stoplist=``
+  and ``protected=``, and must give the peer's tokens exactly;
+* rows about things that are not analysis (hazm's spacing rewrites) and rows
+  the peer marks as its own known bug are skipped, each with its reason.
 
 Agreement is EQUIVALENCE, never string equality: the peers' canonical forms
 differ from ours (Lucene writes ي ك, hazm writes ی ک and Persian digits), so
@@ -129,10 +130,9 @@ class Row:
 def classify(file: str, flt: str) -> tuple[str, str]:
     if "[pytest xfail: known bug]" in flt:
         return "skip", "hazm's own suite marks this case as a known bug"
-    if "SetKeywordMarkerFilter" in flt or re.search(r"stemExclusion=\[[^\]]", flt):
-        return "skip", "keyword / stem-exclusion sets are a Lucene option Kavosh does not have"
-    if re.search(r"stopwords=\[[^\]]", flt):
-        return "skip", "a custom stop list is a Lucene option Kavosh does not have"
+    if ("SetKeywordMarkerFilter" in flt or re.search(r"stemExclusion=\[[^\]]", flt)
+            or re.search(r"stopwords=\[[^\]]", flt)):
+        return "options", ""  # the chain's own options: stoplist= and protected=
     function = re.match(r"Normalizer\(\)\.(\w+)\(\)", flt)
     if function:
         if function.group(1) in SPACING_FUNCTIONS:
@@ -328,6 +328,29 @@ def test_lucene_arabic_light_stemmer_rows_agree_at_least_90_percent():
     rate = sum(stem_exact(r) for r in rows.values()) / len(rows)
     print(f"\nLucene Arabic stemming rows: {rate:.0%} of {len(rows)} exact")
     assert len(rows) >= 30 and rate >= 0.90
+
+
+def row_options(row: Row) -> tuple[list[str] | None, list[str]]:
+    """(stoplist, protected) a row's Lucene options ask for: ``stopwords=[…]``, and
+    ``stemExclusion=[…]`` or ``SetKeywordMarkerFilter[…]`` (words never stemmed)."""
+    def listed(pattern):
+        found = re.search(pattern, row.filter)
+        return None if found is None else [w for w in found.group(1).split(",") if w]
+    stoplist = listed(r"stopwords=\[([^\]]*)\]")
+    protected = listed(r"stemExclusion=\[([^\]]*)\]") or listed(r"SetKeywordMarkerFilter\[([^\]]*)\]")
+    return stoplist, protected or []
+
+
+@pytest.mark.parametrize("row", _params("options"))
+def test_rows_with_lucene_options_agree_through_the_chains_own_options(row):
+    """Lucene's ``stopwords``/``stemExclusion`` are ``kavosh_analyzer``'s
+    ``stoplist``/``protected``: the same table, passed in, not patched."""
+    stoplist, protected = row_options(row)
+    chain = KavoshTokenizer() | DeclaredLanguage(peer_language(row)) | NormalizeFilter()
+    if "Analyzer(" in row.filter:
+        chain = chain | KavoshStopFilter(stoplist=stoplist)
+    chain = chain | LanguageStemFilter(compounds=False, protected=protected)
+    assert [t.text for t in chain(row.input)] == [t.text for t in SPELLING(row.expected)]
 
 
 @pytest.mark.parametrize("row", _params("skip"))
