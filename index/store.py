@@ -77,7 +77,7 @@ def open_or_create(index_dir: Path, rebuild: bool, schema_options: dict | None =
 
 def _same_chain(old, new) -> bool:
     return all(old[name].analyzer == new[name].analyzer for name in ("title", "body", "variant")) \
-        and old["title"].field_boost == new["title"].field_boost
+        and old["title"].format.field_boost == new["title"].format.field_boost
 
 
 _INDEX_FILE = re.compile(r"^_?kavosh_s\d+_a\d+_")
