@@ -179,15 +179,19 @@ class Variant:
 
     name: str = "kavosh"
     salt: str = ""  # anything else an experiment wants in the cache key
+    # build_schema's keywords (kavosh_analyzer's options, title_boost): the
+    # index is built with them and, since its chain is pickled in it, searched
+    # with them.  The name (not these values) keys the cache.
+    options: dict = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         from kavosh.index.analysis import ANALYZER_VERSION
         from kavosh.index.schema import SCHEMA_VERSION
 
         h = hashlib.sha1(f"a{ANALYZER_VERSION}-s{SCHEMA_VERSION}-{self.name}-{self.salt}".encode())
-        import index
+        import kavosh.index as index_package
 
-        pkg = Path(index.__file__).resolve().parent  # the package actually imported
+        pkg = Path(index_package.__file__).resolve().parent  # the package actually imported
         for pattern in _CHAIN_GLOBS:
             for p in sorted(pkg.parent.glob(pattern)):
                 if p.is_file():
@@ -279,7 +283,8 @@ def _log(msg: str) -> None:
     print(f"[eval {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def _build(index_dir: Path, paths: list[Path], base: Path | None, what: str) -> None:
+def _build(index_dir: Path, paths: list[Path], base: Path | None, what: str,
+           options: dict | None = None) -> None:
     """Index ``paths`` into ``index_dir`` (starting from a copy of ``base``) atomically."""
     from kavosh.index.writer import index_paths
 
@@ -289,7 +294,7 @@ def _build(index_dir: Path, paths: list[Path], base: Path | None, what: str) -> 
     if base is not None:
         shutil.copytree(base, tmp)
         (tmp / "kavosh.lock").unlink(missing_ok=True)
-    summary = index_paths(tmp, paths, rebuild=base is None)
+    summary = index_paths(tmp, paths, rebuild=base is None, schema_options=options or None)
     _log(f"indexed {what}: {summary.line()} ({time.perf_counter() - started:.0f} s)")
     if summary.skipped:
         _log(f"  skipped {len(summary.skipped)}: {summary.skipped[:3]}")
@@ -311,8 +316,9 @@ def kavosh_index(docs: Path, distractors: list[Path], workdir: Path,
     if distractors:
         base = root / f"{variant.name}-distractors-{_key([fp, [_file_key(p) for p in distractors]])}"
         if not (base / "kavosh.json").exists():
-            _build(base, list(distractors), None, f"{len(distractors)} distractor file(s) [{variant.name}]")
-    _build(index_dir, [docs], base, f"{docs.name} [{variant.name}]")
+            _build(base, list(distractors), None, f"{len(distractors)} distractor file(s) [{variant.name}]",
+                   variant.options)
+    _build(index_dir, [docs], base, f"{docs.name} [{variant.name}]", variant.options)
     return index_dir
 
 
@@ -350,13 +356,13 @@ class Searcher:
 
 
 def run_kavosh(index_dir: Path, queries: dict[str, str], weighting=None, transform=None,
-               prepare: Callable | None = None, exact: bool = False):
-    """{qid: [(docid, score)]} from the normal query path in ranked OR mode."""
+               parser_options: dict | None = None, exact: bool = False):
+    """{qid: [(docid, score)]} from the normal query path in ranked OR mode.
+
+    ``parser_options``: ``QueryParser`` keywords (an experiment's query-time analysis)."""
     from kavosh.engine import Engine
 
-    engine = Engine(index_dir, weighting=weighting)
-    if prepare is not None:
-        prepare(engine)
+    engine = Engine(index_dir, weighting=weighting, parser_options=parser_options)
     s = Searcher(engine, transform=transform, exact=exact)
     try:
         run = {}
@@ -374,7 +380,7 @@ def run_kavosh(index_dir: Path, queries: dict[str, str], weighting=None, transfo
 
 
 def evaluate_set(js: JudgedSet, distractors: list[Path], workdir: Path, *, plain: bool = True,
-                 variant: Variant | None = None, weighting=None, transform=None, prepare=None,
+                 variant: Variant | None = None, weighting=None, transform=None, parser_options=None,
                  plain_weighting=None, runs_dir: Path | None = None, label: str = "set",
                  exact: bool = False) -> dict:
     """Index, search, measure: the report for one set (Kavosh and, if asked, plain)."""
@@ -389,7 +395,8 @@ def evaluate_set(js: JudgedSet, distractors: list[Path], workdir: Path, *, plain
     t0 = time.perf_counter()
     ix = kavosh_index(js.docs, distractors, workdir, variant)
     t1 = time.perf_counter()
-    run, errors = run_kavosh(ix, queries, weighting=weighting, transform=transform, prepare=prepare,
+    run, errors = run_kavosh(ix, queries, weighting=weighting, transform=transform,
+                             parser_options=parser_options,
                              exact=exact)
     t2 = time.perf_counter()
     report["documents"] = _doc_count(ix)

@@ -1,14 +1,14 @@
 """Experiments on the analysis chain and ranking, measured with bench/eval.py.
 
-Nothing in index/ or search/ is edited.  Query-time variants change only the
-weighting model, the query parser's analyzer (built from the chain's own
-options: ``KavoshStopFilter(extra=…)``, a tokenizer whose ``language()`` is the
-question's) or the parsed query.  Index-time variants (the ``v_*`` functions)
-still replace the chain's module globals in this process (the stemmers, the
-stem filter's ``_stems_for``, the stop list) before the index is built and
-searched, and get their own cached index: an index's analyzer is pickled in
-its schema, which the indexing code builds without options (passing
-``kavosh_analyzer(**options)`` through ``index.schema.build_schema`` is still to do).
+Nothing is patched: every experiment is an argument of the code as shipped.
+Query-time settings are a whoosh weighting model and ``QueryParser`` options
+(``Engine(parser_options=…)``: query-only stop words, the other language's
+stem weight, analysing words in the question's language).  Index-time
+variants (the ``v_*`` functions) return ``build_schema`` options
+(``kavosh_analyzer``'s stemmers, stop lists, compounds, seats, unstemmed
+terms; the title boost) and get their own cached index; the chain is pickled
+into that index, and the engine parses queries and marks matches with it, so
+the same options reach query time.
 
     # query-time settings on the normal index (BM25 b/k1, title weight, idf, stop words...)
     python bench/eval_experiments.py query --sets ../shared/eval/arcd ../shared/eval/parsinlu_rc \\
@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from whoosh import query as Q  # noqa: E402
 from whoosh.scoring import BM25F, WeightLengthScorer, WeightScorer, bm25  # noqa: E402
 
 from bench import eval as ev  # noqa: E402
+from kavosh.engine import BM25_B, BM25_K1  # noqa: E402
 
 # --- query-time settings -----------------------------------------------------------
 
@@ -67,8 +67,8 @@ def question_words() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class QuerySettings:
-    b: float = 0.75
-    k1: float = 1.2
+    b: float = BM25_B  # the engine's, so the base settings are the shipped ones
+    k1: float = BM25_K1
     title: float = 1.0  # multiplier on title-field scores (on top of the index-time TITLE_BOOST)
     body_b: float | None = None  # a separate b for the body field
     idf: str = "whoosh"  # 'whoosh': log(N/(df+1))+1; 'lucene': log(1+(N-df+.5)/(df+.5))
@@ -128,258 +128,93 @@ def weighting_for(s: QuerySettings):
     return TunedBM25F(B=s.b, K1=s.k1, field_weights={"title": s.title}, idf=s.idf, **kw)
 
 
-from kavosh.index.normalize import query_language  # noqa: E402  (the engine's own rule)
+def parser_options_for(s: QuerySettings, index_options: dict | None = None) -> dict | None:
+    """``QueryParser`` keywords for these settings (None: the engine's defaults).
 
+    ``index_options`` are the index's own chain options: query-time stop words
+    are added to that chain, never to another one.
+    """
+    options: dict = {}
+    if s.qstop:
+        from kavosh.index.analysis import kavosh_analyzer
 
-def _make_prepare(s: QuerySettings):
-    """Changes to the engine's ranked-mode parser for these settings (None: none)."""
-    if not s.qstop and s.qlang == "both":
-        return None, None
-    from kavosh.index import analysis as A
-
-    extra = question_words() if s.qstop else frozenset()
-
-    weight = None
-    if s.qlang.startswith("soft:"):
-        weight = float(s.qlang.split(":", 1)[1])
-
-    class QLangAnalyzer(A.MemoizingAnalyzer):
-        """Query analysis in the question's language when its letters tell it.
-
-        The parser analyses one typed word at a time, so the language is taken
-        from the whole question (set by the wrapped ``parse`` below); the
-        tokenizer reads it from here instead of detecting it."""
-
-        current_lang = None
-
-        def __call__(self, value, mode="", **kw):
-            lang = self.current_lang
-            if mode == "query" and s.qlang == "strict" and lang:
-                # analyse as a text of that language: one stem per word, like the index
-                yield from super().__call__(value, mode=f"query-{lang}", **kw)
-                return
-            yield from super().__call__(value, mode=mode, **kw)
-
-    class FixedLanguageTokenizer(A.KavoshTokenizer):
-        """A tokenizer whose text language is the question's (an option, not a patch)."""
-
-        analyzer = None
-
-        def language(self, value):
-            return self.analyzer.current_lang or super().language(value)
-
-    def prepare(engine):
-        # the engine keeps one parser per mode (and, with cross-script variants, per
-        # variants on/off): patch every ranked-mode one
-        for key, parser in engine._parsers.items():
-            if (key[0] if isinstance(key, tuple) else key) != "any":
-                continue
-            tokenizer = FixedLanguageTokenizer()
-            # the chain's own options: extra stop words for the question words
-            analyzer = QLangAnalyzer(tokenizer, A.NormalizeFilter(),
-                                     A.KavoshStopFilter(extra=extra), A.LanguageStemFilter())
-            tokenizer.analyzer = analyzer
-            parser.analyzer = analyzer
-
-            def parse_in_language(text, _parse=parser.parse, _an=analyzer):
-                _an.current_lang = query_language(text)
-                return _parse(text)
-
-            parser.parse = parse_in_language
-
-    transform = None
-    if weight is not None:
-        def transform(query, text):
-            lang = query_language(text)
-            if not lang:
-                return query
-            other = "ar" if lang == "fa" else "fa"
-            own, alien = set(), set()
-            from kavosh.index.normalize import normalize_token
-
-            for surface, _s, _e in A.word_spans(text):
-                norm = normalize_token(surface)
-                if not norm or norm.isascii():
-                    continue
-                own.add(A.STEMMERS[lang](norm))
-                alien.add(A.STEMMERS[other](norm))
-            alien -= own
-
-            def fix(q):
-                if isinstance(q, Q.Term) and q.text in alien:
-                    return q.with_boost(q.boost * weight)
-                return q
-            return query.accept(fix)
-    return prepare, transform
+        chain = dict(index_options or {})
+        chain.pop("title_boost", None)
+        chain["extra_stopwords"] = tuple(chain.get("extra_stopwords", ())) + tuple(question_words())
+        options["analyzer"] = kavosh_analyzer(**chain)
+    if s.qlang == "strict":
+        options["in_query_language"] = True
+    elif s.qlang.startswith("soft:"):
+        options["other_language_weight"] = float(s.qlang.split(":", 1)[1])
+    return options or None
 
 
 def run_query_settings(js, distractors, workdir, s: QuerySettings, label, variant=None):
-    prepare, transform = _make_prepare(s)
     ix = ev.kavosh_index(js.docs, distractors, workdir, variant)
     qids = js.judged_qids
     queries = {q: js.queries[q] for q in qids}
-    from kavosh.engine import Engine
-
-    engine = Engine(ix, weighting=weighting_for(s))
-    if prepare:
-        prepare(engine)
-    searcher = ev.Searcher(engine)
-    run = {}
-    try:
-        for qid, text in queries.items():
-            if transform is not None:
-                searcher.transform = lambda q, _text=text: transform(q, _text)
-            run[qid] = searcher.search(qid, text)
-    finally:
-        engine.close()
+    run, _errors = ev.run_kavosh(ix, queries, weighting=weighting_for(s),
+                                 parser_options=parser_options_for(s, variant and variant.options))
     metrics = ev.evaluate(run, js.qrels, qids)
     return metrics, run
 
 
-# --- index-time variants --------------------------------------------------------------
+# --- index-time variants: build_schema's options ---------------------------------------
 
 
-def _snowball(lang):
-    import Stemmer
+def v_fa_none() -> dict:
+    """Persian words unstemmed."""
+    from kavosh.index.stemmers import no_stem
 
-    return Stemmer.Stemmer(lang)
-
-
-_STRIP_FOR_SNOWBALL = None
+    return {"stemmers": {"fa": no_stem}}
 
 
-def _surface_clean(surface: str) -> str:
-    """The surface without marks, tatweel and joiners, but with its own letters (ك ي ة)."""
-    global _STRIP_FOR_SNOWBALL
-    if _STRIP_FOR_SNOWBALL is None:
-        from kavosh.index.normalize import FORMAT_CHARS, MARKS
+def v_fa_snowball() -> dict:
+    """Snowball Persian instead of the lexicon-guarded stemmer (needs PyStemmer)."""
+    from bench.stemmer_variants import Snowball
 
-        _STRIP_FOR_SNOWBALL = {ord(c): None for c in FORMAT_CHARS + MARKS + "\u0640"}
-    return surface.translate(_STRIP_FOR_SNOWBALL)
+    return {"stemmers": {"fa": Snowball("persian")}}
 
 
-def _patch_stems_for(make_stems):
-    """Replace index.analysis._stems_for by ``make_stems(orig, text, surface, lang)``."""
-    from kavosh.index import analysis as A
+def v_ar_none() -> dict:
+    """Arabic words unstemmed."""
+    from kavosh.index.stemmers import no_stem
 
-    orig = A._stems_for
-
-    def patched(text, surface, lang):
-        return make_stems(orig, text, surface, lang)
-
-    A._stems_for = patched
+    return {"stemmers": {"ar": no_stem}}
 
 
-def v_fa_none():
-    from kavosh.index import analysis as A
+def v_ar_snowball() -> dict:
+    """Snowball Arabic instead of light10 (needs PyStemmer)."""
+    from bench.stemmer_variants import Snowball
 
-    A.STEMMERS["fa"] = lambda w: w
-
-
-def v_fa_snowball():
-    from functools import lru_cache
-
-    from kavosh.index import analysis as A
-    from kavosh.index.normalize import normalize_token
-
-    st = _snowball("persian")
-    A.STEMMERS["fa"] = lru_cache(maxsize=262144)(lambda w: normalize_token(st.stemWord(w)) or w)
+    return {"stemmers": {"ar": Snowball("arabic")}}
 
 
-def v_fa_lemma_only():
-    """Persian: plural ها/های only (the lexicon-guarded suffixes off)."""
-    from kavosh.index import stemmers as S
+def v_ar_snowball_waw() -> dict:
+    """Snowball Arabic, the conjunction و/ف taken off وال/فال first (needs PyStemmer)."""
+    from bench.stemmer_variants import Snowball
 
-    S.PERSIAN_GUARDED = ()
-    S.stem_persian.cache_clear()
-
-
-def v_ar_none():
-    from kavosh.index import analysis as A
-
-    A.STEMMERS["ar"] = lambda w: w
+    return {"stemmers": {"ar": Snowball("arabic", strip_waw=True)}}
 
 
-def _ar_snowball_stems(strip_waw: bool):
-    from functools import lru_cache
-
-    from kavosh.index import analysis as A
-    from kavosh.index.normalize import normalize_token
-
-    st = _snowball("arabic")
-
-    @lru_cache(maxsize=262144)
-    def stem_surface(clean: str) -> str:
-        if strip_waw and len(clean) >= 6 and clean[:3] in ("وال", "فال"):
-            clean = clean[1:]
-        return normalize_token(st.stemWord(clean)) or normalize_token(clean)
-
-    def make(orig, text, surface, lang):
-        out = orig(text, surface, lang)
-        if text.isascii():
-            return out
-        if lang in ("mixed", "other"):
-            from kavosh.index.normalize import token_language
-
-            lang = token_language(surface) or "query"
-        if lang == "ar":
-            return (stem_surface(_surface_clean(surface)),)
-        if lang == "query":
-            fa = A.STEMMERS["fa"](text)
-            ar = stem_surface(_surface_clean(surface))
-            return (fa,) if fa == ar else (fa, ar)
-        return out
-
-    _patch_stems_for(make)
+def v_unstemmed() -> dict:
+    """The normalized unstemmed word indexed (and queried) beside its stem(s)."""
+    return {"keep_unstemmed": True}
 
 
-def v_ar_snowball():
-    _ar_snowball_stems(False)
+def v_no_compounds() -> dict:
+    """ZWNJ-joined words without their parts (the shipped chain indexes the parts)."""
+    return {"compounds": False}
 
 
-def v_ar_snowball_waw():
-    _ar_snowball_stems(True)
+def v_no_seats() -> dict:
+    """No hamza-seat terms (مسئول and مسؤول stay apart)."""
+    return {"seats": False}
 
 
-def v_unstemmed():
-    """Index (and query) the normalized unstemmed form beside the stem(s)."""
-
-    def make(orig, text, surface, lang):
-        out = orig(text, surface, lang)
-        return out if text in out else out + (text,)
-
-    _patch_stems_for(make)
-
-
-def v_zwnj_split():
-    """A word joined by ZWNJ also yields its parts (stemmed, stop words skipped), same position."""
-    from kavosh.index import analysis as A
-    from kavosh.index.normalize import normalize_token
-
-    def make(orig, text, surface, lang):
-        out = orig(text, surface, lang)
-        if "\u200c" not in surface:
-            return out
-        extra = list(out)
-        for part in surface.split("\u200c"):
-            norm = normalize_token(part)
-            if len(norm) < 2 or norm in A.stopwords():
-                continue
-            for stem in orig(norm, part, lang):
-                if stem not in extra:
-                    extra.append(stem)
-        return tuple(extra)
-
-    _patch_stems_for(make)
-
-
-def v_qwords_stop():
+def v_qwords_stop() -> dict:
     """Question words in the stop list at index and query time."""
-    from kavosh.index import analysis as A
-
-    base = A.stopwords
-    words = question_words()
-    A.stopwords = lambda: base() | words
+    return {"extra_stopwords": tuple(question_words())}
 
 
 # Persian function words only: hazm's 389-word list also drops content words a
@@ -394,10 +229,10 @@ FA_CORE_STOP = (
 
 
 def _arabic_stopwords() -> frozenset[str]:
-    import index
+    import kavosh.index as index_package
     from kavosh.index.normalize import normalize_token
 
-    path = Path(index.__file__).with_name("data") / "stopwords-ar.txt"
+    path = Path(index_package.__file__).with_name("data") / "stopwords-ar.txt"
     words = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -407,42 +242,34 @@ def _arabic_stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def v_stop_core():
+def v_stop_core() -> dict:
     """Stop list: the Arabic list plus core Persian function words (not hazm's 389)."""
-    from kavosh.index import analysis as A
     from kavosh.index.normalize import normalize_token
 
-    words = _arabic_stopwords() | {normalize_token(w) for w in FA_CORE_STOP.split()}
-    A.stopwords = lambda: words
+    return {"stoplist": _arabic_stopwords() | {normalize_token(w) for w in FA_CORE_STOP.split()}}
 
 
-def v_stop_core_q():
+def v_stop_core_q() -> dict:
     """stop_core plus the question words, at index and query time."""
-    from kavosh.index import analysis as A
-    from kavosh.index.normalize import normalize_token
-
-    words = (_arabic_stopwords() | {normalize_token(w) for w in FA_CORE_STOP.split()}
-             | question_words())
-    A.stopwords = lambda: words
+    return {"stoplist": v_stop_core()["stoplist"] | question_words()}
 
 
 def v_title_boost(value):
-    def apply():
-        from kavosh.index import schema
-
-        schema.TITLE_BOOST = value
-    return apply
+    def options() -> dict:
+        return {"title_boost": value}
+    options.__doc__ = f"Title field boost {value} (shipped: index.schema.TITLE_BOOST)."
+    return options
 
 
 VARIANTS = {
     "fa_none": v_fa_none,
     "fa_snowball": v_fa_snowball,
-    "fa_plural_only": v_fa_lemma_only,
     "ar_none": v_ar_none,
     "ar_snowball": v_ar_snowball,
     "ar_snowball_waw": v_ar_snowball_waw,
     "unstemmed": v_unstemmed,
-    "zwnj_split": v_zwnj_split,
+    "no_compounds": v_no_compounds,
+    "no_seats": v_no_seats,
     "qwords_stop": v_qwords_stop,
     "stop_core": v_stop_core,
     "stop_core_q": v_stop_core_q,
@@ -453,11 +280,22 @@ VARIANTS = {
 
 
 def apply_variants(names: list[str]) -> ev.Variant | None:
+    """One index variant from the named ones: their build_schema options merged."""
     if not names:
         return None
+    from kavosh.index.stemmers import STEMMERS
+
+    options: dict = {}
+    stemmers: dict = {}  # a v_* names only the language(s) it changes
     for n in names:
-        VARIANTS[n]()
-    return ev.Variant(name="+".join(names), salt="exp1")
+        for key, value in VARIANTS[n]().items():
+            if key == "stemmers":
+                stemmers.update(value)
+            else:
+                options[key] = value
+    if stemmers:
+        options["stemmers"] = {**STEMMERS, **stemmers}
+    return ev.Variant(name="+".join(names), salt="exp2", options=options)
 
 
 # --- driver ---------------------------------------------------------------------------
@@ -522,6 +360,7 @@ def main(argv=None):
     else:
         settings = [s for g in args.grid for s in query_grid(g)]
         settings = list(dict.fromkeys(settings))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     out = open(args.out, "a", encoding="utf-8")
     for set_dir in args.sets:
         ns = argparse.Namespace(set=set_dir, docs=None, queries=None, qrels=None, name=None,

@@ -262,3 +262,36 @@ def test_real_dev_sets_sample(name, tmp_path_factory):
     assert report["questions"] == 40
     assert report["kavosh"]["MRR@10"] >= report["plain"]["MRR@10"], report
     assert time.perf_counter() - started < 60
+
+
+def test_an_index_experiment_is_the_chains_options_and_reaches_its_queries(tiny_set, tmp_path):
+    """``eval_experiments`` variants are build_schema options, not patches: the
+    variant's index is built with them and its queries are analysed with them,
+    while the shipped chain in the same process is untouched."""
+    from bench import eval_experiments as ex
+    from kavosh.engine import Engine
+
+    js, _ = ev.resolve_inputs(_args(set=str(tiny_set)))
+    variant = ex.apply_variants(["fa_none", "ar_none"])
+    unstemmed = ev.kavosh_index(js.docs, [], tmp_path, variant)
+    shipped = ev.kavosh_index(js.docs, [], tmp_path)
+    assert unstemmed != shipped
+    with Engine(unstemmed) as plain, Engine(shipped) as stemmed:
+        assert plain.parse("کتابها").terms == {"کتابها"}
+        assert "کتاب" in stemmed.parse("کتابها").terms
+        assert [h.id for h in stemmed.search("کتاب", mode="any").hits] == ["fa-kitab"]
+        assert plain.search("کتاب", mode="any").hits == []
+
+
+def test_query_settings_are_parser_options(tiny_set, tmp_path):
+    from bench import eval_experiments as ex
+    from kavosh.engine import Engine
+
+    js, _ = ev.resolve_inputs(_args(set=str(tiny_set)))
+    index_dir = ev.kavosh_index(js.docs, [], tmp_path)
+    with Engine(index_dir) as shipped:
+        kept = sorted(w for w in ex.question_words() if not shipped.parse(w, mode="any").dropped)
+    assert kept, "every question word is a stop word already: the setting would test nothing"
+    options = ex.parser_options_for(ex.QuerySettings(qstop=True))
+    with Engine(index_dir, parser_options=options) as engine:
+        assert engine.parse(kept[0] + " نهر", mode="any").dropped == [kept[0]]
