@@ -30,7 +30,7 @@ from whoosh.analysis.analyzers import CompositeAnalyzer
 from .lexicon import persian_verb_forms, stopwords
 from .normalize import (FORMAT_CHARS, MARKS, detect_language, normalize_token, script_language,
                         token_language)
-from .stemmers import STEMMERS
+from .stemmers import ARABIC_CLITICS, STEMMERS
 
 # Version of what the chain produces: bump when a change alters index terms,
 # so that an index built by an older chain is reported, not silently mixed.
@@ -233,10 +233,6 @@ _SEAT_TABLE = {ord(c): "\u0621" for c in _SEATS}
 HAMZA = "\u0621"
 
 
-_CLITICS = frozenset({"ال", "و", "ف", "ب", "ل", "ک", "وال", "فال", "بال", "کال", "لل", "وب", "ول",
-                      "فب", "فل", "وک"})
-
-
 def seat_form(surface: str) -> str | None:
     """The normalized word with every hamza seat inside it as ء, or None.
 
@@ -248,7 +244,7 @@ def seat_form(surface: str) -> str | None:
     for i, c in enumerate(chars):
         if c not in _SEATS or i == 0:
             continue
-        if c == "\u0623" and normalize_token(surface[:i]) in _CLITICS:
+        if c == "\u0623" and normalize_token(surface[:i]) in ARABIC_CLITICS:
             continue
         chars[i] = HAMZA
         found = True

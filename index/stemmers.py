@@ -51,6 +51,11 @@ ARABIC_PROCLITICS = ("ب", "ل", "ک")
 # lexicon (hazm's, which holds most Arabic nouns Persian borrowed, and
 # names) is the evidence, so کتاب, لبنان, بیان, کبیر stay whole.
 MIN_PROCLITIC_REST = 3
+# Everything that may stand before an Arabic word proper: the article and
+# conjunction prefixes, the one-letter proclitics, and a conjunction before
+# a proclitic (وب, فل).  Where a word proper starts (hamza seats: لأبيه).
+ARABIC_CLITICS = frozenset(ARABIC_PREFIXES) | {"ف", *ARABIC_PROCLITICS} | {
+    conjunction + clitic for conjunction in ("و", "ف") for clitic in ARABIC_PROCLITICS}
 
 
 def strip_arabic_prefix(word: str) -> str:
