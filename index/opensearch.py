@@ -1,0 +1,384 @@
+"""OpenSearch index settings that reproduce Kavosh's analysis with built-in components.
+
+Generated from the chain's own tables, so the two cannot drift: the
+normalization table becomes a ``mapping`` char filter, the tokenizer's
+regular expression a ``pattern`` tokenizer, the stop list a ``stop`` filter,
+light10 Lucene's ``arabic_stem``, ZWNJ compound parts a ``pattern_capture``,
+hamza seats and the cross-script skeletons chains of ``pattern_replace``.
+
+What no rule can say — the Persian stemmer guarded by hazm's lexicon and its
+verb table, the Arabic stemmer's protected words and proclitic guard — comes
+as ``stemmer_override`` rules computed by Kavosh's own stemmers over the
+index's vocabulary (``Vocabulary``): a word the export has not seen gets
+the rule-based part only (Persian: no stemming; Arabic: plain light10).
+``bench/opensearch_parity.py`` runs these settings on real Lucene.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .analysis import ANALYZER_VERSION, TOKEN_PATTERN, seat_form, _word_stems  # noqa: F401
+from .lexicon import persian_verb_forms, stopwords
+from .normalize import NORMALIZATION_TABLE, detect_language, normalize_token
+from .stemmers import (ARABIC_PREFIXES, ARABIC_PROTECTED, stem_arabic, stem_arabic_with,
+                       stem_persian)
+from .variants import MIN_WORD, SCRIPT_TAGS, LOOSE_TAG, KEY_END
+
+LANGS = ("fa", "ar")
+ZWNJ = "\u200c"
+SEATS = "\u0626\u0624\u0623"  # ئ ؤ أ: kept by the char filter, the seat filters need them
+# The char filter keeps these: ZWNJ for the compound parts, seats for the seat terms.
+KEPT_BY_CHAR_FILTER = frozenset(ZWNJ + SEATS)
+# Clitics after which أ starts the word proper (analysis._CLITICS), longest first.
+_CLITICS = ("وال", "فال", "بال", "کال", "ال", "لل", "وب", "ول", "فب", "فل", "وک",
+            "و", "ف", "ب", "ل", "ک")
+# Java regular expression of KavoshTokenizer's TOKEN_PATTERN, on the char-filtered text
+# (marks, tatweel and joiners other than ZWNJ are gone, digits are ASCII): a word starts
+# with a letter or digit, runs through letters, digits, _ and inner ZWNJs, and a number
+# keeps its separators.  Python's \w is Unicode letters and numbers, Java's \p{L}\p{N}.
+TOKEN_REGEX = (r"[\p{L}\p{N}](?:[\p{L}\p{N}_]|\u200c+(?=[\p{L}\p{N}_]))*(?:[.,]\p{Nd}+)*")
+ARABIC_BLOCK = "[\u0600-\u06ff]"
+_M1, _M2, _M3 = "\ue001", "\ue002", "\ue003"  # skeleton copies: script-tagged, bare, loose
+_SEP = "#"  # never inside a token: the tokenizer takes letters, digits, _ and ZWNJ only
+
+
+def escape_rule_text(text: str) -> str:
+    """Characters OpenSearch's rule parser reads back: invisible ones as \\uXXXX."""
+    out = []
+    for c in text:
+        if c == "\\":
+            out.append("\\\\")
+        elif c.isprintable() and not c.isspace() and c not in "\u200c\u200d\u200e\u200f":
+            out.append(c)
+        else:
+            out.append(f"\\u{ord(c):04x}")
+    return "".join(out)
+
+
+def char_filter_table() -> dict[str, str]:
+    """The normalization table as char → replacement, minus what the token filters need."""
+    out = {}
+    for code, value in sorted(NORMALIZATION_TABLE.items()):
+        c = chr(code)
+        if c in KEPT_BY_CHAR_FILTER:
+            continue
+        out[c] = value or ""
+    return out
+
+
+def stage_form(surface: str) -> str:
+    """A word as the token filters first see it: char-filtered and lower-cased."""
+    table = {ord(k): v for k, v in char_filter_table_cached().items()}
+    return surface.translate(table).lower()
+
+
+_TABLE_CACHE: dict | None = None
+
+
+def char_filter_table_cached() -> dict[str, str]:
+    global _TABLE_CACHE
+    if _TABLE_CACHE is None:
+        _TABLE_CACHE = char_filter_table()
+    return _TABLE_CACHE
+
+
+def _replace(pattern: str, replacement: str = "") -> dict:
+    return {"type": "pattern_replace", "pattern": pattern, "replacement": replacement, "all": True}
+
+
+def _seat_filters() -> dict[str, dict]:
+    """A word with a hamza seat inside also yields its seat form (مسئول → مسیول, مسءول)."""
+    clitics = "|".join(_CLITICS)
+    return {
+        # أ first in the word or right after a proclitic/article starts the word: a letter.
+        "kavosh_seat_initial_alef": _replace(f"^((?:{clitics})?)\u0623", "$1\u0627"),
+        "kavosh_seat_initial_yeh": _replace("^\u0626", "\u06cc"),
+        "kavosh_seat_initial_waw": _replace("^\u0624", "\u0648"),
+        # What is left is a seat: the word twice, as its letters and with the seats as ء.
+        "kavosh_seat_copy": _replace(f"^(.*[{SEATS}].*)$", f"$1{_SEP}$1"),
+        "kavosh_seat_mark": _replace(f"[{SEATS}](?=.*{_SEP})", "\u0621"),
+        "kavosh_seat_yeh": _replace("\u0626", "\u06cc"),
+        "kavosh_seat_waw": _replace("\u0624", "\u0648"),
+        "kavosh_seat_alef": _replace("\u0623", "\u0627"),
+        "kavosh_seat_split": {"type": "pattern_capture", "preserve_original": False,
+                              "patterns": [f"([^{_SEP}]+)"]},
+    }
+
+
+SEAT_CHAIN = ["kavosh_seat_initial_alef", "kavosh_seat_initial_yeh", "kavosh_seat_initial_waw",
+              "kavosh_seat_copy", "kavosh_seat_mark", "kavosh_seat_yeh", "kavosh_seat_waw",
+              "kavosh_seat_alef", "kavosh_seat_split"]
+
+
+def _prefix_regex(markers: str) -> str:
+    """light10's article/conjunction prefixes with their length guards (strip_arabic_prefix)."""
+    alts = []
+    for prefix in ARABIC_PREFIXES:
+        alts.append(prefix + (f"(?=[^{markers}]{{3}})" if len(prefix) == 1 else ""))
+    return f"^(?:{'|'.join(alts)})(?=[^{_M1}{_M2}{_M3}]{{2,}}[{markers}]$)"
+
+
+def _skeleton_filters() -> dict[str, dict]:
+    """The variant field's terms (index/variants.py) built by regular expressions.
+
+    Each word becomes up to three copies at one position, each ending in a
+    marker: the script-tagged spelling (①), the same without an Arabic article
+    (②, Arabic texts only) and the loose key (③); each copy is then folded,
+    keyed and tagged like ``variant_keys`` does it.
+    """
+    m1, m2, m3 = _M1, _M2, _M3
+    any_m = m1 + m2 + m3
+    f = {
+        "kavosh_skeleton_seats": _replace(f"[{SEATS}](?=[^{any_m}]*[{m1}{m2}])", "\u0621"),
+        "kavosh_skeleton_split": {"type": "pattern_capture", "preserve_original": False,
+                                  "patterns": [f"([^{any_m}]+[{any_m}])"]},
+        "kavosh_loose_guard": _replace(f"^(?!{ARABIC_BLOCK}[^{m3}]{{2}})[^{m3}]*{m3}$"),
+        "kavosh_skeleton_prefix": _replace(_prefix_regex(m2 + m3)),
+        "kavosh_skeleton_guard": _replace(
+            f"^(?!{ARABIC_BLOCK}[^{m1}{m2}]{{{MIN_WORD - 1}}})[^{any_m}]*[{m1}{m2}]$"),
+        "kavosh_fold_peh": _replace("\u067e", "\u0628"),
+        "kavosh_fold_tcheh": _replace("\u0686", "\u062c"),
+        "kavosh_fold_jeh": _replace("\u0698", "\u0632"),
+        "kavosh_fold_gaf": _replace("\u06af", "\u06a9"),
+        "kavosh_fold_tah": _replace(f"\u0637(?=[^{any_m}]*[{m1}{m2}]$)", "\u062a"),
+        "kavosh_fold_country": _replace(f"^([^{m1}]{{2,}})\u06cc\u0647{m1}$", f"$1\u06cc\u0627{m1}"),
+        "kavosh_key_copy": _replace(f"^([^{any_m}]+)([{m1}{m2}])$", f"$1{KEY_END}$1$2"),
+        "kavosh_key_vowels": _replace(f"(?<!^)[\u0627\u0648\u06cc](?=[^{KEY_END}]*\\{KEY_END})"),
+        "kavosh_key_short": _replace(f"^[^{KEY_END}]\\{KEY_END}.*$"),
+        "kavosh_loose_vowels": _replace(f"(?<!^)[\u0648\u06cc](?=[^{m3}]*{m3}$)"),
+        "kavosh_loose_short": _replace(f"^[^{m3}]{m3}$"),
+        "kavosh_loose_tag": _replace(f"^(.+){m3}$", f"{LOOSE_TAG}$1"),
+        "kavosh_nonempty": {"type": "length", "min": 1},
+    }
+    for lang in LANGS:
+        tag = SCRIPT_TAGS[lang]
+        copies = f"$1{m1}$1{m2}$1{m3}" if lang == "ar" else f"$1{m1}$1{m3}"
+        f[f"kavosh_skeleton_copy_{lang}"] = _replace("^(.+)$", copies)
+        f[f"kavosh_skeleton_tag_{lang}"] = _replace(f"^(.+)[{m1}{m2}]$", f"{tag}$1")
+    f["kavosh_skeleton_copy_other"] = _replace("^(.+)$", f"$1{m3}")
+    return f
+
+
+def _skeleton_chain(script: str) -> list[str]:
+    chain = ["lowercase", "kavosh_zwnj_remove", "kavosh_seat_initial_alef",
+             "kavosh_seat_initial_yeh", "kavosh_seat_initial_waw", "kavosh_stop",
+             f"kavosh_skeleton_copy_{script}", "kavosh_skeleton_seats", "kavosh_seat_yeh",
+             "kavosh_seat_waw", "kavosh_seat_alef", "kavosh_skeleton_split", "kavosh_loose_guard",
+             "kavosh_skeleton_prefix", "kavosh_skeleton_guard", "kavosh_fold_peh",
+             "kavosh_fold_tcheh", "kavosh_fold_jeh", "kavosh_fold_gaf"]
+    if script != "other":
+        chain += ["kavosh_fold_tah"] + (["kavosh_fold_country"] if script == "fa" else [])
+        chain += ["kavosh_key_copy", "kavosh_key_vowels", "kavosh_key_short",
+                  f"kavosh_skeleton_tag_{script}"]
+    chain += ["kavosh_loose_vowels", "kavosh_loose_short", "kavosh_loose_tag", "kavosh_nonempty",
+              "remove_duplicates"]
+    return chain
+
+
+def _text_chain(lang: str, query: bool) -> list[str]:
+    chain = ["lowercase"]
+    if not query:
+        chain += [f"kavosh_{lang}_joined", "kavosh_compound_parts"]
+    chain += ["kavosh_zwnj_remove"] + SEAT_CHAIN + ["kavosh_stop", f"kavosh_{lang}_stems"]
+    if lang == "ar":
+        chain += ["kavosh_to_arabic_yeh", "kavosh_to_arabic_kaf", "arabic_stem",
+                  "kavosh_from_arabic_yeh", "kavosh_from_arabic_kaf"]
+    return chain + ["remove_duplicates"]
+
+
+def build_settings(rules: dict[str, dict[str, dict[str, str]]] | None = None) -> dict:
+    """The ``settings`` object of the index: similarity and analysis.
+
+    ``rules``: {'fa'|'ar': {'joined': {token: term}, 'stems': {word: stem}}},
+    from ``Vocabulary.rules()``.  OpenSearch refuses an empty rule list, so an
+    empty one is one harmless identity rule.
+    """
+    rules = rules or {}
+    filters: dict[str, dict] = {
+        "kavosh_compound_parts": {"type": "pattern_capture", "preserve_original": True,
+                                  "patterns": [f"([^{ZWNJ}]{{2,}})"]},
+        "kavosh_zwnj_remove": _replace(ZWNJ),
+        "kavosh_stop": {"type": "stop", "stopwords": sorted(stopwords()), "ignore_case": False},
+        "kavosh_to_arabic_yeh": _replace("\u06cc", "\u064a"),
+        "kavosh_to_arabic_kaf": _replace("\u06a9", "\u0643"),
+        "kavosh_from_arabic_yeh": _replace("\u064a", "\u06cc"),
+        "kavosh_from_arabic_kaf": _replace("\u0643", "\u06a9"),
+    }
+    filters.update(_seat_filters())
+    filters.update(_skeleton_filters())
+    for lang in LANGS:
+        mine = rules.get(lang, {})
+        for kind in ("joined", "stems"):
+            table = mine.get(kind) or {"kavosh": "kavosh"}
+            filters[f"kavosh_{lang}_{kind}"] = {
+                "type": "stemmer_override",
+                "rules": [f"{escape_rule_text(k)} => {escape_rule_text(v)}"
+                          for k, v in sorted(table.items())],
+            }
+    analyzers = {}
+    for lang in LANGS:
+        for query in (False, True):
+            analyzers[f"kavosh_{lang}" + ("_query" if query else "")] = {
+                "type": "custom", "char_filter": ["kavosh_normalize"],
+                "tokenizer": "kavosh_words", "filter": _text_chain(lang, query)}
+    for script in ("fa", "ar", "other"):
+        analyzers[f"kavosh_variant_{script}"] = {
+            "type": "custom", "char_filter": ["kavosh_normalize"], "tokenizer": "kavosh_words",
+            "filter": _skeleton_chain(script)}
+    mapping_rules = [f"{escape_rule_text(k)} => {escape_rule_text(v)}"
+                     for k, v in char_filter_table_cached().items()]
+    from kavosh.index.schema import SCHEMA_VERSION  # noqa: F401 (recorded below)
+    return {"index": {
+        "similarity": {"default": {"type": "BM25", "b": 0.9, "k1": 1.2}},
+        "analysis": {
+            "char_filter": {"kavosh_normalize": {"type": "mapping", "mappings": mapping_rules}},
+            "tokenizer": {"kavosh_words": {"type": "pattern", "pattern": TOKEN_REGEX, "group": 0}},
+            "filter": filters,
+            "analyzer": analyzers,
+        },
+    }}
+
+
+TEXT_FIELDS = ("title", "body")
+VARIANT_FIELDS = ("variant_fa", "variant_ar", "variant_other")
+
+
+def language_fields() -> list[str]:
+    return [f"{field}_{lang}" for field in TEXT_FIELDS for lang in LANGS]
+
+
+def build_mappings() -> dict:
+    """Stored fields as Kavosh stores them; the analysed copies left out of _source."""
+    props: dict[str, dict] = {
+        "id": {"type": "keyword"},
+        "title": {"type": "text", "index": False},
+        "body": {"type": "text", "index": False},
+        "lang": {"type": "keyword"},
+        "date": {"type": "keyword"},
+        "source": {"type": "keyword"},
+        "url": {"type": "keyword", "index": False, "doc_values": False},
+    }
+    for field in TEXT_FIELDS:
+        for lang in LANGS:
+            props[f"{field}_{lang}"] = {"type": "text", "analyzer": f"kavosh_{lang}",
+                                        "search_analyzer": f"kavosh_{lang}_query"}
+    for name in VARIANT_FIELDS:
+        script = name.split("_", 1)[1]
+        props[name] = {"type": "text", "analyzer": f"kavosh_variant_{script}",
+                       "search_analyzer": "keyword", "index_options": "freqs"}
+    return {"dynamic": "strict", "_source": {"excludes": language_fields() + list(VARIANT_FIELDS)},
+            "_meta": {"kavosh_analyzer_version": ANALYZER_VERSION},
+            "properties": props}
+
+
+def text_languages(text: str) -> tuple[str, ...]:
+    """Which language fields one text goes to: its language's, or both when it is mixed."""
+    lang = detect_language(text)
+    return (lang,) if lang in LANGS else LANGS
+
+
+# --- the rules no built-in filter can express, from the index's own words -----------
+
+
+def light10(word: str) -> str:
+    """What Lucene's arabic_stem makes of a normalized word (light10, no guards)."""
+    return stem_arabic_with(word, protected={}, proclitics=False)
+
+
+_FALLBACK = {"fa": lambda w: w, "ar": light10}
+_STEM = {"fa": stem_persian, "ar": stem_arabic}
+
+
+def _ruleable(word: str) -> bool:
+    return bool(word) and "," not in word and "=>" not in word and not any(c.isspace() for c in word)
+
+
+class Vocabulary:
+    """The distinct words each language's fields see, and the override rules they need."""
+
+    def __init__(self):
+        self.words: dict[str, set[str]] = {lang: set() for lang in LANGS}
+
+    def add(self, text: str, langs: Iterable[str]) -> None:
+        from .analysis import word_spans
+
+        surfaces = {surface for surface, _s, _e in word_spans(text)}
+        for lang in langs:
+            self.words[lang].update(surfaces)
+
+    def rules(self) -> dict[str, dict[str, dict[str, str]]]:
+        return {lang: self._rules(lang) for lang in LANGS}
+
+    def _rules(self, lang: str) -> dict[str, dict[str, str]]:
+        stems: dict[str, str] = {}
+        joined: dict[str, str] = {}
+        stoplist = stopwords()
+        verbs = persian_verb_forms()
+        fallback, stem = _FALLBACK[lang], _STEM[lang]
+
+        def word(norm: str, surface: str) -> None:
+            if norm in stoplist or not _ruleable(norm) or norm.isascii():
+                return
+            own = stem(norm)
+            if own != fallback(norm):
+                stems.setdefault(norm, own)
+            seat = seat_form(surface)
+            if seat is None or len(seat) != len(norm) or seat == norm or not _ruleable(seat):
+                return
+            terms = _word_stems(norm, surface, lang)
+            term = terms[1] if len(terms) > 1 else terms[0]
+            if term != fallback(seat):
+                stems.setdefault(seat, term)
+
+        for surface in self.words[lang]:
+            norm = normalize_token(surface)
+            if not norm:
+                continue
+            if ZWNJ in surface:
+                key = stage_form(surface)
+                if norm in stoplist:
+                    joined.setdefault(key, norm)  # the whole is a stop word: no parts either
+                    continue
+                if lang == "fa" and norm in verbs:
+                    joined.setdefault(key, stem(norm))  # a verb form is one word, not parts
+                    continue
+                for part in surface.split(ZWNJ):
+                    pnorm = normalize_token(part)
+                    if len(pnorm) >= 2:
+                        word(pnorm, part)
+            word(norm, surface)
+        if lang == "ar":
+            for kept in ARABIC_PROTECTED:
+                for prefix in ("", "و", "ف", "ب", "ل", "ک") + ARABIC_PREFIXES:
+                    w = prefix + kept
+                    if stem_arabic(w) != light10(w):
+                        stems.setdefault(w, stem_arabic(w))
+        return {"joined": {k: v for k, v in joined.items() if _ruleable(k)}, "stems": stems}
+
+
+def parse_rule(rule: str) -> tuple[list[str], str]:
+    """(keys, value) of a mapping or stemmer_override rule, as OpenSearch reads it."""
+    left, sep, right = rule.partition("=>")
+    if not sep:
+        raise ValueError(f"not a rule: {rule!r}")
+    keys = [unescape_rule_text(k.strip()) for k in left.split(",")]
+    return keys, unescape_rule_text(right.strip())
+
+
+def unescape_rule_text(text: str) -> str:
+    out, i = [], 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            n = text[i + 1]
+            if n == "u":
+                out.append(chr(int(text[i + 2:i + 6], 16)))
+                i += 6
+                continue
+            out.append({"n": "\n", "t": "\t", "r": "\r"}.get(n, n))
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
