@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .analysis import ANALYZER_VERSION, TOKEN_PATTERN, seat_form, _word_stems  # noqa: F401
-from .lexicon import persian_verb_forms, stopwords
-from .normalize import NORMALIZATION_TABLE, detect_language, normalize_token
-from .stemmers import (ARABIC_PREFIXES, ARABIC_PROTECTED, stem_arabic, stem_arabic_with,
-                       stem_persian)
+from .lexicon import persian_lexicon, persian_verb_forms, stopwords
+from .normalize import FORMAT_CHARS, MARKS, NORMALIZATION_TABLE, detect_language, normalize_token
+from .stemmers import (ARABIC_PREFIXES, ARABIC_PROTECTED, PERSIAN_PLURALS, stem_arabic,
+                       stem_arabic_with, stem_persian)
 from .variants import MIN_WORD, SCRIPT_TAGS, LOOSE_TAG, KEY_END
 
 LANGS = ("fa", "ar")
@@ -41,6 +41,13 @@ TOKEN_REGEX = (r"[\p{L}\p{N}](?:[\p{L}\p{N}_]|\u200c+(?=[\p{L}\p{N}_]))*(?:[.,]\
 ARABIC_BLOCK = "[\u0600-\u06ff]"
 _M1, _M2, _M3 = "\ue001", "\ue002", "\ue003"  # skeleton copies: script-tagged, bare, loose
 _SEP = "#"  # never inside a token: the tokenizer takes letters, digits, _ and ZWNJ only
+# Letters (to the tokenizer) that normalize to nothing: tatweel, isolated harakat forms.
+EMPTY_LETTERS = "".join(sorted(chr(c) for c, v in NORMALIZATION_TABLE.items()
+                               if not v and chr(c).isalnum()))
+_EMPTY_WORD = "\ue005"  # a word of only those: a stop word here, its position kept
+_SEAT_MARK = "\ue006"  # a seat in the seat copy, ء once the stop filter has run
+_KEPT = "\ue004"  # ends a Persian stem a rule gave, until the plural rule has run
+MIN_PLURAL_REST = 3  # stemmers._persian_strip_once: a plural comes off an unknown word if 3 letters remain
 
 
 def escape_rule_text(text: str) -> str:
@@ -57,11 +64,19 @@ def escape_rule_text(text: str) -> str:
 
 
 def char_filter_table() -> dict[str, str]:
-    """The normalization table as char → replacement, minus what the token filters need."""
+    """The normalization table as char → replacement, minus what the token filters need.
+
+    Left to the token filters: ZWNJ and the seats, and letters that normalize
+    to nothing (tatweel, isolated harakat forms), because a word of only those
+    still takes a position in Kavosh.  A sign that is no letter but folds to a
+    word (﷼ → ریال) is left alone: Kavosh's tokenizer never reads it as one.
+    """
     out = {}
     for code, value in sorted(NORMALIZATION_TABLE.items()):
         c = chr(code)
-        if c in KEPT_BY_CHAR_FILTER:
+        if c in KEPT_BY_CHAR_FILTER or c in EMPTY_LETTERS:
+            continue
+        if any(v.isalnum() for v in value or "") and not (c.isalnum() or c in MARKS or c in FORMAT_CHARS):
             continue
         out[c] = value or ""
     return out
@@ -70,6 +85,7 @@ def char_filter_table() -> dict[str, str]:
 def stage_form(surface: str) -> str:
     """A word as the token filters first see it: char-filtered and lower-cased."""
     table = {ord(k): v for k, v in char_filter_table_cached().items()}
+    table.update({ord(c): None for c in EMPTY_LETTERS})
     return surface.translate(table).lower()
 
 
@@ -97,7 +113,8 @@ def _seat_filters() -> dict[str, dict]:
         "kavosh_seat_initial_waw": _replace("^\u0624", "\u0648"),
         # What is left is a seat: the word twice, as its letters and with the seats as ء.
         "kavosh_seat_copy": _replace(f"^(.*[{SEATS}].*)$", f"$1{_SEP}$1"),
-        "kavosh_seat_mark": _replace(f"[{SEATS}](?=.*{_SEP})", "\u0621"),
+        "kavosh_seat_mark": _replace(f"[{SEATS}](?=.*{_SEP})", _SEAT_MARK),
+        "kavosh_seat_hamza": _replace(_SEAT_MARK, "\u0621"),
         "kavosh_seat_yeh": _replace("\u0626", "\u06cc"),
         "kavosh_seat_waw": _replace("\u0624", "\u0648"),
         "kavosh_seat_alef": _replace("\u0623", "\u0627"),
@@ -161,7 +178,8 @@ def _skeleton_filters() -> dict[str, dict]:
 
 
 def _skeleton_chain(script: str) -> list[str]:
-    chain = ["lowercase", "kavosh_zwnj_remove", "kavosh_seat_initial_alef",
+    chain = ["lowercase", "kavosh_empty_word", "kavosh_empty_remove", "kavosh_zwnj_remove",
+             "kavosh_seat_initial_alef",
              "kavosh_seat_initial_yeh", "kavosh_seat_initial_waw", "kavosh_stop",
              f"kavosh_skeleton_copy_{script}", "kavosh_skeleton_seats", "kavosh_seat_yeh",
              "kavosh_seat_waw", "kavosh_seat_alef", "kavosh_skeleton_split", "kavosh_loose_guard",
@@ -176,13 +194,22 @@ def _skeleton_chain(script: str) -> list[str]:
     return chain
 
 
+def _mark(lang: str, kind: str, key: str, value: str) -> str:
+    if lang != "fa" or (kind == "joined" and value == normalize_token(key)):
+        return ""
+    return _KEPT
+
+
 def _text_chain(lang: str, query: bool) -> list[str]:
-    chain = ["lowercase"]
+    chain = ["lowercase", "kavosh_empty_word", "kavosh_empty_remove"]
     if not query:
         chain += [f"kavosh_{lang}_joined", "kavosh_compound_parts"]
-    chain += ["kavosh_zwnj_remove"] + SEAT_CHAIN + ["kavosh_stop", f"kavosh_{lang}_stems"]
+    chain += ["kavosh_zwnj_remove"] + SEAT_CHAIN + ["kavosh_stop", "kavosh_seat_hamza",
+                                                    f"kavosh_{lang}_stems"]
+    if lang == "fa":
+        chain += ["kavosh_fa_plurals", "kavosh_unmark"]
     if lang == "ar":
-        chain += ["kavosh_to_arabic_yeh", "kavosh_to_arabic_kaf", "arabic_stem",
+        chain += ["kavosh_seat_suffix", "kavosh_to_arabic_yeh", "kavosh_to_arabic_kaf", "arabic_stem",
                   "kavosh_from_arabic_yeh", "kavosh_from_arabic_kaf"]
     return chain + ["remove_duplicates"]
 
@@ -199,7 +226,14 @@ def build_settings(rules: dict[str, dict[str, dict[str, str]]] | None = None) ->
         "kavosh_compound_parts": {"type": "pattern_capture", "preserve_original": True,
                                   "patterns": [f"([^{ZWNJ}]{{2,}})"]},
         "kavosh_zwnj_remove": _replace(ZWNJ),
-        "kavosh_stop": {"type": "stop", "stopwords": sorted(stopwords()), "ignore_case": False},
+        "kavosh_empty_word": _replace(f"^[{EMPTY_LETTERS}]+$", _EMPTY_WORD),
+        "kavosh_empty_remove": _replace(f"[{EMPTY_LETTERS}]"),
+        "kavosh_stop": {"type": "stop", "stopwords": stop_spellings(), "ignore_case": False},
+        # A word a rule stemmed carries _KEPT until here, so the plural rule leaves it alone.
+        "kavosh_fa_plurals": _replace(f"^(?!.*{_KEPT})(.{{{MIN_PLURAL_REST},}}?)(?:{'|'.join(PERSIAN_PLURALS)})$", "$1"),
+        "kavosh_unmark": _replace(_KEPT),
+        # ئية: light10 strips the seat's ی with the ending, so the seat copy has no term of its own.
+        "kavosh_seat_suffix": _replace("\u0621(?=\u06cc\u0647$)", "\u06cc"),
         "kavosh_to_arabic_yeh": _replace("\u06cc", "\u064a"),
         "kavosh_to_arabic_kaf": _replace("\u06a9", "\u0643"),
         "kavosh_from_arabic_yeh": _replace("\u064a", "\u06cc"),
@@ -211,9 +245,12 @@ def build_settings(rules: dict[str, dict[str, dict[str, str]]] | None = None) ->
         mine = rules.get(lang, {})
         for kind in ("joined", "stems"):
             table = mine.get(kind) or {"kavosh": "kavosh"}
+            # A Persian rule's stem carries _KEPT past the stop filter (Kavosh drops stop
+            # words before stemming: می‌دهیم stays داد) and the plural rule; a compound
+            # that is itself a stop word (می‌شود) is rewritten unmarked, for the stop filter.
             filters[f"kavosh_{lang}_{kind}"] = {
                 "type": "stemmer_override",
-                "rules": [f"{escape_rule_text(k)} => {escape_rule_text(v)}"
+                "rules": [f"{escape_rule_text(k)} => {escape_rule_text(v + _mark(lang, kind, k, v))}"
                           for k, v in sorted(table.items())],
             }
     analyzers = {}
@@ -286,7 +323,38 @@ def light10(word: str) -> str:
     return stem_arabic_with(word, protected={}, proclitics=False)
 
 
-_FALLBACK = {"fa": lambda w: w, "ar": light10}
+def persian_plural(word: str) -> str:
+    """What the settings' rule-based Persian part makes of a word: a plural off, 3 letters left."""
+    for suffix in PERSIAN_PLURALS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_PLURAL_REST:
+            return word[: -len(suffix)]
+    return word
+
+
+def stop_spellings() -> list[str]:
+    """The stop words, also as the filters see them with a hamza seat still in place.
+
+    Kavosh drops a word whose *normalized* form is a stop word (هؤلاء, فئة); at
+    the stop filter a seat is still ئ ؤ أ (or a mark in the seat copy), so each
+    stop word is listed with up to two of its ی و ا written as a seat.
+    """
+    seats = {"\u06cc": "\u0626" + _SEAT_MARK, "\u0648": "\u0624" + _SEAT_MARK,
+             "\u0627": "\u0623" + _SEAT_MARK}
+    out = set(stopwords()) | {_EMPTY_WORD}
+    for word in stopwords():
+        spots = [i for i, c in enumerate(word) if i and c in seats]
+        for i in spots:
+            for a in seats[word[i]]:
+                one = word[:i] + a + word[i + 1:]
+                out.add(one)
+                for j in spots:
+                    if j > i:
+                        for b in seats[word[j]]:
+                            out.add(one[:j] + b + one[j + 1:])
+    return sorted(out)
+
+
+_FALLBACK = {"fa": persian_plural, "ar": light10}
 _STEM = {"fa": stem_persian, "ar": stem_arabic}
 
 
@@ -348,6 +416,21 @@ class Vocabulary:
                     if len(pnorm) >= 2:
                         word(pnorm, part)
             word(norm, surface)
+        for stop in stoplist:
+            # A stop word typed with a ZWNJ (آن‌ها, می‌توان) is dropped whole: no parts.
+            for i in range(1, len(stop)):
+                joined.setdefault(stop[:i] + ZWNJ + stop[i:], stop)
+        if lang == "fa":
+            # Closed tables, whatever the index holds: every verb form (and where its
+            # ZWNJ goes: می‌روم, رفته‌اند) and the lemmas the plural rule would cut.
+            for form, past in verbs.items():
+                if form not in stoplist and past != fallback(form):
+                    stems.setdefault(form, past)
+                for joined_form in _zwnj_spellings(form):
+                    joined.setdefault(joined_form, form if form in stoplist else past)
+            for lemma in persian_lexicon():
+                if stem(lemma) != fallback(lemma) and lemma not in stoplist:
+                    stems.setdefault(lemma, stem(lemma))
         if lang == "ar":
             for kept in ARABIC_PROTECTED:
                 for prefix in ("", "و", "ف", "ب", "ل", "ک") + ARABIC_PREFIXES:
@@ -355,6 +438,27 @@ class Vocabulary:
                     if stem_arabic(w) != light10(w):
                         stems.setdefault(w, stem_arabic(w))
         return {"joined": {k: v for k, v in joined.items() if _ruleable(k)}, "stems": stems}
+
+
+_PERFECT_ENDINGS = ("ام", "ای", "ایم", "اید", "اند")
+
+
+def _zwnj_spellings(form: str) -> list[str]:
+    """A verb form as typed with its ZWNJ: after می/نمی, before a perfect's ending."""
+    heads = [form]
+    for prefix in ("نمی", "می"):
+        if form.startswith(prefix) and len(form) > len(prefix) + 1:
+            heads.append(prefix + ZWNJ + form[len(prefix):])
+            break
+    out = []
+    for head in heads:
+        for ending in _PERFECT_ENDINGS:
+            if head.endswith("\u0647" + ending):
+                out.append(head[: -len(ending)] + ZWNJ + ending)
+                break
+        if head != form:
+            out.append(head)
+    return out
 
 
 def parse_rule(rule: str) -> tuple[list[str], str]:
