@@ -16,6 +16,7 @@ the rule-based part only (Persian: no stemming; Arabic: plain light10).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from .analysis import ANALYZER_VERSION, TOKEN_PATTERN, seat_form, _word_stems  # noqa: F401
@@ -46,6 +47,7 @@ EMPTY_LETTERS = "".join(sorted(chr(c) for c, v in NORMALIZATION_TABLE.items()
                                if not v and chr(c).isalnum()))
 _EMPTY_WORD = "\ue005"  # a word of only those: a stop word here, its position kept
 _SEAT_MARK = "\ue006"  # a seat in the seat copy, ء once the stop filter has run
+_SEAT_MARK_YEH = "\ue007"  # the same for ئ
 _KEPT = "\ue004"  # ends a Persian stem a rule gave, until the plural rule has run
 MIN_PLURAL_REST = 3  # stemmers._persian_strip_once: a plural comes off an unknown word if 3 letters remain
 
@@ -113,8 +115,9 @@ def _seat_filters() -> dict[str, dict]:
         "kavosh_seat_initial_waw": _replace("^\u0624", "\u0648"),
         # What is left is a seat: the word twice, as its letters and with the seats as ء.
         "kavosh_seat_copy": _replace(f"^(.*[{SEATS}].*)$", f"$1{_SEP}$1"),
-        "kavosh_seat_mark": _replace(f"[{SEATS}](?=.*{_SEP})", _SEAT_MARK),
-        "kavosh_seat_hamza": _replace(_SEAT_MARK, "\u0621"),
+        "kavosh_seat_mark_yeh": _replace(f"\u0626(?=.*{_SEP})", _SEAT_MARK_YEH),
+        "kavosh_seat_mark": _replace(f"[\u0624\u0623](?=.*{_SEP})", _SEAT_MARK),
+        "kavosh_seat_hamza": _replace(f"[{_SEAT_MARK}{_SEAT_MARK_YEH}]", "\u0621"),
         "kavosh_seat_yeh": _replace("\u0626", "\u06cc"),
         "kavosh_seat_waw": _replace("\u0624", "\u0648"),
         "kavosh_seat_alef": _replace("\u0623", "\u0627"),
@@ -124,7 +127,7 @@ def _seat_filters() -> dict[str, dict]:
 
 
 SEAT_CHAIN = ["kavosh_seat_initial_alef", "kavosh_seat_initial_yeh", "kavosh_seat_initial_waw",
-              "kavosh_seat_copy", "kavosh_seat_mark", "kavosh_seat_yeh", "kavosh_seat_waw",
+              "kavosh_seat_copy", "kavosh_seat_mark_yeh", "kavosh_seat_mark", "kavosh_seat_yeh", "kavosh_seat_waw",
               "kavosh_seat_alef", "kavosh_seat_split"]
 
 
@@ -204,12 +207,14 @@ def _text_chain(lang: str, query: bool) -> list[str]:
     chain = ["lowercase", "kavosh_empty_word", "kavosh_empty_remove"]
     if not query:
         chain += [f"kavosh_{lang}_joined", "kavosh_compound_parts"]
-    chain += ["kavosh_zwnj_remove"] + SEAT_CHAIN + ["kavosh_stop", "kavosh_seat_hamza",
-                                                    f"kavosh_{lang}_stems"]
+    chain += ["kavosh_zwnj_remove"] + SEAT_CHAIN
+    if lang == "ar":
+        chain += ["kavosh_seat_suffix"]
+    chain += ["kavosh_stop", "kavosh_seat_hamza", f"kavosh_{lang}_stems"]
     if lang == "fa":
         chain += ["kavosh_fa_plurals", "kavosh_unmark"]
     if lang == "ar":
-        chain += ["kavosh_seat_suffix", "kavosh_to_arabic_yeh", "kavosh_to_arabic_kaf", "arabic_stem",
+        chain += ["kavosh_to_arabic_yeh", "kavosh_to_arabic_kaf", "arabic_stem",
                   "kavosh_from_arabic_yeh", "kavosh_from_arabic_kaf"]
     return chain + ["remove_duplicates"]
 
@@ -233,7 +238,7 @@ def build_settings(rules: dict[str, dict[str, dict[str, str]]] | None = None) ->
         "kavosh_fa_plurals": _replace(f"^(?!.*{_KEPT})(.{{{MIN_PLURAL_REST},}}?)(?:{'|'.join(PERSIAN_PLURALS)})$", "$1"),
         "kavosh_unmark": _replace(_KEPT),
         # ئية: light10 strips the seat's ی with the ending, so the seat copy has no term of its own.
-        "kavosh_seat_suffix": _replace("\u0621(?=\u06cc\u0647$)", "\u06cc"),
+        "kavosh_seat_suffix": _replace(f"{_SEAT_MARK_YEH}(?=\u06cc\u0647$)", "\u06cc"),
         "kavosh_to_arabic_yeh": _replace("\u06cc", "\u064a"),
         "kavosh_to_arabic_kaf": _replace("\u06a9", "\u0643"),
         "kavosh_from_arabic_yeh": _replace("\u064a", "\u06cc"),
@@ -338,7 +343,7 @@ def stop_spellings() -> list[str]:
     the stop filter a seat is still ئ ؤ أ (or a mark in the seat copy), so each
     stop word is listed with up to two of its ی و ا written as a seat.
     """
-    seats = {"\u06cc": "\u0626" + _SEAT_MARK, "\u0648": "\u0624" + _SEAT_MARK,
+    seats = {"\u06cc": "\u0626" + _SEAT_MARK_YEH, "\u0648": "\u0624" + _SEAT_MARK,
              "\u0627": "\u0623" + _SEAT_MARK}
     out = set(stopwords()) | {_EMPTY_WORD}
     for word in stopwords():
@@ -366,12 +371,12 @@ class Vocabulary:
     """The distinct words each language's fields see, and the override rules they need."""
 
     def __init__(self):
-        self.words: dict[str, set[str]] = {lang: set() for lang in LANGS}
+        self.words: dict[str, Counter] = {lang: Counter() for lang in LANGS}
 
     def add(self, text: str, langs: Iterable[str]) -> None:
         from .analysis import word_spans
 
-        surfaces = {surface for surface, _s, _e in word_spans(text)}
+        surfaces = Counter(surface for surface, _s, _e in word_spans(text))
         for lang in langs:
             self.words[lang].update(surfaces)
 
@@ -388,18 +393,16 @@ class Vocabulary:
         def word(norm: str, surface: str) -> None:
             if norm in stoplist or not _ruleable(norm) or norm.isascii():
                 return
-            own = stem(norm)
-            if own != fallback(norm):
-                stems.setdefault(norm, own)
+            stems.setdefault(norm, stem(norm))
             seat = seat_form(surface)
             if seat is None or len(seat) != len(norm) or seat == norm or not _ruleable(seat):
                 return
             terms = _word_stems(norm, surface, lang)
-            term = terms[1] if len(terms) > 1 else terms[0]
-            if term != fallback(seat):
-                stems.setdefault(seat, term)
+            stems.setdefault(seat, terms[1] if len(terms) > 1 else terms[0])
 
-        for surface in self.words[lang]:
+        # Most frequent first: where two spellings share a rule's key (بدأ and بدئ are
+        # both بدء in the seat copy) the commoner one's term wins.
+        for surface, _n in self.words[lang].most_common():
             norm = normalize_token(surface)
             if not norm:
                 continue
@@ -437,7 +440,10 @@ class Vocabulary:
                     w = prefix + kept
                     if stem_arabic(w) != light10(w):
                         stems.setdefault(w, stem_arabic(w))
-        return {"joined": {k: v for k, v in joined.items() if _ruleable(k)}, "stems": stems}
+        # Every word claimed its key above (the commonest spelling first); only those the
+        # rule-based part would get wrong need a rule.
+        return {"joined": {k: v for k, v in joined.items() if _ruleable(k)},
+                "stems": {k: v for k, v in stems.items() if v != fallback(k)}}
 
 
 _PERFECT_ENDINGS = ("ام", "ای", "ایم", "اید", "اند")
