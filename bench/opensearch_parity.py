@@ -126,7 +126,7 @@ class LuceneAnalyzers:
 
             lines = []
             for rule in f["rules"]:
-                keys, value = parse_rule(rule)
+                keys, value = parse_rule(rule, escapes=False)
                 lines.extend(f"{k}\t{value}" for k in keys)
             builder.addTokenFilter("stemmerOverride", self._map(
                 dictionary=self._file(f"{name}.txt", lines), ignoreCase="false"))

@@ -253,10 +253,11 @@ def build_settings(rules: dict[str, dict[str, dict[str, str]]] | None = None) ->
             # A Persian rule's stem carries _KEPT past the stop filter (Kavosh drops stop
             # words before stemming: می‌دهیم stays داد) and the plural rule; a compound
             # that is itself a stop word (می‌شود) is rewritten unmarked, for the stop filter.
+            # OpenSearch reads these rules literally (only the mapping char filter reads
+            # \uXXXX escapes): the ZWNJ of a joined word is the character itself.
             filters[f"kavosh_{lang}_{kind}"] = {
                 "type": "stemmer_override",
-                "rules": [f"{escape_rule_text(k)} => {escape_rule_text(v + _mark(lang, kind, k, v))}"
-                          for k, v in sorted(table.items())],
+                "rules": [f"{k} => {v}{_mark(lang, kind, k, v)}" for k, v in sorted(table.items())],
             }
     analyzers = {}
     for lang in LANGS:
@@ -467,13 +468,19 @@ def _zwnj_spellings(form: str) -> list[str]:
     return out
 
 
-def parse_rule(rule: str) -> tuple[list[str], str]:
-    """(keys, value) of a mapping or stemmer_override rule, as OpenSearch reads it."""
-    left, sep, right = rule.partition("=>")
-    if not sep:
+def parse_rule(rule: str, escapes: bool = True) -> tuple[list[str], str]:
+    """(keys, value) of a rule as OpenSearch reads it: a ``mapping`` rule "a => b" with
+    \\uXXXX escapes, or (``escapes=False``) a ``stemmer_override`` rule "a, b => c",
+    read literally and trimmed of ASCII space."""
+    parts = rule.split("=>")
+    if len(parts) != 2:
         raise ValueError(f"not a rule: {rule!r}")
-    keys = [unescape_rule_text(k.strip()) for k in left.split(",")]
-    return keys, unescape_rule_text(right.strip())
+    read = unescape_rule_text if escapes else (lambda text: text)
+    keys = [read(k.strip(" \t")) for k in parts[0].split(",")] if not escapes else [read(parts[0].strip())]
+    value = read(parts[1].strip(" \t") if not escapes else parts[1].strip())
+    if not all(keys) or not (value or escapes) or (not escapes and "," in value):
+        raise ValueError(f"not a rule: {rule!r}")
+    return keys, value
 
 
 def unescape_rule_text(text: str) -> str:

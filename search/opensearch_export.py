@@ -126,9 +126,9 @@ def export_opensearch(engine, out: Path, name: str = "kavosh",
         summary.rules = {lang: {k: len(v) for k, v in r.items()} for lang, r in rules.items()}
         settings = {"settings": build_settings(rules)}
         mappings = {"mappings": build_mappings()}
-        _dump(work / "settings.json", settings)
+        _dump(work / "settings.json", settings, compact=True)
         _dump(work / "mappings.json", mappings)
-        _dump(work / "index.json", {**settings, **mappings})
+        _dump(work / "index.json", {**settings, **mappings}, compact=True)
         (work / "README.md").write_text(export_readme(name, summary), encoding="utf-8")
         summary.bytes = sum(p.stat().st_size for p in work.iterdir())
         _move_into(work, out)
@@ -148,9 +148,12 @@ def _check_target(out: Path) -> None:
                           "(or one an earlier export wrote)")
 
 
-def _dump(path: Path, obj) -> None:
+def _dump(path: Path, obj, compact: bool = False) -> None:
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(obj, fh, ensure_ascii=False, indent=1)
+        if compact:  # the settings hold some 100,000 rules: one per line, no indentation
+            json.dump(obj, fh, ensure_ascii=False, separators=(",", ":"))
+        else:
+            json.dump(obj, fh, ensure_ascii=False, indent=1)
         fh.write("\n")
 
 
