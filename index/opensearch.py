@@ -9,22 +9,20 @@ hamza seats and the cross-script skeletons chains of ``pattern_replace``.
 What no rule can say — the Persian stemmer guarded by hazm's lexicon and its
 verb table, the Arabic stemmer's protected words and proclitic guard — comes
 as ``stemmer_override`` rules computed by Kavosh's own stemmers over the
-index's vocabulary (``Vocabulary``): a word the export has not seen gets
+index's vocabulary (index/opensearch_rules.py): a word the export has not seen gets
 the rule-based part only (Persian: no stemming; Arabic: plain light10).
 ``bench/opensearch_parity.py`` runs these settings on real Lucene.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from functools import cache
 
-from .analysis import ANALYZER_VERSION, TOKEN_PATTERN, seat_form, _word_stems  # noqa: F401
-from .lexicon import persian_lexicon, persian_verb_forms, stopwords
+from .analysis import ANALYZER_VERSION
+from .lexicon import stopwords
 from .normalize import FORMAT_CHARS, MARKS, NORMALIZATION_TABLE, detect_language, normalize_token
-from .stemmers import (ARABIC_PREFIXES, ARABIC_PROTECTED, PERSIAN_PLURALS, stem_arabic,
-                       stem_arabic_with, stem_persian)
-from .variants import MIN_WORD, SCRIPT_TAGS, LOOSE_TAG, KEY_END
+from .stemmers import ARABIC_PREFIXES, PERSIAN_PLURALS
+from .variants import KEY_END, LOOSE_TAG, MIN_WORD, SCRIPT_TAGS
 
 LANGS = ("fa", "ar")
 ZWNJ = "\u200c"
@@ -91,14 +89,9 @@ def stage_form(surface: str) -> str:
     return surface.translate(table).lower()
 
 
-_TABLE_CACHE: dict | None = None
-
-
+@cache
 def char_filter_table_cached() -> dict[str, str]:
-    global _TABLE_CACHE
-    if _TABLE_CACHE is None:
-        _TABLE_CACHE = char_filter_table()
-    return _TABLE_CACHE
+    return char_filter_table()
 
 
 def _replace(pattern: str, replacement: str = "") -> dict:
@@ -223,7 +216,7 @@ def build_settings(rules: dict[str, dict[str, dict[str, str]]] | None = None) ->
     """The ``settings`` object of the index: similarity and analysis.
 
     ``rules``: {'fa'|'ar': {'joined': {token: term}, 'stems': {word: stem}}},
-    from ``Vocabulary.rules()``.  OpenSearch refuses an empty rule list, so an
+    from ``opensearch_rules.Vocabulary.rules()``.  OpenSearch refuses an empty rule list, so an
     empty one is one harmless identity rule.
     """
     rules = rules or {}
@@ -271,7 +264,6 @@ def build_settings(rules: dict[str, dict[str, dict[str, str]]] | None = None) ->
             "filter": _skeleton_chain(script)}
     mapping_rules = [f"{escape_rule_text(k)} => {escape_rule_text(v)}"
                      for k, v in char_filter_table_cached().items()]
-    from kavosh.index.schema import SCHEMA_VERSION  # noqa: F401 (recorded below)
     return {"index": {
         "similarity": {"default": {"type": "BM25", "b": 0.9, "k1": 1.2}},
         "analysis": {
@@ -281,6 +273,29 @@ def build_settings(rules: dict[str, dict[str, dict[str, str]]] | None = None) ->
             "analyzer": analyzers,
         },
     }}
+
+
+def stop_spellings() -> list[str]:
+    """The stop words, also as the filters see them with a hamza seat still in place.
+
+    Kavosh drops a word whose *normalized* form is a stop word (هؤلاء, فئة); at
+    the stop filter a seat is still ئ ؤ أ (or a mark in the seat copy), so each
+    stop word is listed with up to two of its ی و ا written as a seat.
+    """
+    seats = {"\u06cc": "\u0626" + _SEAT_MARK_YEH, "\u0648": "\u0624" + _SEAT_MARK,
+             "\u0627": "\u0623" + _SEAT_MARK}
+    out = set(stopwords()) | {_EMPTY_WORD}
+    for word in stopwords():
+        spots = [i for i, c in enumerate(word) if i and c in seats]
+        for i in spots:
+            for a in seats[word[i]]:
+                one = word[:i] + a + word[i + 1:]
+                out.add(one)
+                for j in spots:
+                    if j > i:
+                        for b in seats[word[j]]:
+                            out.add(one[:j] + b + one[j + 1:])
+    return sorted(out)
 
 
 TEXT_FIELDS = ("title", "body")
@@ -319,153 +334,6 @@ def text_languages(text: str) -> tuple[str, ...]:
     """Which language fields one text goes to: its language's, or both when it is mixed."""
     lang = detect_language(text)
     return (lang,) if lang in LANGS else LANGS
-
-
-# --- the rules no built-in filter can express, from the index's own words -----------
-
-
-def light10(word: str) -> str:
-    """What Lucene's arabic_stem makes of a normalized word (light10, no guards)."""
-    return stem_arabic_with(word, protected={}, proclitics=False)
-
-
-def persian_plural(word: str) -> str:
-    """What the settings' rule-based Persian part makes of a word: a plural off, 3 letters left."""
-    for suffix in PERSIAN_PLURALS:
-        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_PLURAL_REST:
-            return word[: -len(suffix)]
-    return word
-
-
-def stop_spellings() -> list[str]:
-    """The stop words, also as the filters see them with a hamza seat still in place.
-
-    Kavosh drops a word whose *normalized* form is a stop word (هؤلاء, فئة); at
-    the stop filter a seat is still ئ ؤ أ (or a mark in the seat copy), so each
-    stop word is listed with up to two of its ی و ا written as a seat.
-    """
-    seats = {"\u06cc": "\u0626" + _SEAT_MARK_YEH, "\u0648": "\u0624" + _SEAT_MARK,
-             "\u0627": "\u0623" + _SEAT_MARK}
-    out = set(stopwords()) | {_EMPTY_WORD}
-    for word in stopwords():
-        spots = [i for i, c in enumerate(word) if i and c in seats]
-        for i in spots:
-            for a in seats[word[i]]:
-                one = word[:i] + a + word[i + 1:]
-                out.add(one)
-                for j in spots:
-                    if j > i:
-                        for b in seats[word[j]]:
-                            out.add(one[:j] + b + one[j + 1:])
-    return sorted(out)
-
-
-_FALLBACK = {"fa": persian_plural, "ar": light10}
-_STEM = {"fa": stem_persian, "ar": stem_arabic}
-
-
-def _ruleable(word: str) -> bool:
-    return bool(word) and "," not in word and "=>" not in word and not any(c.isspace() for c in word)
-
-
-class Vocabulary:
-    """The distinct words each language's fields see, and the override rules they need."""
-
-    def __init__(self):
-        self.words: dict[str, Counter] = {lang: Counter() for lang in LANGS}
-
-    def add(self, text: str, langs: Iterable[str]) -> None:
-        from .analysis import word_spans
-
-        surfaces = Counter(surface for surface, _s, _e in word_spans(text))
-        for lang in langs:
-            self.words[lang].update(surfaces)
-
-    def rules(self) -> dict[str, dict[str, dict[str, str]]]:
-        return {lang: self._rules(lang) for lang in LANGS}
-
-    def _rules(self, lang: str) -> dict[str, dict[str, str]]:
-        stems: dict[str, str] = {}
-        joined: dict[str, str] = {}
-        stoplist = stopwords()
-        verbs = persian_verb_forms()
-        fallback, stem = _FALLBACK[lang], _STEM[lang]
-
-        def word(norm: str, surface: str) -> None:
-            if norm in stoplist or not _ruleable(norm) or norm.isascii():
-                return
-            stems.setdefault(norm, stem(norm))
-            seat = seat_form(surface)
-            if seat is None or len(seat) != len(norm) or seat == norm or not _ruleable(seat):
-                return
-            terms = _word_stems(norm, surface, lang)
-            stems.setdefault(seat, terms[1] if len(terms) > 1 else terms[0])
-
-        # Most frequent first: where two spellings share a rule's key (بدأ and بدئ are
-        # both بدء in the seat copy) the commoner one's term wins.
-        for surface, _n in self.words[lang].most_common():
-            norm = normalize_token(surface)
-            if not norm:
-                continue
-            if ZWNJ in surface:
-                key = stage_form(surface)
-                if norm in stoplist:
-                    joined.setdefault(key, norm)  # the whole is a stop word: no parts either
-                    continue
-                if lang == "fa" and norm in verbs:
-                    joined.setdefault(key, stem(norm))  # a verb form is one word, not parts
-                    continue
-                for part in surface.split(ZWNJ):
-                    pnorm = normalize_token(part)
-                    if len(pnorm) >= 2:
-                        word(pnorm, part)
-            word(norm, surface)
-        for stop in stoplist:
-            # A stop word typed with a ZWNJ (آن‌ها, می‌توان) is dropped whole: no parts.
-            for i in range(1, len(stop)):
-                joined.setdefault(stop[:i] + ZWNJ + stop[i:], stop)
-        if lang == "fa":
-            # Closed tables, whatever the index holds: every verb form (and where its
-            # ZWNJ goes: می‌روم, رفته‌اند) and the lemmas the plural rule would cut.
-            for form, past in verbs.items():
-                if form not in stoplist and past != fallback(form):
-                    stems.setdefault(form, past)
-                for joined_form in _zwnj_spellings(form):
-                    joined.setdefault(joined_form, form if form in stoplist else past)
-            for lemma in persian_lexicon():
-                if stem(lemma) != fallback(lemma) and lemma not in stoplist:
-                    stems.setdefault(lemma, stem(lemma))
-        if lang == "ar":
-            for kept in ARABIC_PROTECTED:
-                for prefix in ("", "و", "ف", "ب", "ل", "ک") + ARABIC_PREFIXES:
-                    w = prefix + kept
-                    if stem_arabic(w) != light10(w):
-                        stems.setdefault(w, stem_arabic(w))
-        # Every word claimed its key above (the commonest spelling first); only those the
-        # rule-based part would get wrong need a rule.
-        return {"joined": {k: v for k, v in joined.items() if _ruleable(k)},
-                "stems": {k: v for k, v in stems.items() if v != fallback(k)}}
-
-
-_PERFECT_ENDINGS = ("ام", "ای", "ایم", "اید", "اند")
-
-
-def _zwnj_spellings(form: str) -> list[str]:
-    """A verb form as typed with its ZWNJ: after می/نمی, before a perfect's ending."""
-    heads = [form]
-    for prefix in ("نمی", "می"):
-        if form.startswith(prefix) and len(form) > len(prefix) + 1:
-            heads.append(prefix + ZWNJ + form[len(prefix):])
-            break
-    out = []
-    for head in heads:
-        for ending in _PERFECT_ENDINGS:
-            if head.endswith("\u0647" + ending):
-                out.append(head[: -len(ending)] + ZWNJ + ending)
-                break
-        if head != form:
-            out.append(head)
-    return out
 
 
 def parse_rule(rule: str, escapes: bool = True) -> tuple[list[str], str]:

@@ -17,7 +17,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_.+-]{0,254}$")
 
 def run_export(*, out: Path | None, name: str, query_text: str | None, mode: str, exact: bool,
                index_dir: Path) -> None:
-    from .engine import Engine, open_index  # noqa: F401
+    from .engine import Engine
 
     if (out is None) == (query_text is None):
         click.echo("kavosh: give --out DIR (export the index) or --query QUERY (print its DSL)",

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from kavosh.index.errors import KavoshError
 from kavosh.index.normalize import script_language
-from kavosh.index.opensearch import (LANGS, Vocabulary, build_mappings, build_settings,
-                                     text_languages)
+from kavosh.index.opensearch import LANGS, build_mappings, build_settings, text_languages
+from kavosh.index.opensearch_rules import Vocabulary
 
 STORED = ("id", "title", "body", "lang", "date", "source", "url")
 DEFAULT_CHUNK_BYTES = 50 * 1024 * 1024  # under OpenSearch's 100 MB http.max_content_length
