@@ -16,6 +16,7 @@ the rule-based part only (Persian: no stemming; Arabic: plain light10).
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from .analysis import ANALYZER_VERSION
@@ -28,15 +29,20 @@ LANGS = ("fa", "ar")
 ZWNJ = "\u200c"
 SEATS = "\u0626\u0624\u0623"  # ئ ؤ أ: kept by the char filter, the seat filters need them
 # The char filter keeps these: ZWNJ for the compound parts, seats for the seat terms.
-KEPT_BY_CHAR_FILTER = frozenset(ZWNJ + SEATS)
+KEPT_BY_CHAR_FILTER = frozenset(FORMAT_CHARS + SEATS)
+_JOINERS = "".join(f"\\u{ord(c):04x}" for c in FORMAT_CHARS)  # as a Java character class body
+_OTHER_JOINERS = "".join(c for c in FORMAT_CHARS if c != ZWNJ)
 # Clitics after which أ starts the word proper (analysis._CLITICS), longest first.
 _CLITICS = ("وال", "فال", "بال", "کال", "ال", "لل", "وب", "ول", "فب", "فل", "وک",
             "و", "ف", "ب", "ل", "ک")
 # Java regular expression of KavoshTokenizer's TOKEN_PATTERN, on the char-filtered text
-# (marks, tatweel and joiners other than ZWNJ are gone, digits are ASCII): a word starts
-# with a letter or digit, runs through letters, digits, _ and inner ZWNJs, and a number
-# keeps its separators.  Python's \w is Unicode letters and numbers, Java's \p{L}\p{N}.
-TOKEN_REGEX = (r"[\p{L}\p{N}](?:[\p{L}\p{N}_]|\u200c+(?=[\p{L}\p{N}_]))*(?:[.,]\p{Nd}+)*")
+# (marks and tatweel are gone, digits are ASCII): a word starts with a letter or digit and
+# runs through letters, digits and _, with zero-width joiners and direction marks inside
+# it (they stay for the token filters: ZWNJ splits compounds, and a mark between "92." and
+# "54" ends a number in Kavosh too); a number keeps its separators.  Python's \w is
+# Unicode letters and numbers, Java's \p{L}\p{N}.
+TOKEN_REGEX = (rf"[\p{{L}}\p{{N}}](?:[\p{{L}}\p{{N}}_]|[{_JOINERS}]+(?=[\p{{L}}\p{{N}}_]))*"
+               rf"(?:[{_JOINERS}]*[.,]\p{{Nd}}+(?:[.,]\p{{Nd}}+)*)?")
 ARABIC_BLOCK = "[\u0600-\u06ff]"
 _M1, _M2, _M3 = "\ue001", "\ue002", "\ue003"  # skeleton copies: script-tagged, bare, loose
 _SEP = "#"  # never inside a token: the tokenizer takes letters, digits, _ and ZWNJ only
@@ -83,10 +89,10 @@ def char_filter_table() -> dict[str, str]:
 
 
 def stage_form(surface: str) -> str:
-    """A word as the token filters first see it: char-filtered and lower-cased."""
+    """A word as the joined-word rules see it: char-filtered, lower-cased, only ZWNJ left."""
     table = {ord(k): v for k, v in char_filter_table_cached().items()}
-    table.update({ord(c): None for c in EMPTY_LETTERS})
-    return surface.translate(table).lower()
+    table.update({ord(c): None for c in EMPTY_LETTERS + _OTHER_JOINERS})
+    return re.sub(f"{ZWNJ}+", ZWNJ, surface.translate(table).lower())
 
 
 @cache
@@ -174,7 +180,8 @@ def _skeleton_filters() -> dict[str, dict]:
 
 
 def _skeleton_chain(script: str) -> list[str]:
-    chain = ["lowercase", "kavosh_empty_word", "kavosh_empty_remove", "kavosh_zwnj_remove",
+    chain = ["lowercase", "kavosh_empty_word", "kavosh_empty_remove", "kavosh_joiners_remove",
+             "kavosh_zwnj_remove",
              "kavosh_seat_initial_alef",
              "kavosh_seat_initial_yeh", "kavosh_seat_initial_waw", "kavosh_stop",
              f"kavosh_skeleton_copy_{script}", "kavosh_skeleton_seats", "kavosh_seat_yeh",
@@ -197,9 +204,9 @@ def _mark(lang: str, kind: str, key: str, value: str) -> str:
 
 
 def _text_chain(lang: str, query: bool) -> list[str]:
-    chain = ["lowercase", "kavosh_empty_word", "kavosh_empty_remove"]
+    chain = ["lowercase", "kavosh_empty_word", "kavosh_empty_remove", "kavosh_joiners_remove"]
     if not query:
-        chain += [f"kavosh_{lang}_joined", "kavosh_compound_parts"]
+        chain += ["kavosh_zwnj_collapse", f"kavosh_{lang}_joined", "kavosh_compound_parts"]
     chain += ["kavosh_zwnj_remove"] + SEAT_CHAIN
     if lang == "ar":
         chain += ["kavosh_seat_suffix"]
@@ -224,6 +231,8 @@ def build_settings(rules: dict[str, dict[str, dict[str, str]]] | None = None) ->
         "kavosh_compound_parts": {"type": "pattern_capture", "preserve_original": True,
                                   "patterns": [f"([^{ZWNJ}]{{2,}})"]},
         "kavosh_zwnj_remove": _replace(ZWNJ),
+        "kavosh_joiners_remove": _replace(f"[{_OTHER_JOINERS}]"),
+        "kavosh_zwnj_collapse": _replace(f"{ZWNJ}+", ZWNJ),  # a doubled ZWNJ is one
         "kavosh_empty_word": _replace(f"^[{EMPTY_LETTERS}]+$", _EMPTY_WORD),
         "kavosh_empty_remove": _replace(f"[{EMPTY_LETTERS}]"),
         "kavosh_stop": {"type": "stop", "stopwords": stop_spellings(), "ignore_case": False},

@@ -114,8 +114,8 @@ def test_the_char_filter_is_the_normalization_table(export_dir):
         mapping[key] = value
     assert mapping["\u0643"] == "\u06a9" and mapping["\u064a"] == "\u06cc"  # ك → ک, ي → ی
     assert mapping["\u0629"] == "\u0647" and mapping["\u06f5"] == "5"  # ة → ه, ۵ → 5
-    assert mapping["\u064e"] == "" and mapping["\u200d"] == ""  # fatha and ZWJ removed
-    assert "\u200c" not in mapping and "\u0626" not in mapping  # ZWNJ, seats: token filters'
+    assert mapping["\u064e"] == ""  # fatha removed
+    assert "\u200c" not in mapping and "\u200f" not in mapping and "\u0626" not in mapping  # joiners, seats: token filters'
     for code, value in NORMALIZATION_TABLE.items():
         c = chr(code)
         if c in mapping:
