@@ -26,6 +26,9 @@ def run_export(*, out: Path | None, name: str, query_text: str | None, mode: str
     if query_text is not None:
         _print_query(query_text, mode, exact, index_dir)
         return
+    if mode != "all" or exact:
+        click.echo("kavosh: --any and --exact go with --query, not with --out", err=True)
+        sys.exit(2)
     if not _NAME.match(name) or name in (".", ".."):
         raise QueryError(f"--name {name[:40]!r} is not an OpenSearch index name: use lowercase "
                          "letters, digits, - _ . +, not starting with - _ +")

@@ -297,6 +297,7 @@ def test_cli_prints_the_dsl(news_index):
     (["--out", "{tmp}/x"], 3, "kavosh: no index at {tmp}/missing: run `kavosh index PATH` first"),
     (["--query", "ترامپ"], 3, "kavosh: no index at {tmp}/missing"),
     ([], 2, "kavosh: give --out DIR (export the index) or --query QUERY (print its DSL)"),
+    (["--out", "{tmp}/x", "--any"], 2, "kavosh: --any and --exact go with --query, not with --out"),
     (["--exact", "--query", "a*"], 2, "kavosh: 'a*' matches too many words"),
     (["--exact", "--query", "  "], 2, "kavosh: empty query"),
 ])
