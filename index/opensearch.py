@@ -23,7 +23,8 @@ from .analysis import ANALYZER_VERSION
 from .lexicon import stopwords
 from .normalize import FORMAT_CHARS, MARKS, NORMALIZATION_TABLE, detect_language, normalize_token
 from .stemmers import ARABIC_PREFIXES, PERSIAN_PLURALS
-from .variants import KEY_END, LOOSE_TAG, MIN_WORD, SCRIPT_TAGS
+from .variants import (_LONG_VOWELS, _LOOSE_FOLD, _LOOSE_VOWELS, _SPELLING_FOLD, KEY_END,
+                       LOOSE_TAG, MIN_SKELETON, MIN_WORD, SCRIPT_TAGS)
 
 LANGS = ("fa", "ar")
 ZWNJ = "\u200c"
@@ -50,8 +51,8 @@ _SEP = "#"  # never inside a token: the tokenizer takes letters, digits, _ and Z
 EMPTY_LETTERS = "".join(sorted(chr(c) for c, v in NORMALIZATION_TABLE.items()
                                if not v and chr(c).isalnum()))
 _EMPTY_WORD = "\ue005"  # a word of only those: a stop word here, its position kept
-_SEAT_MARK = "\ue006"  # a seat in the seat copy, ء once the stop filter has run
-_SEAT_MARK_YEH = "\ue007"  # the same for ئ
+SEAT_MARK = "\ue006"  # a seat in the seat copy, ء once the rules have run
+SEAT_MARK_YEH = "\ue007"  # the same for ئ
 _KEPT = "\ue004"  # ends a Persian stem a rule gave, until the plural rule has run
 MIN_PLURAL_REST = 3  # stemmers._persian_strip_once: a plural comes off an unknown word if 3 letters remain
 
@@ -114,9 +115,9 @@ def _seat_filters() -> dict[str, dict]:
         "kavosh_seat_initial_waw": _replace("^\u0624", "\u0648"),
         # What is left is a seat: the word twice, as its letters and with the seats as ء.
         "kavosh_seat_copy": _replace(f"^(.*[{SEATS}].*)$", f"$1{_SEP}$1"),
-        "kavosh_seat_mark_yeh": _replace(f"\u0626(?=.*{_SEP})", _SEAT_MARK_YEH),
-        "kavosh_seat_mark": _replace(f"[\u0624\u0623](?=.*{_SEP})", _SEAT_MARK),
-        "kavosh_seat_hamza": _replace(f"[{_SEAT_MARK}{_SEAT_MARK_YEH}]", "\u0621"),
+        "kavosh_seat_mark_yeh": _replace(f"\u0626(?=.*{_SEP})", SEAT_MARK_YEH),
+        "kavosh_seat_mark": _replace(f"[\u0624\u0623](?=.*{_SEP})", SEAT_MARK),
+        "kavosh_seat_hamza": _replace(f"[{SEAT_MARK}{SEAT_MARK_YEH}]", "\u0621"),
         "kavosh_seat_yeh": _replace("\u0626", "\u06cc"),
         "kavosh_seat_waw": _replace("\u0624", "\u0648"),
         "kavosh_seat_alef": _replace("\u0623", "\u0627"),
@@ -156,17 +157,14 @@ def _skeleton_filters() -> dict[str, dict]:
         "kavosh_skeleton_prefix": _replace(_prefix_regex(m2 + m3)),
         "kavosh_skeleton_guard": _replace(
             f"^(?!{ARABIC_BLOCK}[^{m1}{m2}]{{{MIN_WORD - 1}}})[^{any_m}]*[{m1}{m2}]$"),
-        "kavosh_fold_peh": _replace("\u067e", "\u0628"),
-        "kavosh_fold_tcheh": _replace("\u0686", "\u062c"),
-        "kavosh_fold_jeh": _replace("\u0698", "\u0632"),
-        "kavosh_fold_gaf": _replace("\u06af", "\u06a9"),
-        "kavosh_fold_tah": _replace(f"\u0637(?=[^{any_m}]*[{m1}{m2}]$)", "\u062a"),
+        # variants.spelling: a Persian name's final یه reads as یا (سوریه/سوريا).
         "kavosh_fold_country": _replace(f"^([^{m1}]{{2,}})\u06cc\u0647{m1}$", f"$1\u06cc\u0627{m1}"),
         "kavosh_key_copy": _replace(f"^([^{any_m}]+)([{m1}{m2}])$", f"$1{KEY_END}$1$2"),
-        "kavosh_key_vowels": _replace(f"(?<!^)[\u0627\u0648\u06cc](?=[^{KEY_END}]*\\{KEY_END})"),
-        "kavosh_key_short": _replace(f"^[^{KEY_END}]\\{KEY_END}.*$"),
-        "kavosh_loose_vowels": _replace(f"(?<!^)[\u0648\u06cc](?=[^{m3}]*{m3}$)"),
-        "kavosh_loose_short": _replace(f"^[^{m3}]{m3}$"),
+        "kavosh_key_vowels": _replace(
+            f"(?<!^)[{''.join(sorted(_LONG_VOWELS))}](?=[^{KEY_END}]*\\{KEY_END})"),
+        "kavosh_key_short": _replace(f"^[^{KEY_END}]{{1,{MIN_SKELETON - 1}}}\\{KEY_END}.*$"),
+        "kavosh_loose_vowels": _replace(f"(?<!^)[{_loose_vowels()}](?=[^{m3}]*{m3}$)"),
+        "kavosh_loose_short": _replace(f"^[^{m3}]{{1,{MIN_SKELETON - 1}}}{m3}$"),
         "kavosh_loose_tag": _replace(f"^(.+){m3}$", f"{LOOSE_TAG}$1"),
         "kavosh_nonempty": {"type": "length", "min": 1},
     }
@@ -176,7 +174,33 @@ def _skeleton_filters() -> dict[str, dict]:
         f[f"kavosh_skeleton_copy_{lang}"] = _replace("^(.+)$", copies)
         f[f"kavosh_skeleton_tag_{lang}"] = _replace(f"^(.+)[{m1}{m2}]$", f"{tag}$1")
     f["kavosh_skeleton_copy_other"] = _replace("^(.+)$", f"$1{m3}")
+    f.update(_fold_filters())
     return f
+
+
+def _fold_pairs(table: dict) -> dict[str, str]:
+    return {chr(k): v for k, v in table.items()}
+
+
+def _fold_filters() -> dict[str, dict]:
+    """variants' letter folds: shared ones for every copy, the rest for their copy only."""
+    spelling, loose = _fold_pairs(_SPELLING_FOLD), _fold_pairs(_LOOSE_FOLD)
+    any_m = _M1 + _M2 + _M3
+    out = {}
+    for src in sorted(set(spelling) | set(loose)):
+        if spelling.get(src) == loose.get(src):
+            out[f"kavosh_fold_{ord(src):04x}"] = _replace(src, spelling[src])
+        if src in spelling and spelling[src] != loose.get(src):
+            out[f"kavosh_fold_{ord(src):04x}_spelling"] = _replace(
+                f"{src}(?=[^{any_m}]*[{_M1}{_M2}]$)", spelling[src])
+        if src in loose and spelling.get(src) != loose[src]:
+            out[f"kavosh_fold_{ord(src):04x}_loose"] = _replace(
+                f"{src}(?=[^{any_m}]*{_M3}$)", loose[src])
+    return out
+
+
+def _loose_vowels() -> str:
+    return "".join(sorted(chr(k) for k, v in _LOOSE_VOWELS.items() if v is None))
 
 
 def _skeleton_chain(script: str) -> list[str]:
@@ -186,10 +210,11 @@ def _skeleton_chain(script: str) -> list[str]:
              "kavosh_seat_initial_yeh", "kavosh_seat_initial_waw", "kavosh_stop",
              f"kavosh_skeleton_copy_{script}", "kavosh_skeleton_seats", "kavosh_seat_yeh",
              "kavosh_seat_waw", "kavosh_seat_alef", "kavosh_skeleton_split", "kavosh_loose_guard",
-             "kavosh_skeleton_prefix", "kavosh_skeleton_guard", "kavosh_fold_peh",
-             "kavosh_fold_tcheh", "kavosh_fold_jeh", "kavosh_fold_gaf"]
+             "kavosh_skeleton_prefix", "kavosh_skeleton_guard"]
+    folds = list(_fold_filters())
+    chain += [f for f in folds if script != "other" or not f.endswith("_spelling")]
     if script != "other":
-        chain += ["kavosh_fold_tah"] + (["kavosh_fold_country"] if script == "fa" else [])
+        chain += ["kavosh_fold_country"] if script == "fa" else []
         chain += ["kavosh_key_copy", "kavosh_key_vowels", "kavosh_key_short",
                   f"kavosh_skeleton_tag_{script}"]
     chain += ["kavosh_loose_vowels", "kavosh_loose_short", "kavosh_loose_tag", "kavosh_nonempty",
@@ -210,7 +235,9 @@ def _text_chain(lang: str, query: bool) -> list[str]:
     chain += ["kavosh_zwnj_remove"] + SEAT_CHAIN
     if lang == "ar":
         chain += ["kavosh_seat_suffix"]
-    chain += ["kavosh_stop", "kavosh_seat_hamza", f"kavosh_{lang}_stems"]
+    # The seat copy keeps its marks through the rules (keyed by them: a seat copy never
+    # meets a word written with ء itself, سيئة is not سيءة) and becomes ء after.
+    chain += ["kavosh_stop", f"kavosh_{lang}_stems", "kavosh_seat_hamza"]
     if lang == "fa":
         chain += ["kavosh_fa_plurals", "kavosh_unmark"]
     if lang == "ar":
@@ -240,7 +267,7 @@ def build_settings(rules: dict[str, dict[str, dict[str, str]]] | None = None) ->
         "kavosh_fa_plurals": _replace(f"^(?!.*{_KEPT})(.{{{MIN_PLURAL_REST},}}?)(?:{'|'.join(PERSIAN_PLURALS)})$", "$1"),
         "kavosh_unmark": _replace(_KEPT),
         # ئية: light10 strips the seat's ی with the ending, so the seat copy has no term of its own.
-        "kavosh_seat_suffix": _replace(f"{_SEAT_MARK_YEH}(?=\u06cc\u0647$)", "\u06cc"),
+        "kavosh_seat_suffix": _replace(f"{SEAT_MARK_YEH}(?=\u06cc\u0647$)", "\u06cc"),
         "kavosh_to_arabic_yeh": _replace("\u06cc", "\u064a"),
         "kavosh_to_arabic_kaf": _replace("\u06a9", "\u0643"),
         "kavosh_from_arabic_yeh": _replace("\u064a", "\u06cc"),
@@ -291,8 +318,8 @@ def stop_spellings() -> list[str]:
     the stop filter a seat is still ئ ؤ أ (or a mark in the seat copy), so each
     stop word is listed with up to two of its ی و ا written as a seat.
     """
-    seats = {"\u06cc": "\u0626" + _SEAT_MARK_YEH, "\u0648": "\u0624" + _SEAT_MARK,
-             "\u0627": "\u0623" + _SEAT_MARK}
+    seats = {"\u06cc": "\u0626" + SEAT_MARK_YEH, "\u0648": "\u0624" + SEAT_MARK,
+             "\u0627": "\u0623" + SEAT_MARK}
     out = set(stopwords()) | {_EMPTY_WORD}
     for word in stopwords():
         spots = [i for i, c in enumerate(word) if i and c in seats]

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from .analysis import _word_stems, seat_form
 from .lexicon import persian_lexicon, persian_verb_forms, stopwords
 from .normalize import normalize_token
-from .opensearch import LANGS, MIN_PLURAL_REST, ZWNJ, stage_form
+from .opensearch import LANGS, MIN_PLURAL_REST, SEAT_MARK, SEAT_MARK_YEH, ZWNJ, stage_form
 from .stemmers import (ARABIC_PREFIXES, ARABIC_PROTECTED, PERSIAN_PLURALS, stem_arabic,
                        stem_arabic_with, stem_persian)
 
@@ -76,7 +76,7 @@ class Vocabulary:
             if seat is None or len(seat) != len(norm) or seat == norm or not _ruleable(seat):
                 return
             terms = _word_stems(norm, surface, lang)
-            stems.setdefault(seat, terms[1] if len(terms) > 1 else terms[0])
+            stems.setdefault(_marked(seat, norm), terms[1] if len(terms) > 1 else terms[0])
 
         # Most frequent first: where two spellings share a rule's key (بدأ and بدئ are
         # both بدء in the seat copy) the commoner one's term wins.
@@ -121,7 +121,18 @@ class Vocabulary:
         # Every word claimed its key above (the commonest spelling first); only those the
         # rule-based part would get wrong need a rule.
         return {"joined": {k: v for k, v in joined.items() if _ruleable(k)},
-                "stems": {k: v for k, v in stems.items() if v != fallback(k)}}
+                "stems": {k: v for k, v in stems.items() if v != fallback(_unmarked(k))}}
+
+
+def _marked(seat: str, norm: str) -> str:
+    """The seat copy as the rules see it: each seat as its mark (ئ's own), not yet ء."""
+    return "".join(SEAT_MARK_YEH if s == "\u0621" and n == "\u06cc" else
+                   SEAT_MARK if s == "\u0621" and n != "\u0621" else s
+                   for s, n in zip(seat, norm))
+
+
+def _unmarked(word: str) -> str:
+    return word.replace(SEAT_MARK_YEH, "\u0621").replace(SEAT_MARK, "\u0621")
 
 
 _PERFECT_ENDINGS = ("ام", "ای", "ایم", "اید", "اند")

@@ -329,3 +329,63 @@ def test_unwritable_or_foreign_out_folders_are_refused(news_index, tmp_path):
     bad_name = runner.invoke(main, ["export", "opensearch", "--index", str(news_index),
                                     "--out", str(tmp_path / "y"), "--name", "Bad Name"])
     assert bad_name.exit_code == 2 and "is not an OpenSearch index name" in bad_name.output
+
+
+@pytest.mark.parametrize("which", ["news", "seeds"])
+def test_an_export_analyses_its_own_documents_as_kavosh_does(which, news_index, seeds_index,
+                                                             tmp_path):
+    """Every word of the index has its rule, so the exported chain (run by a stand-in for
+    Lucene's components: tests/opensearch_emulation.py) gives Kavosh's terms exactly."""
+    from collections import Counter
+
+    from opensearch_emulation import Analyzers
+
+    from kavosh.engine import Engine
+    from kavosh.index.analysis import kavosh_analyzer
+    from kavosh.index.normalize import script_language
+    from kavosh.index.opensearch import text_languages
+    from kavosh.index.variants import variant_analyzer
+
+    index = news_index if which == "news" else seeds_index
+    out = tmp_path / "os"
+    assert CliRunner().invoke(main, ["export", "opensearch", "--index", str(index),
+                                     "--out", str(out)]).exit_code == 0
+    lucene = Analyzers(json.loads((out / "settings.json").read_text(encoding="utf-8"))["settings"])
+    kavosh, skeletons = kavosh_analyzer(), variant_analyzer()
+    compared = 0
+    with Engine(index) as engine:
+        for doc in engine.documents():
+            for field in ("title", "body"):
+                text = doc.get(field) or ""
+                langs = text_languages(text)
+                if not text or len(langs) != 1:
+                    continue  # a mixed text is in both fields; its stems differ by design
+                expected = [(t.pos, t.text) for t in kavosh(text, positions=True)]
+                assert sorted(lucene.analyze(f"kavosh_{langs[0]}", text)) == sorted(expected), (
+                    doc["id"], field)
+                compared += len(expected)
+            both = (doc.get("title") or "") + "\n" + (doc.get("body") or "")
+            script = script_language(both)
+            name = f"kavosh_variant_{script if script in ('fa', 'ar') else 'other'}"
+            got = Counter(term for value in (doc.get("title"), doc.get("body")) if value
+                          for _pos, term in lucene.analyze(name, value))
+            assert got == Counter(t.text for t in skeletons(both)), doc["id"]
+    assert compared > 40
+
+
+def test_phrases_analyse_at_query_time_as_kavosh_does(export_dir):
+    from opensearch_emulation import Analyzers
+
+    from kavosh.index.analysis import _word_stems, word_spans
+    from kavosh.index.lexicon import stopwords
+    from kavosh.index.normalize import normalize_token
+
+    lucene = Analyzers(json.loads((export_dir / "settings.json").read_text(encoding="utf-8"))["settings"])
+    phrase = "مسئولان می‌گویند آتش‌سوزی کارخانه‌های پهپاد"
+    for lang in ("fa", "ar"):
+        expected = []
+        for pos, (surface, _s, _e) in enumerate(word_spans(phrase)):
+            norm = normalize_token(surface)
+            if norm not in stopwords():
+                expected += [(pos, stem) for stem in _word_stems(norm, surface, lang)]
+        assert sorted(lucene.analyze(f"kavosh_{lang}_query", phrase)) == sorted(expected), lang
