@@ -9,8 +9,9 @@ hamza seats and the cross-script skeletons chains of ``pattern_replace``.
 What no rule can say — the Persian stemmer guarded by hazm's lexicon and its
 verb table, the Arabic stemmer's protected words and proclitic guard — comes
 as ``stemmer_override`` rules computed by Kavosh's own stemmers over the
-index's vocabulary (index/opensearch_rules.py): a word the export has not seen gets
-the rule-based part only (Persian: no stemming; Arabic: plain light10).
+index's vocabulary (index/opensearch_rules.py): a word the export has not seen
+gets the rule-based part only (Persian: a plural off an unknown word; Arabic:
+plain light10).
 ``bench/opensearch_parity.py`` runs these settings on real Lucene.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from .analysis import _CLITICS as CLITICS
 from .analysis import ANALYZER_VERSION
 from .lexicon import stopwords
 from .normalize import FORMAT_CHARS, MARKS, NORMALIZATION_TABLE, detect_language, normalize_token
@@ -33,9 +35,8 @@ SEATS = "\u0626\u0624\u0623"  # ئ ؤ أ: kept by the char filter, the seat filt
 KEPT_BY_CHAR_FILTER = frozenset(FORMAT_CHARS + SEATS)
 _JOINERS = "".join(f"\\u{ord(c):04x}" for c in FORMAT_CHARS)  # as a Java character class body
 _OTHER_JOINERS = "".join(c for c in FORMAT_CHARS if c != ZWNJ)
-# Clitics after which أ starts the word proper (analysis._CLITICS), longest first.
-_CLITICS = ("وال", "فال", "بال", "کال", "ال", "لل", "وب", "ول", "فب", "فل", "وک",
-            "و", "ف", "ب", "ل", "ک")
+# Clitics after which أ starts the word proper (analysis.seat_form), longest first.
+_CLITICS = tuple(sorted(CLITICS, key=lambda c: (-len(c), c)))
 # Java regular expression of KavoshTokenizer's TOKEN_PATTERN, on the char-filtered text
 # (marks and tatweel are gone, digits are ASCII): a word starts with a letter or digit and
 # runs through letters, digits and _, with zero-width joiners and direction marks inside
@@ -46,7 +47,7 @@ TOKEN_REGEX = (rf"[\p{{L}}\p{{N}}](?:[\p{{L}}\p{{N}}_]|[{_JOINERS}]+(?=[\p{{L}}\
                rf"(?:[{_JOINERS}]*[.,]\p{{Nd}}+(?:[.,]\p{{Nd}}+)*)?")
 ARABIC_BLOCK = "[\u0600-\u06ff]"
 _M1, _M2, _M3 = "\ue001", "\ue002", "\ue003"  # skeleton copies: script-tagged, bare, loose
-_SEP = "#"  # never inside a token: the tokenizer takes letters, digits, _ and ZWNJ only
+_SEP = "#"  # never inside a token: the tokenizer takes letters, digits, _ and joiners only
 # Letters (to the tokenizer) that normalize to nothing: tatweel, isolated harakat forms.
 EMPTY_LETTERS = "".join(sorted(chr(c) for c, v in NORMALIZATION_TABLE.items()
                                if not v and chr(c).isalnum()))
@@ -83,7 +84,8 @@ def char_filter_table() -> dict[str, str]:
         c = chr(code)
         if c in KEPT_BY_CHAR_FILTER or c in EMPTY_LETTERS:
             continue
-        if any(v.isalnum() for v in value or "") and not (c.isalnum() or c in MARKS or c in FORMAT_CHARS):
+        wordish = c.isalnum() or c in MARKS or c in FORMAT_CHARS
+        if not wordish and any(v.isalnum() for v in value or ""):
             continue
         out[c] = value or ""
     return out
@@ -127,8 +129,8 @@ def _seat_filters() -> dict[str, dict]:
 
 
 SEAT_CHAIN = ["kavosh_seat_initial_alef", "kavosh_seat_initial_yeh", "kavosh_seat_initial_waw",
-              "kavosh_seat_copy", "kavosh_seat_mark_yeh", "kavosh_seat_mark", "kavosh_seat_yeh", "kavosh_seat_waw",
-              "kavosh_seat_alef", "kavosh_seat_split"]
+              "kavosh_seat_copy", "kavosh_seat_mark_yeh", "kavosh_seat_mark", "kavosh_seat_yeh",
+              "kavosh_seat_waw", "kavosh_seat_alef", "kavosh_seat_split"]
 
 
 def _prefix_regex(markers: str) -> str:
