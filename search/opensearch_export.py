@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -129,7 +130,8 @@ def export_opensearch(engine, out: Path, name: str = "kavosh",
         _dump(work / "settings.json", settings, compact=True)
         _dump(work / "mappings.json", mappings)
         _dump(work / "index.json", {**settings, **mappings}, compact=True)
-        (work / "README.md").write_text(export_readme(name, summary), encoding="utf-8")
+        readme = export_readme(name, summary, shlex.quote(str(getattr(engine, "index_dir", "DIR"))))
+        (work / "README.md").write_text(readme, encoding="utf-8")
         summary.bytes = sum(p.stat().st_size for p in work.iterdir())
         _move_into(work, out)
     except OSError as exc:
@@ -168,7 +170,7 @@ def _move_into(work: Path, out: Path) -> None:
         os.replace(new, out / new.name)
 
 
-def export_readme(name: str, summary: ExportSummary) -> str:
+def export_readme(name: str, summary: ExportSummary, index_dir: Path | str = "KAVOSH_INDEX") -> str:
     files = ", ".join(f"`{f}`" for f in summary.bulk_files) or "none (the index is empty)"
     rules = "; ".join(f"{lang}: {r.get('stems', 0)} stem rules, {r.get('joined', 0)} joined-word rules"
                       for lang, r in summary.rules.items())
@@ -204,8 +206,13 @@ limit). Add `-u user:password` (and `-k` for a self-signed certificate) as your 
   (a text of mixed or no clear language goes to both), `variant_fa`/`variant_ar`/`variant_other`
   the cross-script skeletons. The analysed copies are left out of `_source`.
 
-Queries: `kavosh export opensearch --query 'QUERY' --index KAVOSH_INDEX` prints the Query DSL
-that Kavosh's query syntax becomes.
+Queries keep Kavosh's syntax: `kavosh export opensearch --query` prints the Query DSL a Kavosh
+query becomes (its other spellings listed from the Kavosh index), ready for `_search`:
+
+```sh
+kavosh export opensearch --index {index_dir} --query 'پهپاد کیف' \\
+  | curl -fsS -XPOST "$OPENSEARCH/{name}/_search" -H 'Content-Type: application/json' --data-binary @-
+```
 """
 
 

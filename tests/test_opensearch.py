@@ -79,6 +79,7 @@ def test_the_export_folder_holds_what_the_readme_commands_use(export_dir):
     readme = (export_dir / "README.md").read_text(encoding="utf-8")
     assert 'curl -fsS -XPUT "$OPENSEARCH/news"' in readme and "@index.json" in readme
     assert '"$OPENSEARCH/news/_bulk' in readme and "stemmer_override" in readme
+    assert '"$OPENSEARCH/news/_search"' in readme and "--query" in readme
     index = json.loads((export_dir / "index.json").read_text(encoding="utf-8"))
     assert index["settings"] == json.loads((export_dir / "settings.json").read_text())["settings"]
     assert index["mappings"] == json.loads((export_dir / "mappings.json").read_text())["mappings"]
