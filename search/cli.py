@@ -444,6 +444,33 @@ def analyze_cmd(text, query_mode, as_json):
                    f"  →  {tok['normalized']}  →  {terms}")
 
 
+# --- export ------------------------------------------------------------------
+
+
+@main.group("export")
+def export_group():
+    """Hand the index to another engine (OpenSearch) with the same analysis."""
+
+
+@export_group.command("opensearch")
+@click.option("--out", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="Write settings.json, mappings.json, index.json, bulk file(s) and README.md here.")
+@click.option("--name", default="kavosh", show_default=True, metavar="NAME",
+              help="The OpenSearch index name the README's commands use.")
+@click.option("--query", "query_text", default=None, metavar="QUERY",
+              help="Instead: print the Query DSL this Kavosh query becomes.")
+@click.option("--any", "any_words", is_flag=True, help="With --query: any word (ranked), not all.")
+@click.option("--exact", is_flag=True, help="With --query: no other spellings (needs no index).")
+@_index_option
+@_friendly_errors
+def export_opensearch_cmd(out, name, query_text, any_words, exact, index_dir):
+    """Export to OpenSearch: index files for two curl commands, or one query's DSL."""
+    from .opensearch_cli import run_export
+
+    run_export(out=out, name=name, query_text=_typed(query_text, "query"),
+               mode="any" if any_words else "all", exact=exact, index_dir=_resolve(index_dir))
+
+
 # --- serve -------------------------------------------------------------------
 
 

@@ -273,6 +273,17 @@ class Engine:
 
     # --- about the index ------------------------------------------------
 
+    def documents(self):
+        """Every stored document's fields (a dict each), in index order: what an export reads."""
+        with self.searching() as searcher:
+            for fields in searcher.reader().all_stored_fields():
+                yield fields
+
+    def variant_spellings(self, query) -> list[str]:
+        """The variant-field terms a ``VariantMatch`` admits in this index (exports list them)."""
+        with self.searching() as searcher:
+            return list(query._btexts(searcher.reader()))
+
     def health(self) -> dict:
         """What /healthz reports, found by a real search: the top document of every
         document, its stored fields read, through the same searcher a query uses."""
