@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .analysis import _CLITICS as CLITICS
 from .analysis import ANALYZER_VERSION
 from .lexicon import stopwords
 from .normalize import FORMAT_CHARS, MARKS, NORMALIZATION_TABLE, detect_language, normalize_token
+from .stemmers import ARABIC_CLITICS as CLITICS
 from .stemmers import ARABIC_PREFIXES, PERSIAN_PLURALS
 from .variants import (_LONG_VOWELS, _LOOSE_FOLD, _LOOSE_VOWELS, _SPELLING_FOLD, KEY_END,
                        LOOSE_TAG, MIN_SKELETON, MIN_WORD, SCRIPT_TAGS)
@@ -368,9 +368,12 @@ def build_mappings() -> dict:
             "properties": props}
 
 
-def text_languages(text: str) -> tuple[str, ...]:
-    """Which language fields one text goes to: its language's, or both when it is mixed."""
-    lang = detect_language(text)
+def text_languages(text: str, lang: str | None = None) -> tuple[str, ...]:
+    """Which language fields one text goes to: its language's, or both when it is mixed.
+
+    ``lang``: the document's language as Kavosh decided it once (declared or
+    detected from title and body together); else the text's own is detected."""
+    lang = lang or detect_language(text)
     return (lang,) if lang in LANGS else LANGS
 
 

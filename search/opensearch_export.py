@@ -49,7 +49,7 @@ def opensearch_document(fields: dict) -> dict:
     title, body = fields.get("title") or "", fields.get("body") or ""
     for name, text in (("title", title), ("body", body)):
         if text:
-            for lang in text_languages(text):
+            for lang in text_languages(text, fields.get("lang")):
                 doc[f"{name}_{lang}"] = text
     script = script_language(title + "\n" + body)
     doc[f"variant_{script if script in LANGS else 'other'}"] = [t for t in (title, body) if t]
