@@ -18,10 +18,13 @@ from whoosh.scoring import BM25F
 from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
+from kavosh.index.dates import bound_key
 from kavosh.index.roots import load_roots
+from kavosh.index.sources import MAX_SOURCE_CHARS
 from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 
 from . import snippets
+from .facets import SORTS, FacetedTop, Filters, tables
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import MAX_QUERY_CHARS, QueryParser
 from .vocabulary import Vocabulary
@@ -30,6 +33,7 @@ from .results import Document, Hit, SearchResult, document_from, hit_from
 MODES = ("all", "any")
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
+MAX_SOURCES = 50  # sources one search may ask for
 # BM25 parameters: k1 saturates repeated terms, b normalizes document length.
 # b = 0.9 (not the usual 0.75): short passages meet long news articles, and
 # stronger length normalization won +0.04 MRR@10 with news distractors on both
@@ -158,26 +162,33 @@ class Engine:
 
     def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
                mode: str = "all", exact: bool = False, time_limit: float | None = None,
-               snippet_width: int = 240) -> SearchResult:
+               snippet_width: int = 240, since=None, until=None, sources=(),
+               sort: str = "relevance") -> SearchResult:
         """Ranked hits for ``text``; ``.to_json()`` is the object of `kavosh search --json`.
 
         ``exact`` turns off cross-script variants (ترامپ finding ترامب).
+        ``since``/``until``: dates, datetimes or text such as ``2024``,
+        ``2024-11``, ``1403/08/14`` (index/dates.py: ``until`` includes its
+        whole period); ``sources``: source names, any of which a hit may
+        have; ``sort``: relevance, newest or oldest (undated hits last).
         ``time_limit`` (seconds) bounds the whole search: expanding patterns,
         matching, counting and snippets.  A search cut short says
         ``timed_out`` and returns what it found by then.
         """
-        check_request(limit=limit, offset=offset, lang=lang, mode=mode)
+        check_request(limit=limit, offset=offset, lang=lang, mode=mode, sort=sort)
+        filters = request_filters(lang, since, until, sources)
         started = time.perf_counter()
         deadline = Deadline(time_limit)
         parsed = self.parse(text, mode, exact)
         result = SearchResult(query=text, offset=offset, limit=limit, lang=lang, exact=exact,
-                              ignored_words=parsed.dropped)
+                              ignored_words=parsed.dropped, since=_day(filters.since),
+                              until=_day(filters.until), sources=list(filters.sources), sort=sort)
         if parsed.empty:
             result.took_ms = _ms(started)
             return result
         want = offset + limit
         with self.searching() as searcher:
-            collector = TopAndCounts(want, language_table(searcher), lang, deadline)
+            collector = FacetedTop(want, tables(searcher), filters, deadline, sort)
             terms, variant_keys = parsed.terms, parsed.variant_keys
             try:
                 query, terms, variant_keys = expand(parsed, searcher, deadline)
@@ -185,7 +196,8 @@ class Engine:
             except TimeLimit:
                 result.timed_out = True
             result.total = collector.matched
-            result.langs = collector.counts()
+            result.facets = collector.facets()
+            result.langs = result.facets["lang"]
             for hit in collector.results()[offset:want]:
                 result.hits.append(self._hit(hit, terms, variant_keys, snippet_width,
                                              marked=not deadline.passed))
@@ -356,7 +368,8 @@ def open_index(index_dir: Path):
 
 
 def check_request(*, query: str | None = None, limit: int | None = None,
-                  offset: int | None = None, lang: str | None = None, mode: str | None = None) -> None:
+                  offset: int | None = None, lang: str | None = None, mode: str | None = None,
+                  sort: str | None = None) -> None:
     """Refuse out-of-bounds request values with a QueryError saying the allowed range.
 
     The one place the CLI's options and the web's parameters are checked: each
@@ -372,6 +385,39 @@ def check_request(*, query: str | None = None, limit: int | None = None,
         raise QueryError(f"unknown language {str(lang)[:20]!r}: use one of {', '.join(LANGUAGES)}")
     if mode is not None and mode not in MODES:
         raise QueryError(f"mode must be 'all' or 'any', not {str(mode)[:20]!r}")
+    if sort is not None and sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {str(sort)[:20]!r}")
+
+
+def request_filters(lang, since, until, sources) -> Filters:
+    """The filters of a request, or a QueryError saying which date is wrong and what is accepted."""
+    keys = []
+    for name, value, end in (("since", since, False), ("until", until, True)):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            keys.append(0)
+            continue
+        try:
+            keys.append(bound_key(value.strip() if isinstance(value, str) else value, end=end))
+        except ValueError as exc:
+            raise QueryError(f"{name}: {exc}") from None
+    if keys[0] and keys[1] and keys[0] > keys[1]:
+        raise QueryError(f"since ({since}) is after until ({until}): swap them")
+    if isinstance(sources, str):
+        sources = (sources,)
+    names = tuple(dict.fromkeys(" ".join(str(s).split())[:MAX_SOURCE_CHARS] for s in sources
+                                if str(s).strip()))
+    if len(names) > MAX_SOURCES:
+        raise QueryError(f"at most {MAX_SOURCES} sources at once, not {len(names)}")
+    return Filters(lang=lang, sources=names, since=keys[0], until=keys[1])
+
+
+def _day(key: int) -> str | None:
+    """A date key as the ISO day (or moment) it stands for, for the result's echo of its filters."""
+    if not key:
+        return None
+    text = f"{key:014d}"
+    day = f"{text[:4]}-{text[4:6]}-{text[6:8]}"
+    return day if text[8:] in ("000000", "235959") else f"{day}T{text[8:10]}:{text[10:12]}:{text[12:]}"
 
 
 def _ms(started: float) -> float:

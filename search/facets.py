@@ -1,0 +1,176 @@
+"""Filters, sorting and facet counts, all in the one scored pass over a query's matches.
+
+Per searcher (a searcher lives until the index changes) three tables map a
+document number to its language, its source and its date key (from the
+sortable ``date_key`` column); the collector reads them for every match, so
+filtering by date, source and language, sorting by date and counting every
+facet cost a few list look-ups per document, not another search.
+
+**A facet's counts ignore that facet's own filter** and obey the others
+(what Elasticsearch calls a post filter, Meilisearch and Datasette do too):
+while one source is selected the source facet still shows every source's
+count for the same query, dates and language; the year facet shows every
+year while a date range is selected; the language counts ignore the
+language filter, as ``langs`` always has.  So each count is the total the
+search would have with that one value selected instead.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from heapq import heappush, heapreplace
+
+from whoosh import query as Q
+from whoosh.collectors import TopCollector
+
+from kavosh.index.dates import single_year
+from kavosh.index.sources import source_key
+
+from .matching import CHECK_EVERY, LANGUAGES, Deadline, language_table
+
+SORTS = ("relevance", "newest", "oldest")
+TOP_SOURCES = 20
+_NO_DATE_NEWEST = -1  # sorts after every dated document, newest first ...
+_NO_DATE_OLDEST = -(10**15)  # ... and oldest first (priorities are -key there)
+
+
+class Tables:
+    """docnum → language, source and date of one searcher, built once and kept on it."""
+
+    def __init__(self, searcher):
+        count = searcher.doc_count_all()
+        self.languages = language_table(searcher)
+        self.dates = array("Q", bytes(8 * count))
+        if "date_key" in searcher.schema and count:
+            column = searcher.reader().column_reader("date_key")
+            for docnum in range(count):
+                self.dates[docnum] = column[docnum] or 0
+        self.names: list[str | None] = [None]  # source code → name; 0: no source
+        self.sources = array("H", bytes(2 * count))
+        for btext in searcher.reader().lexicon("source"):
+            name = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            if len(self.names) == 65535:
+                break  # more sources than a facet can show; the rest count as "no source"
+            code = len(self.names)
+            self.names.append(name)
+            for docnum in searcher.docs_for_query(Q.Term("source", name)):
+                self.sources[docnum] = code
+        # Month index (year × 12 + month − 1) per document, 0 = no date: years and months
+        # are counted from one table.
+        self.months = array("I", (key // 10**8 // 100 * 12 + key // 10**8 % 100 - 1 if key else 0
+                                  for key in self.dates))
+
+    def source_codes(self, names) -> set[int]:
+        """The codes of the sources ``names`` name (compared by source_key)."""
+        wanted = {source_key(name) for name in names}
+        return {code for code, name in enumerate(self.names) if name and source_key(name) in wanted}
+
+
+def tables(searcher) -> Tables:
+    found = getattr(searcher, "_kavosh_tables", None)
+    if found is None:
+        found = searcher._kavosh_tables = Tables(searcher)
+    return found
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search keeps: a language, sources (by name), and date keys from/through."""
+
+    lang: str | None = None
+    sources: tuple[str, ...] = ()
+    since: int = 0  # date keys (index/dates.py); 0 = open
+    until: int = 0
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.since or self.until)
+
+
+class FacetedTop(TopCollector):
+    """The top ``limit`` hits that pass the filters, by relevance or date, and every facet's counts."""
+
+    def __init__(self, limit: int, table: Tables, filters: Filters, deadline: Deadline,
+                 sort: str = "relevance"):
+        super().__init__(limit=limit, usequality=False, replace=0)
+        self.table, self.filters, self.deadline, self.sort = table, filters, deadline, sort
+        self.only = None if filters.lang is None else LANGUAGES.index(filters.lang)
+        self.codes = table.source_codes(filters.sources) if filters.sources else None
+        self.low = filters.since or (1 if filters.dated else 0)  # with a bound, no date fails it
+        self.high = filters.until or 2**64 - 1
+        self.per_language = [0] * len(LANGUAGES)
+        self.per_source = [0] * len(table.names)
+        self.per_month: dict[int, int] = {}
+        self.matched = 0
+        self.seen = 0
+        self.dated_items: list[tuple] = []  # heap of (priority, score, -docnum) when sorting by date
+
+    def set_subsearcher(self, subsearcher, offset):
+        self.deadline.check()  # building a segment's matchers is work too
+        super().set_subsearcher(subsearcher, offset)
+
+    def collect(self, sub_docnum):
+        self.seen += 1
+        if self.seen % CHECK_EVERY == 0:
+            self.deadline.check()
+        docnum = self.offset + sub_docnum
+        table = self.table
+        lang, source = table.languages[docnum], table.sources[docnum]
+        lang_ok = self.only is None or lang == self.only
+        source_ok = self.codes is None or source in self.codes
+        date_ok = self.low <= table.dates[docnum] <= self.high
+        if source_ok and date_ok:
+            self.per_language[lang] += 1
+        if lang_ok and date_ok:
+            self.per_source[source] += 1
+        if lang_ok and source_ok:
+            month = table.months[docnum]
+            self.per_month[month] = self.per_month.get(month, 0) + 1
+        if not (lang_ok and source_ok and date_ok):
+            return 0
+        self.matched += 1
+        if self.sort == "relevance":
+            return super().collect(sub_docnum)
+        key = table.dates[docnum]
+        if self.sort == "newest":
+            priority = key or _NO_DATE_NEWEST
+        else:
+            priority = -key if key else _NO_DATE_OLDEST
+        item = (priority, self.matcher.score(), -docnum)
+        if len(self.dated_items) < self.limit:
+            heappush(self.dated_items, item)
+        elif item > self.dated_items[0]:
+            heapreplace(self.dated_items, item)
+        return 0
+
+    def results(self):
+        if self.sort == "relevance":
+            return super().results()
+        ordered = sorted(self.dated_items, reverse=True)
+        return self._results([(score, -negated) for _priority, score, negated in ordered])
+
+    def language_counts(self) -> dict[str, int]:
+        return {LANGUAGES[i]: n for i, n in sorted(enumerate(self.per_language),
+                                                    key=lambda kv: LANGUAGES[kv[0]]) if n}
+
+    def facets(self) -> dict:
+        """{"lang", "source" (top 20 [name, n]), "year", and "month" when one year is selected}."""
+        names = self.table.names
+        sources = sorted(((names[code], n) for code, n in enumerate(self.per_source) if code and n),
+                         key=lambda item: (-item[1], item[0]))[:TOP_SOURCES]
+        years: dict[str, int] = {}
+        months: dict[str, int] = {}
+        year = single_year(self.filters.since, self.filters.until)
+        for month, n in sorted(self.per_month.items()):
+            if not month:
+                continue
+            y, m = divmod(month, 12)
+            years[str(y)] = years.get(str(y), 0) + n
+            if y == year:
+                months[f"{y:04d}-{m + 1:02d}"] = n
+        result = {"lang": self.language_counts(), "source": [[name, n] for name, n in sources],
+                  "year": years}
+        if year is not None:
+            result["month"] = months
+        return result
