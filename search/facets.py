@@ -46,16 +46,28 @@ class Tables:
             column = searcher.reader().column_reader("date_key")
             for docnum in range(count):
                 self.dates[docnum] = column[docnum] or 0
-        self.names: list[str | None] = [None]  # source code → name; 0: no source
+        # Source code → name; 0: no source.  Names that differ only in case or ``www.``
+        # (source_key) are one source, shown by its most common spelling, so a facet's
+        # count is what filtering by that name finds.
+        self.names: list[str | None] = [None]
         self.sources = array("H", bytes(2 * count))
+        codes: dict[str, int] = {}
+        spellings: dict[int, tuple[int, str]] = {}
         for btext in searcher.reader().lexicon("source"):
             name = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            if len(self.names) == 65535:
-                break  # more sources than a facet can show; the rest count as "no source"
-            code = len(self.names)
-            self.names.append(name)
+            code = codes.get(source_key(name))
+            if code is None:
+                if len(self.names) == 65535:
+                    break  # more sources than a facet can show; the rest count as "no source"
+                code = codes[source_key(name)] = len(self.names)
+                self.names.append(name)
+            docs = 0
             for docnum in searcher.docs_for_query(Q.Term("source", name)):
                 self.sources[docnum] = code
+                docs += 1
+            if docs > spellings.get(code, (0, ""))[0]:
+                spellings[code] = (docs, name)
+                self.names[code] = name
         # Month index (year × 12 + month − 1) per document, 0 = no date: years and months
         # are counted from one table.
         self.months = array("I", (key // 10**8 // 100 * 12 + key // 10**8 % 100 - 1 if key else 0
