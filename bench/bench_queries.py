@@ -104,6 +104,26 @@ def news_modes(engine) -> dict[str, dict]:
             "newest": {"sort": "newest"}}
 
 
+def without_facets(engine, queries) -> list[float]:
+    """All-words times with the collector from before facets (language counts only),
+    in the same process and load as the faceted figures: what the facets cost."""
+    from kavosh import engine as engine_module
+    from kavosh.matching import TopAndCounts
+
+    class LanguagesOnly(TopAndCounts):
+        def __init__(self, limit, table, filters, deadline, sort):
+            super().__init__(limit, table.languages, filters.lang, deadline)
+
+        def facets(self):
+            return {"lang": self.counts(), "source": [], "year": {}}
+
+    faceted, engine_module.FacetedTop = engine_module.FacetedTop, LanguagesOnly
+    try:
+        return run(engine, queries)[0]
+    finally:
+        engine_module.FacetedTop = faceted
+
+
 def exhaustive_top(ix, engine, query_text: str, limit: int = 10) -> list[str]:
     """The top ``limit`` ids when every match is scored: plain whoosh on the same
     files and parsed query, no pruning, the oracle the engine must agree with."""
@@ -149,6 +169,15 @@ def main(argv=None):
         report[name] = answers
         print(f"{name:>10}: p50 {statistics.median(times):7.1f} ms   p95 {percentile(times, 95):7.1f}"
               f"   p99 {percentile(times, 99):7.1f}   max {max(times):7.1f}")
+    if "date_key" in ix.schema:
+        plain, faceted = [], []  # alternated twice, so a change of load hits both
+        for _round in range(2):
+            plain += without_facets(engine, queries)
+            faceted += run(engine, queries)[0]
+        for name, times in (("no facets", plain), ("facets", faceted)):
+            print(f"{name:>10}: p50 {statistics.median(times):7.1f} ms   p95 {percentile(times, 95):7.1f}"
+                  f"   p99 {percentile(times, 99):7.1f}   max {max(times):7.1f}   (all-words, 2 rounds)")
+        print(f"facets / no facets: p50 {statistics.median(faceted) / statistics.median(plain):.2f}x")
     if args.answers:
         args.answers.write_text(json.dumps(report, ensure_ascii=False, indent=0), encoding="utf-8")
     if args.check_exhaustive:

@@ -68,10 +68,21 @@ class Tables:
             if docs > spellings.get(code, (0, ""))[0]:
                 spellings[code] = (docs, name)
                 self.names[code] = name
-        # Month index (year × 12 + month − 1) per document, 0 = no date: years and months
-        # are counted from one table.
-        self.months = array("I", (key // 10**8 // 100 * 12 + key // 10**8 % 100 - 1 if key else 0
-                                  for key in self.dates))
+        # Each document's (language, source, month) as one combination code: a search
+        # counts one number per matching document, and the facets are summed from the few
+        # hundred combinations at the end.  Month: year × 12 + month − 1; 0 = no date.
+        self.combos = array("I", bytes(4 * count))
+        self.combo_parts: list[tuple[int, int, int]] = []
+        known: dict[tuple[int, int, int], int] = {}
+        for docnum in range(count):
+            key = self.dates[docnum]
+            month = key // 10**10 * 12 + key // 10**8 % 100 - 1 if key else 0
+            parts = (self.languages[docnum], self.sources[docnum], month)
+            code = known.get(parts)
+            if code is None:
+                code = known[parts] = len(self.combo_parts)
+                self.combo_parts.append(parts)
+            self.combos[docnum] = code
 
     def source_codes(self, names) -> set[int]:
         """The codes of the sources ``names`` name (compared by source_key)."""
@@ -109,14 +120,26 @@ class FacetedTop(TopCollector):
         self.table, self.filters, self.deadline, self.sort = table, filters, deadline, sort
         self.only = None if filters.lang is None else LANGUAGES.index(filters.lang)
         self.codes = table.source_codes(filters.sources) if filters.sources else None
-        self.low = filters.since or (1 if filters.dated else 0)  # with a bound, no date fails it
+        self.combos, self.dates = table.combos, table.dates
+        self.dated = filters.dated
+        self.low = filters.since or 1  # with a date bound, a document without a date fails it
         self.high = filters.until or 2**64 - 1
-        self.per_language = [0] * len(LANGUAGES)
-        self.per_source = [0] * len(table.names)
-        self.per_month: dict[int, int] = {}
+        # Matches per combination inside and outside the date filter.
+        self.inside = [0] * len(table.combo_parts)
+        self.outside = [0] * len(table.combo_parts) if self.dated else None
+        # Per combination: does it pass the language and source filters?  None: no such filter.
+        self.passing = None
+        if self.only is not None or self.codes is not None:
+            self.passing = bytearray(self._passes(lang, source)
+                                     for lang, source, _month in table.combo_parts)
         self.matched = 0
         self.seen = 0
         self.dated_items: list[tuple] = []  # heap of (priority, score, -docnum) when sorting by date
+
+    def _passes(self, lang: int, source: int, which: str = "both") -> bool:
+        lang_ok = self.only is None or lang == self.only
+        source_ok = self.codes is None or source in self.codes
+        return {"both": lang_ok and source_ok, "lang": lang_ok, "source": source_ok}[which]
 
     def set_subsearcher(self, subsearcher, offset):
         self.deadline.check()  # building a segment's matchers is work too
@@ -127,24 +150,17 @@ class FacetedTop(TopCollector):
         if self.seen % CHECK_EVERY == 0:
             self.deadline.check()
         docnum = self.offset + sub_docnum
-        table = self.table
-        lang, source = table.languages[docnum], table.sources[docnum]
-        lang_ok = self.only is None or lang == self.only
-        source_ok = self.codes is None or source in self.codes
-        date_ok = self.low <= table.dates[docnum] <= self.high
-        if source_ok and date_ok:
-            self.per_language[lang] += 1
-        if lang_ok and date_ok:
-            self.per_source[source] += 1
-        if lang_ok and source_ok:
-            month = table.months[docnum]
-            self.per_month[month] = self.per_month.get(month, 0) + 1
-        if not (lang_ok and source_ok and date_ok):
+        combo = self.combos[docnum]
+        if self.dated and not self.low <= self.dates[docnum] <= self.high:
+            self.outside[combo] += 1
+            return 0
+        self.inside[combo] += 1
+        if self.passing is not None and not self.passing[combo]:
             return 0
         self.matched += 1
         if self.sort == "relevance":
             return super().collect(sub_docnum)
-        key = table.dates[docnum]
+        key = self.dates[docnum]
         if self.sort == "newest":
             priority = key or _NO_DATE_NEWEST
         else:
@@ -162,27 +178,41 @@ class FacetedTop(TopCollector):
         ordered = sorted(self.dated_items, reverse=True)
         return self._results([(score, -negated) for _priority, score, negated in ordered])
 
-    def language_counts(self) -> dict[str, int]:
-        return {LANGUAGES[i]: n for i, n in sorted(enumerate(self.per_language),
-                                                    key=lambda kv: LANGUAGES[kv[0]]) if n}
-
     def facets(self) -> dict:
-        """{"lang", "source" (top 20 [name, n]), "year", and "month" when one year is selected}."""
+        """{"lang", "source" (top 20 [name, n]), "year", and "month" when one year is selected}.
+
+        Each facet sums the combinations that pass the *other* filters.
+        """
+        per_language = [0] * len(LANGUAGES)
+        per_source = [0] * len(self.table.names)
+        per_month: dict[int, int] = {}
+        outside = self.outside or [0] * len(self.inside)
+        for combo, parts in enumerate(self.table.combo_parts):
+            inside, out = self.inside[combo], outside[combo]
+            if not (inside or out):
+                continue
+            lang, source, month = parts
+            lang_ok, source_ok = self._passes(lang, source, "lang"), self._passes(lang, source, "source")
+            if source_ok:
+                per_language[lang] += inside
+            if lang_ok:
+                per_source[source] += inside
+            if lang_ok and source_ok and month:
+                per_month[month] = per_month.get(month, 0) + inside + out
         names = self.table.names
-        sources = sorted(((names[code], n) for code, n in enumerate(self.per_source) if code and n),
+        sources = sorted(((names[code], n) for code, n in enumerate(per_source) if code and n),
                          key=lambda item: (-item[1], item[0]))[:TOP_SOURCES]
         years: dict[str, int] = {}
         months: dict[str, int] = {}
         year = single_year(self.filters.since, self.filters.until)
-        for month, n in sorted(self.per_month.items()):
-            if not month:
-                continue
+        for month, n in sorted(per_month.items()):
             y, m = divmod(month, 12)
             years[str(y)] = years.get(str(y), 0) + n
             if y == year:
                 months[f"{y:04d}-{m + 1:02d}"] = n
-        result = {"lang": self.language_counts(), "source": [[name, n] for name, n in sources],
-                  "year": years}
+        result = {"lang": {LANGUAGES[i]: n for i, n in sorted(enumerate(per_language),
+                                                              key=lambda kv: LANGUAGES[kv[0]]) if n},
+                  "source": [[name, n] for name, n in sources], "year": years}
         if year is not None:
             result["month"] = months
         return result
