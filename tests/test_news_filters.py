@@ -351,3 +351,22 @@ def test_real_news_facets_equal_filtered_totals(tmp_path):
             assert engine.search("ایران OR السعودية", limit=1, sources=[name]).total == n
         for year, n in result.facets["year"].items():
             assert engine.search("ایران OR السعودية", limit=1, since=year, until=year).total == n
+
+
+def test_dates_sources_and_facets_hold_across_segments(archive, tmp_path):
+    """A second root indexed later is a second segment: the tables use global document numbers."""
+    index_paths(tmp_path / "ix", [archive])
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "late.jsonl").write_text(json.dumps(
+        {"id": "late", "title": "خبر تازه", "body": f"{BODIES['fa']} {WORD}", "date": "2026-01-01",
+         "source": "BBC Persian"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    index_paths(tmp_path / "ix", [later])
+    with Engine(tmp_path / "ix") as engine:
+        with engine.searching() as searcher:
+            assert len(searcher.reader().leaf_readers()) == 2
+        result = everything(engine, sort="newest")
+        assert ids(result)[0] == "late" and result.total == len(RECORDS) + 4
+        facets = result.facets
+        assert facets["source"][0] == ["BBC Persian", 4] and facets["year"]["2026"] == 1
+        assert everything(engine, sources=["bbc persian"], since="2026").total == 1
