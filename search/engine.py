@@ -18,13 +18,11 @@ from whoosh.scoring import BM25F
 from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
-from kavosh.index.dates import bound_key
 from kavosh.index.roots import load_roots
-from kavosh.index.sources import MAX_SOURCE_CHARS
 from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 
 from . import snippets
-from .facets import SORTS, FacetedTop, Filters, tables
+from .facets import SORTS, FacetedTop, request_filters, result_day, tables
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import MAX_QUERY_CHARS, QueryParser
 from .vocabulary import Vocabulary
@@ -33,7 +31,6 @@ from .results import Document, Hit, SearchResult, document_from, hit_from
 MODES = ("all", "any")
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
-MAX_SOURCES = 50  # sources one search may ask for
 # BM25 parameters: k1 saturates repeated terms, b normalizes document length.
 # b = 0.9 (not the usual 0.75): short passages meet long news articles, and
 # stronger length normalization won +0.04 MRR@10 with news distractors on both
@@ -181,8 +178,8 @@ class Engine:
         deadline = Deadline(time_limit)
         parsed = self.parse(text, mode, exact)
         result = SearchResult(query=text, offset=offset, limit=limit, lang=lang, exact=exact,
-                              ignored_words=parsed.dropped, since=_day(filters.since),
-                              until=_day(filters.until), sources=list(filters.sources), sort=sort)
+                              ignored_words=parsed.dropped, since=result_day(filters.since),
+                              until=result_day(filters.until), sources=list(filters.sources), sort=sort)
         if parsed.empty:
             result.took_ms = _ms(started)
             return result
@@ -387,37 +384,6 @@ def check_request(*, query: str | None = None, limit: int | None = None,
         raise QueryError(f"mode must be 'all' or 'any', not {str(mode)[:20]!r}")
     if sort is not None and sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {str(sort)[:20]!r}")
-
-
-def request_filters(lang, since, until, sources) -> Filters:
-    """The filters of a request, or a QueryError saying which date is wrong and what is accepted."""
-    keys = []
-    for name, value, end in (("since", since, False), ("until", until, True)):
-        if value is None or (isinstance(value, str) and not value.strip()):
-            keys.append(0)
-            continue
-        try:
-            keys.append(bound_key(value.strip() if isinstance(value, str) else value, end=end))
-        except ValueError as exc:
-            raise QueryError(f"{name}: {exc}") from None
-    if keys[0] and keys[1] and keys[0] > keys[1]:
-        raise QueryError(f"since ({since}) is after until ({until}): swap them")
-    if isinstance(sources, str):
-        sources = (sources,)
-    names = tuple(dict.fromkeys(" ".join(str(s).split())[:MAX_SOURCE_CHARS] for s in sources
-                                if str(s).strip()))
-    if len(names) > MAX_SOURCES:
-        raise QueryError(f"at most {MAX_SOURCES} sources at once, not {len(names)}")
-    return Filters(lang=lang, sources=names, since=keys[0], until=keys[1])
-
-
-def _day(key: int) -> str | None:
-    """A date key as the ISO day (or moment) it stands for, for the result's echo of its filters."""
-    if not key:
-        return None
-    text = f"{key:014d}"
-    day = f"{text[:4]}-{text[4:6]}-{text[6:8]}"
-    return day if text[8:] in ("000000", "235959") else f"{day}T{text[8:10]}:{text[10:12]}:{text[12:]}"
 
 
 def _ms(started: float) -> float:

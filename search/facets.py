@@ -24,8 +24,9 @@ from heapq import heappush, heapreplace
 from whoosh import query as Q
 from whoosh.collectors import TopCollector
 
-from kavosh.index.dates import single_year
-from kavosh.index.sources import source_key
+from kavosh.index.dates import bound_key, single_year
+from kavosh.index.errors import QueryError
+from kavosh.index.sources import MAX_SOURCE_CHARS, source_key
 
 from .matching import CHECK_EVERY, LANGUAGES, Deadline, language_table
 
@@ -97,6 +98,9 @@ def tables(searcher) -> Tables:
     return found
 
 
+MAX_SOURCES = 50  # sources one search may ask for
+
+
 @dataclass(frozen=True)
 class Filters:
     """What a search keeps: a language, sources (by name), and date keys from/through."""
@@ -109,6 +113,37 @@ class Filters:
     @property
     def dated(self) -> bool:
         return bool(self.since or self.until)
+
+
+def request_filters(lang, since, until, sources) -> Filters:
+    """The filters of a request, or a QueryError saying which date is wrong and what is accepted."""
+    keys = []
+    for name, value, end in (("since", since, False), ("until", until, True)):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            keys.append(0)
+            continue
+        try:
+            keys.append(bound_key(value.strip() if isinstance(value, str) else value, end=end))
+        except ValueError as exc:
+            raise QueryError(f"{name}: {exc}") from None
+    if keys[0] and keys[1] and keys[0] > keys[1]:
+        raise QueryError(f"since ({since}) is after until ({until}): swap them")
+    if isinstance(sources, str):
+        sources = (sources,)
+    names = tuple(dict.fromkeys(" ".join(str(s).split())[:MAX_SOURCE_CHARS] for s in sources
+                                if str(s).strip()))
+    if len(names) > MAX_SOURCES:
+        raise QueryError(f"at most {MAX_SOURCES} sources at once, not {len(names)}")
+    return Filters(lang=lang, sources=names, since=keys[0], until=keys[1])
+
+
+def result_day(key: int) -> str | None:
+    """A date key as the ISO day (or moment) it stands for, for the result's echo of its filters."""
+    if not key:
+        return None
+    text = f"{key:014d}"
+    day = f"{text[:4]}-{text[4:6]}-{text[6:8]}"
+    return day if text[8:] in ("000000", "235959") else f"{day}T{text[8:10]}:{text[10:12]}:{text[12:]}"
 
 
 class FacetedTop(TopCollector):
