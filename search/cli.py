@@ -321,6 +321,8 @@ def search_cmd(query, limit, offset, lang, any_words, exact, since, until, sourc
                                mode="any" if any_words else "all", exact=exact,
                                time_limit=time_limit or None, since=_typed(since, "date"),
                                until=_typed(until, "date"), sources=sources, sort=sort)
+    for name in result.unknown_sources:
+        click.echo(f"kavosh: no document in the index has the source {name!r}", err=True)
     if as_json:
         click.echo(_dumps(result.to_json()))
         return

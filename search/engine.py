@@ -194,6 +194,8 @@ class Engine:
                 result.timed_out = True
             result.total = collector.matched
             result.facets = collector.facets()
+            result.unknown_sources = [name for name in filters.sources
+                                      if not collector.table.source_codes([name])]
             result.langs = result.facets["lang"]
             for hit in collector.results()[offset:want]:
                 result.hits.append(self._hit(hit, terms, variant_keys, snippet_width,

@@ -78,6 +78,7 @@ class SearchResult:
     since: str | None = None  # the filters as the engine understood them: ISO days
     until: str | None = None
     sources: list[str] = field(default_factory=list)
+    unknown_sources: list[str] = field(default_factory=list)  # asked for, but no document has them
     sort: str = "relevance"
     # {"lang": {code: n}, "source": [[name, n]…] (top 20), "year": {"2020": n},
     #  "month": {"2020-02": n} (only when since and until fall in one year)}; each facet's
@@ -88,6 +89,7 @@ class SearchResult:
         return {"query": self.query, "total": self.total, "took_ms": self.took_ms,
                 "offset": self.offset, "limit": self.limit, "lang": self.lang, "exact": self.exact,
                 "since": self.since, "until": self.until, "sources": self.sources,
+                "unknown_sources": self.unknown_sources,
                 "sort": self.sort, "hits": [hit.to_json() for hit in self.hits],
                 "langs": self.langs, "facets": self.facets,
                 "timed_out": self.timed_out, "ignored_words": self.ignored_words}

@@ -210,7 +210,8 @@ def test_sources_filter_by_name_in_any_case_and_repeat(engine):
     assert set(ids(everything(engine, sources=["bbc persian"]))) == {"iso-zone", "undated", "unreadable"}
     assert set(ids(everything(engine, sources=["WWW.ASRIRAN.COM", "folder"]))) == {
         "iso-space", "jalali-digits", "folder/note.txt"}
-    assert everything(engine, sources=["no such paper"]).total == 0
+    result = everything(engine, sources=["no such paper", "okaz.com.sa"])
+    assert result.total == 2 and result.unknown_sources == ["no such paper"]
 
 
 def test_filters_combine_with_the_language_filter_and_the_query(engine):
@@ -295,6 +296,12 @@ def test_cli_bad_date_is_one_line_and_exit_2(news_index, args, message):
     result = run("search", "--index", news_index, *args, WORD)
     assert result.exit_code == 2 and message in result.output
     assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_cli_says_when_no_document_has_a_source(news_index):
+    result = run("search", "--index", news_index, "--json", "--source", "Reuters", WORD)
+    assert result.exit_code == 0 and json.loads(result.stdout)["total"] == 0
+    assert "no document in the index has the source 'Reuters'" in result.stderr
 
 
 def test_cli_unknown_sort_is_a_usage_error_naming_the_choices(news_index):
