@@ -13,8 +13,9 @@ dropped, the wall-clock time the source wrote is kept), ``Y/M/D`` and
 (Jalali and Gregorian) and Arabic (Egyptian and Levantine) month names,
 weekday names and ``ساعت``/``الساعة`` around them, and Persian or
 Arabic-Indic digits.  **A year below 1700 is Jalali** (solar hijri, 1403 =
-2024/25); above, Gregorian.  Lunar hijri dates (``هـ``, محرم…) are not
-converted: such a document is indexed without a date rather than misdated.
+2024/25); above, Gregorian.  A lunar hijri date (Umm al-Qura, as Saudi papers
+print it) is one marked ``هـ`` or ``ه.ق``, or written with a lunar month name
+(``15 ربيع الأول 1446``), converted with hijridate (years 1343–1500).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import jdatetime
+from hijridate import Hijri
 
 from .normalize import normalize_token
 
@@ -41,7 +43,7 @@ class Parsed:
     month: int | None
     day: int | None
     time: tuple[int, int, int] | None
-    jalali: bool
+    calendar: str  # "gregorian", "jalali" or "hijri" (lunar, Umm al-Qura)
 
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
@@ -51,10 +53,11 @@ _YMD = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?" + _TIME + _ZO
 _DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})" + _TIME + _ZONE, re.IGNORECASE)
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 _NUMBER = re.compile(r"\d+")
-# Calendar markers: ه.ش / هـ.ش / ش (solar hijri), م (Gregorian, Arabic), هـ / ه.ق (lunar hijri).
+# Calendar markers after a number: ه.ش / هـ.ش / ش (solar hijri), م (Gregorian, in Arabic),
+# هـ / ه / ه.ق (lunar hijri).
 _SOLAR_MARK = re.compile(r"(?<=\d)\s*(?:هـ?\s?\.?\s?ش\.?|ش)(?=$|\s)")
 _GREGORIAN_MARK = re.compile(r"(?<=\d)\s*(?:م|میلادی|ميلادي)\.?(?=$|\s)")
-_LUNAR = re.compile(r"(?:^|[\s\d])(?:هـ|ه\.ق|هـ\.ق|ق\.م?)(?:$|[\s.])")
+_LUNAR = re.compile(r"(?<=[\s\d])(?:هـ\s?\.?\s?ق|ه\s?\.?\s?ق|هـ|ه)\.?(?=\s|$)")
 
 JALALI_MONTHS = {
     "فروردین": 1, "اردیبهشت": 2, "خرداد": 3, "تیر": 4, "مرداد": 5, "امرداد": 5, "شهریور": 6,
@@ -78,9 +81,11 @@ GREGORIAN_MONTHS = {
     "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
     "dec": 12,
 }
-LUNAR_MONTHS = ("محرم", "صفر", "ربيع الأول", "ربيع الاول", "ربيع الثاني", "ربيع الآخر",
-                "جمادى الأولى", "جمادى الاولى", "جمادى الآخرة", "جمادى الثانية", "رجب", "شعبان",
-                "رمضان", "شوال", "ذو القعدة", "ذو الحجة")
+LUNAR_MONTHS = {
+    "محرم": 1, "صفر": 2, "ربيع الأول": 3, "ربيع الاول": 3, "ربيع الثاني": 4, "ربيع الآخر": 4,
+    "جمادى الأولى": 5, "جمادى الاولى": 5, "جمادى الآخرة": 6, "جمادى الثانية": 6, "رجب": 7,
+    "شعبان": 8, "رمضان": 9, "شوال": 10, "ذو القعدة": 11, "ذو الحجة": 12,
+}
 
 
 def _fold(text: str) -> str:
@@ -89,10 +94,10 @@ def _fold(text: str) -> str:
 
 # Folded month names, longest first so تشرين الثاني wins over a shorter name inside it.
 _MONTH_NAMES = sorted(
-    [(_fold(name), month, True) for name, month in JALALI_MONTHS.items()]
-    + [(_fold(name), month, False) for name, month in GREGORIAN_MONTHS.items()],
+    [(_fold(name), month, "jalali") for name, month in JALALI_MONTHS.items()]
+    + [(_fold(name), month, "gregorian") for name, month in GREGORIAN_MONTHS.items()]
+    + [(_fold(name), month, "hijri") for name, month in LUNAR_MONTHS.items()],
     key=lambda entry: -len(entry[0]))
-_LUNAR_NAMES = tuple(_fold(name) for name in LUNAR_MONTHS)
 _WORD = r"(?<![^\s\d,،\-–/.()]){}(?![^\s\d,،\-–/.()])"
 
 
@@ -112,25 +117,30 @@ def parse(text) -> Parsed | None:
     text = " ".join(text.translate(_DIGITS).replace("\u200f", " ").replace("\u200e", " ").split())
     if not text or len(text) > 100:
         return None
+    if "الموافق" in text:  # "1 جمادى الأولى 1446هـ الموافق 3 نوفمبر 2024م": either half will do
+        before, _, after = text.partition("الموافق")
+        return parse(after) or parse(before)
     text, marks = _SOLAR_MARK.subn(" ", text)
     text = " ".join(_GREGORIAN_MARK.sub(" ", text).split())
     jalali_mark = marks > 0
+    text, lunar = _LUNAR.subn(" ", " " + text + " ")
+    text = " ".join(text.split())
     folded = _fold(text)
-    if _LUNAR.search(" " + text + " ") or any(re.search(_WORD.format(re.escape(n)), folded)
-                                               for n in _LUNAR_NAMES):
-        return None
+
+    def calendar(year: int) -> str:
+        return "hijri" if lunar else "jalali" if jalali_mark or year < JALALI_BEFORE else "gregorian"
     if m := _YMD.fullmatch(text):
         year, month, day = int(m.group(1)), m.group(2), m.group(3)
         return Parsed(year, month and int(month), day and int(day), _clock(m.group(4, 5, 6)),
-                      jalali_mark or year < JALALI_BEFORE)
+                      calendar(year))
     if m := _DMY.fullmatch(text):
         year = int(m.group(3))
         return Parsed(year, int(m.group(2)), int(m.group(1)), _clock(m.group(4, 5, 6)),
-                      jalali_mark or year < JALALI_BEFORE)
+                      calendar(year))
     if re.fullmatch(r"\d{9,10}", text):  # Unix seconds
         moment = datetime.fromtimestamp(int(text))
         return Parsed(moment.year, moment.month, moment.day,
-                      (moment.hour, moment.minute, moment.second), False)
+                      (moment.hour, moment.minute, moment.second), "gregorian")
     named = _named(text, folded)
     if named is not None:
         return named
@@ -139,12 +149,12 @@ def parse(text) -> Parsed | None:
     except (TypeError, ValueError, IndexError):
         return None
     return Parsed(moment.year, moment.month, moment.day,
-                  (moment.hour, moment.minute, moment.second), False)
+                  (moment.hour, moment.minute, moment.second), "gregorian")
 
 
 def _named(text: str, folded: str) -> Parsed | None:
     """'۱۴ آبان ۱۴۰۳', 'الأحد 3 تشرين الثاني 2024 الساعة 10:30', 'November 3, 2024', 'آبان ۱۴۰۳'."""
-    for name, month, jalali in _MONTH_NAMES:
+    for name, month, calendar in _MONTH_NAMES:
         found = re.search(_WORD.format(re.escape(name)), folded)
         if not found:
             continue
@@ -159,19 +169,23 @@ def _named(text: str, folded: str) -> Parsed | None:
         if len(years) != 1 or len(days) > 1:
             return None
         return Parsed(years[0], month, days[0] if days else None,
-                      _clock(clock.groups()) if clock else None, jalali)
+                      _clock(clock.groups()) if clock else None, calendar)
     return None
 
 
 def _gregorian(p: Parsed, day: int) -> date:
     """The Gregorian date of ``p``'s year and month on ``day``; raises ValueError."""
-    if p.jalali:
+    if p.calendar == "jalali":
         return jdatetime.date(p.year, p.month, day).togregorian()
+    if p.calendar == "hijri":
+        return date(*Hijri(p.year, p.month, day).to_gregorian().datetuple())
     return date(p.year, p.month, day)
 
 
 def _month_days(p: Parsed) -> int:
-    if p.jalali:
+    if p.calendar == "hijri":
+        return Hijri(p.year, p.month, 1).month_length()
+    if p.calendar == "jalali":
         if p.month <= 6:
             return 31
         if p.month <= 11:
@@ -227,8 +241,8 @@ def period(text) -> tuple[date, date]:
         raise ValueError(f"not a date: {shown!r} ({FORMATS_HELP})")
     try:
         if p.month is None:
-            first = _gregorian(Parsed(p.year, 1, 1, None, p.jalali), 1)
-            last_month = Parsed(p.year, 12, None, None, p.jalali)
+            first = _gregorian(Parsed(p.year, 1, 1, None, p.calendar), 1)
+            last_month = Parsed(p.year, 12, None, None, p.calendar)
             last = _gregorian(last_month, _month_days(last_month))
         elif p.day is None:
             first, last = _gregorian(p, 1), _gregorian(p, _month_days(p))

@@ -117,8 +117,10 @@ def ids(result) -> list[str]:
     ("Sun, 03 Nov 2024 10:00:00 +0000", "2024-11-03T10:00:00"),  # RSS pubDate
     ("0000-00-00 00:00:00", None),
     ("2024-02-30", None),
-    ("1446/05/01 هـ", None),  # lunar hijri: not converted, so not misdated
-    ("15 ربيع الأول 1446", None),
+    ("١٤٤٦/٠٥/٠١ هـ", "2024-11-03"),  # lunar hijri (Umm al-Qura), as Saudi papers print it
+    ("15 ربيع الأول 1446", "2024-09-18"),
+    ("الأحد 1 جمادى الأولى 1446هـ الموافق 3 نوفمبر 2024م", "2024-11-03"),
+    ("1200/01/01 هـ", None),  # outside the Umm al-Qura tables: undated, not misdated
     ("2024", None),  # a year alone is no document date
     ("", None),
 ])
@@ -135,6 +137,8 @@ def test_document_dates_in_every_accepted_format(written, expected):
     ("1402", date(2023, 3, 21), date(2024, 3, 19)),  # 1402 is not a leap year: Esfand has 29 days
     ("1403/08", date(2024, 10, 22), date(2024, 11, 20)),
     ("آبان ۱۴۰۳", date(2024, 10, 22), date(2024, 11, 20)),
+    ("رمضان 1446", date(2025, 3, 1), date(2025, 3, 29)),  # a lunar month
+    ("1446 هـ", date(2024, 7, 7), date(2025, 6, 25)),
 ])
 def test_filter_dates_name_a_whole_year_month_or_day(typed, first, last):
     assert period(typed) == (first, last)
