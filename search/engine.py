@@ -14,7 +14,6 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as Q
-from whoosh.scoring import BM25F
 from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
@@ -24,6 +23,7 @@ from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 from . import snippets
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import MAX_QUERY_CHARS, QueryParser
+from .scoring import CachedLengthBM25F
 from .vocabulary import Vocabulary
 from .results import Document, Hit, SearchResult, document_from, hit_from
 
@@ -60,7 +60,7 @@ class Engine:
         """``weighting``: a whoosh scoring model instead of Kavosh's BM25F (experiments)."""
         self.index_dir = Path(index_dir)
         self.ix = open_index(self.index_dir)
-        self.weighting = weighting or BM25F(B=BM25_B, K1=BM25_K1)
+        self.weighting = weighting or CachedLengthBM25F(B=BM25_B, K1=BM25_K1)
         self._parsers = {(mode, variants): QueryParser(mode, variants=variants)
                          for mode in MODES for variants in (True, False)}
         self._local = threading.local()
