@@ -23,6 +23,7 @@ from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 from . import snippets
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import MAX_QUERY_CHARS, QueryParser
+from .dismax import best_of
 from .scoring import CachedLengthBM25F
 from .vocabulary import Vocabulary
 from .results import Document, Hit, SearchResult, document_from, hit_from
@@ -154,7 +155,9 @@ class Engine:
     # --- searching ------------------------------------------------------
 
     def parse(self, text: str, mode: str = "all", exact: bool = False):
-        return self._parsers[(mode, not exact)].parse(text)
+        parsed = self._parsers[(mode, not exact)].parse(text)
+        best_of(parsed.query)  # whoosh's DisjunctionMax scores with a side on another document
+        return parsed
 
     def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
                mode: str = "all", exact: bool = False, time_limit: float | None = None,

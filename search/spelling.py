@@ -26,6 +26,26 @@ def edit_distance(a: str, b: str) -> int:
     return OSA.distance(a, b)
 
 
+def levenshtein_within(words: list[str], word: str, maxdist: int) -> list[str]:
+    """The ``words`` at most ``maxdist`` Levenshtein edits from ``word``, in their own order."""
+    found = process.extract(word, words, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=None)
+    return [words[i] for i in sorted(i for _w, _dist, i in found)]
+
+
+def fuzzy_terms(reader, field: str, word: str, maxdist: int, prefix: int) -> list[str]:
+    """What a one-segment reader's ``terms_within`` lists, on any reader, in the terms' order.
+
+    whoosh lists a several-segment index's neighbours with Damerau–Levenshtein
+    (a swap is one edit) but one segment's with a plain Levenshtein automaton
+    (a swap is two): the same documents gave other terms, totals and top 10s
+    once an index had two segments.  This is the automaton's answer everywhere.
+    """
+    if len(word) < prefix:
+        return []
+    words = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix(field, word[:prefix])]
+    return levenshtein_within(words, word, maxdist)
+
+
 class Neighbours:
     """Per-engine cache of vocabulary slices, safe to use from several threads."""
 
@@ -53,9 +73,7 @@ class Neighbours:
         """Words of ``field`` at most ``maxdist`` Levenshtein edits from ``word``, sharing its first ``prefix`` letters."""
         if len(word) < prefix:
             return []
-        words = self._bucket(reader, field, word[:prefix])
-        found = process.extract(word, words, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=None)
-        return [w for w, _dist, _i in found]
+        return levenshtein_within(self._bucket(reader, field, word[:prefix]), word, maxdist)
 
     def clear(self) -> None:
         with self._lock:
