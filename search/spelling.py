@@ -64,6 +64,10 @@ class Neighbours:
         words = [t.decode("utf-8") if isinstance(t, bytes) else t
                  for t in reader.expand_prefix(field, prefix)]
         with self._lock:
+            if any(k[0] > key[0] for k in self._buckets):
+                return words  # a searcher of an older commit: not worth keeping
+            for stale in [k for k in self._buckets if k[0] < key[0]]:  # an older commit's words
+                del self._buckets[stale]
             self._buckets[key] = words
             while len(self._buckets) > self._max:
                 self._buckets.popitem(last=False)
@@ -74,7 +78,3 @@ class Neighbours:
         if len(word) < prefix:
             return []
         return levenshtein_within(self._bucket(reader, field, word[:prefix]), word, maxdist)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._buckets.clear()

@@ -84,3 +84,25 @@ def test_a_correction_does_not_depend_on_which_stem_comes_first(milad_index, mon
             engine.close()
     assert answers[0] == answers[1]
     assert answers[0]["query"] == "میلاد" and answers[0]["total"] == 12
+
+
+def test_a_correction_follows_the_index_after_a_new_commit(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.jsonl").write_text("\n".join(json.dumps(
+        {"id": f"r{i}", "title": f"گزارش {i}", "body": "خانواده ملارد به شهر آمدند"}, ensure_ascii=False)
+        for i in range(2)) + "\n", encoding="utf-8")
+    index_dir = tmp_path / "index"
+    index_paths(index_dir, [docs])
+    engine = Engine(index_dir)
+    try:
+        assert engine.vocabulary.did_you_mean("میلاردی", 0)["query"] == "ملارد"
+        (docs / "b.jsonl").write_text("\n".join(json.dumps(
+            {"id": f"m{i}", "title": f"خبر {i}", "body": "جشن میلاد در شهر برگزار شد"}, ensure_ascii=False)
+            for i in range(12)) + "\n", encoding="utf-8")
+        index_paths(index_dir, [docs])
+        # The same engine: its vocabulary slices of the old commit are not reused.
+        assert engine.vocabulary.did_you_mean("میلاردی", 0) == {
+            "query": "میلاد", "parts": [{"text": "میلاد", "changed": True}], "total": 12}
+    finally:
+        engine.close()
