@@ -2,6 +2,7 @@
 
     python bench/bench_queries.py --index /tmp/ix40k            # 200 real queries
     python bench/bench_queries.py --index DIR --check-exhaustive  # top 10 vs exhaustive scoring
+    python bench/bench_queries.py --index DIR --answers new.json --expect old.json  # did any answer change?
 
 The queries are sampled (seeded) from the index's own titles: 100 pairs of
 adjacent title words, 50 three-word phrases in quotes, 50 single words with
@@ -12,6 +13,14 @@ largest sources) and sorted newest first; the figures are medians and tails
 of wall time per call, after one warm-up pass.  Every search counts its
 facets (language, source, year): compare with the same command run by the
 code before facets on its own index for their cost.
+
+"did-you-mean" times ``engine.vocabulary.did_you_mean`` on the 50 typo and
+other-script queries and 50 of the word pairs as if they had found nothing
+(a zero-hit page's correction, including the search that counts what the
+correction finds), and "correction only" the same without that search.
+
+``--expect`` compares every query's total and top-10 ids in each mode with a
+file written by ``--answers`` (an earlier run, another branch): what changed.
 
 ``--check-exhaustive`` compares each all-words top 10 with a whoosh search
 that scores every match (no block-quality pruning, no matcher replacement):
@@ -138,6 +147,46 @@ def exhaustive_top(ix, engine, query_text: str, limit: int = 10) -> list[str]:
         return [hit["id"] for hit in collector.results()]
 
 
+def _time_corrections(engine, queries) -> dict:
+    """Time "did you mean" on typos and pairs as on a zero-hit page; returns each query's correction."""
+    asked = [q for kind, q in queries if kind in ("typo", "script")] + [q for kind, q in queries if kind == "pair"][:50]
+    vocab = engine.vocabulary
+    for q in asked[:10]:
+        vocab.did_you_mean(q, 0)  # warm-up: the vocabulary slices of a few letters
+    timings = {"did-you-mean": [], "correction only": []}
+    answers = {}
+    real_search = engine.search
+    for q in asked:
+        started = time.perf_counter()
+        found = vocab.did_you_mean(q, 0)
+        timings["did-you-mean"].append((time.perf_counter() - started) * 1000)
+        answers[q] = found and [found["query"], found["total"]]
+        checked = {}  # the same correction again, its check search answered from memory
+        engine.search = lambda text, _c=checked, **k: _c[text] if text in _c else _c.setdefault(text, real_search(text, **k))
+        try:
+            vocab.did_you_mean(q, 0)
+            started = time.perf_counter()
+            vocab.did_you_mean(q, 0)
+            timings["correction only"].append((time.perf_counter() - started) * 1000)
+        finally:
+            engine.search = real_search
+    for name, times in timings.items():
+        print(f"{name:>15}: p50 {statistics.median(times):7.1f} ms   p95 {percentile(times, 95):7.1f}"
+              f"   p99 {percentile(times, 99):7.1f}   max {max(times):7.1f}   ({len(times)} queries,"
+              f" {sum(1 for v in answers.values() if v)} corrected)")
+    return answers
+
+
+def _compare(report: dict, expected: dict, where: Path) -> None:
+    for mode, answers in report.items():
+        old = expected.get(mode, {})
+        common = [q for q in answers if q in old]
+        norm = lambda v: json.loads(json.dumps(v))  # noqa: E731  (tuples and lists alike)
+        changed = [q for q in common if norm(answers[q]) != norm(old[q])]
+        print(f"{mode:>15}: {len(common) - len(changed)}/{len(common)} answers as in {where.name}"
+              + (f"; changed: {changed[:4]}" if changed else ""))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, required=True)
@@ -145,6 +194,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--check-exhaustive", action="store_true")
     parser.add_argument("--answers", type=Path, help="write every query's (total, top-10 ids) here")
+    parser.add_argument("--expect", type=Path, help="compare every answer with this --answers file")
     args = parser.parse_args(argv)
 
     from whoosh.index import open_dir
@@ -178,8 +228,12 @@ def main(argv=None):
             print(f"{name:>10}: p50 {statistics.median(times):7.1f} ms   p95 {percentile(times, 95):7.1f}"
                   f"   p99 {percentile(times, 99):7.1f}   max {max(times):7.1f}   (all-words, 2 rounds)")
         print(f"facets / no facets: p50 {statistics.median(faceted) / statistics.median(plain):.2f}x")
+    corrections = _time_corrections(engine, queries)
+    report["did-you-mean"] = corrections
     if args.answers:
         args.answers.write_text(json.dumps(report, ensure_ascii=False, indent=0), encoding="utf-8")
+    if args.expect:
+        _compare(report, json.loads(args.expect.read_text(encoding="utf-8")), args.expect)
     if args.check_exhaustive:
         differ = [q for _k, q in queries
                   if isinstance(report["all-words"][q], tuple)

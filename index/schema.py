@@ -11,6 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import ANALYZER_VERSION, kavosh_analyzer
+from .term_counts import counted
 from .variants import variant_analyzer
 
 # Bump when the schema changes in a way an old index cannot serve.  3: the
@@ -50,7 +51,8 @@ def build_schema(*, title_boost: float = TITLE_BOOST, **analyzer_options) -> Sch
         body=TEXT(analyzer=analyzer, stored=True, phrase=True),
         # Cross-script skeletons of title and body words (index/variants.py):
         # lets ترامپ find ترامب at a lower weight than an exact match.
-        variant=TEXT(analyzer=variant_analyzer(**analyzer_options), phrase=False),
+        # counted(): its frequencies come from the word cache, not a token per key.
+        variant=counted(TEXT(analyzer=variant_analyzer(**analyzer_options), phrase=False)),
         lang=ID(stored=True),
         url=STORED(),
         # Normalized ISO-8601 (index/dates.py), "document" or "mtime" as its origin,

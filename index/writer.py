@@ -33,11 +33,11 @@ from .store import (LazyWriter, clean_leftovers, merge_dropping_empty, open_or_c
 # processes costs more than they save.
 PARALLEL_MIN_BYTES = 8 << 20
 # Whether a run picks several processes by itself (else only when asked:
-# `kavosh index --procs`, $KAVOSH_INDEX_PROCS).  Off for now: a parallel build
-# leaves one segment per process, and the engine's totals and some top 10s
-# differ from whoosh's exhaustive search on a several-segment index (also one
-# left by incremental updates; see the speed report), so a fresh single-writer
-# build is the one that answers right today.
+# `kavosh index --procs`, $KAVOSH_INDEX_PROCS).  A parallel build leaves one
+# segment per process; since search/dismax.py and spelling.fuzzy_terms a
+# several-segment index scores every document as one segment does
+# (tests/test_segments.py).  Still off: its wall time and memory against the
+# single writer are yet to be measured on a quiet machine.
 AUTO_PARALLEL = False
 # The posting buffers' budget (whoosh's estimate, MB) before a sorted run is
 # spilled to disk, shared by the writer processes: the commit merges more

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as Q
-from whoosh.scoring import BM25F
 from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
@@ -25,6 +24,8 @@ from . import snippets
 from .facets import SORTS, FacetedTop, request_filters, result_day, tables
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import MAX_QUERY_CHARS, QueryParser
+from .dismax import best_of
+from .scoring import CachedLengthBM25F
 from .vocabulary import Vocabulary
 from .results import Document, Hit, SearchResult, document_from, hit_from
 
@@ -62,7 +63,7 @@ class Engine:
         ``parser_options``: ``QueryParser`` keywords (both for experiments)."""
         self.index_dir = Path(index_dir)
         self.ix = open_index(self.index_dir)
-        self.weighting = weighting or BM25F(B=BM25_B, K1=BM25_K1)
+        self.weighting = weighting or CachedLengthBM25F(B=BM25_B, K1=BM25_K1)
         # The chain this index was built with (pickled in its schema): queries
         # and highlights are analysed exactly as its documents were, whatever
         # options built it.
@@ -161,7 +162,9 @@ class Engine:
     # --- searching ------------------------------------------------------
 
     def parse(self, text: str, mode: str = "all", exact: bool = False):
-        return self._parsers[(mode, not exact)].parse(text)
+        parsed = self._parsers[(mode, not exact)].parse(text)
+        best_of(parsed.query)  # whoosh's DisjunctionMax scores with a side on another document
+        return parsed
 
     def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
                mode: str = "all", exact: bool = False, time_limit: float | None = None,

@@ -28,6 +28,8 @@ from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import QueryError
 
+from .spelling import fuzzy_terms
+
 LANGUAGES = ("fa", "ar", "mixed", "other")
 # One pattern may stand for at most this many index terms: `ال*` on a news
 # archive is tens of thousands of words, which no one means and no page can
@@ -97,7 +99,11 @@ def _key(q: MultiTerm):
 
 def _list_terms(q: MultiTerm, reader, deadline: Deadline) -> tuple[bytes, ...]:
     found = []
-    for n, btext in enumerate(q._btexts(reader), 1):
+    if isinstance(q, Q.FuzzyTerm):  # the same neighbours on one segment or several
+        listed = fuzzy_terms(reader, q.fieldname, q.text, q.maxdist, q.prefixlength)
+    else:
+        listed = q._btexts(reader)
+    for n, btext in enumerate(listed, 1):
         found.append(btext.encode("utf-8") if isinstance(btext, str) else btext)
         if len(found) > MAX_EXPANSIONS:
             raise QueryError(
