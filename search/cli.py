@@ -395,6 +395,14 @@ def stats_cmd(as_json, index_dir):
     click.echo(f"terms:     title {stats['terms']['title']}, body {stats['terms']['body']}")
     click.echo(f"size:      {stats['size_bytes'] / 1e6:.1f} MB")
     click.echo(f"updated:   {stats['updated'] or 'unknown'}")
+    if stats["dates"]["dated"]:
+        click.echo(f"dates:     {stats['dates']['earliest']} – {stats['dates']['latest']}  "
+                   f"({stats['dates']['dated']} documents dated)")
+    if stats["sources"]:
+        shown = list(stats["sources"].items())[:10]
+        more = len(stats["sources"]) - len(shown)
+        click.echo("sources:   " + "  ".join(f"{name}: {n}" for name, n in shown)
+                   + (f"  (+{more} more: --json lists all)" if more > 0 else ""))
     for root in stats["roots"]:
         line = f"root:      {root['path']}  {root['documents']} documents"
         if root["prefix"]:

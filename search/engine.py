@@ -22,6 +22,7 @@ from kavosh.index.roots import load_roots
 from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 
 from . import snippets
+from .index_stats import count_stored
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import MAX_QUERY_CHARS, QueryParser
 from .vocabulary import Vocabulary
@@ -278,18 +279,17 @@ class Engine:
         meta = read_meta(self.index_dir) or {}
         with self.searching() as searcher:
             reader = searcher.reader()
-            langs: dict[str, int] = {}
-            per_root: dict[str, int] = {}
-            for stored in searcher.all_stored_fields():
-                langs[stored.get("lang", "other")] = langs.get(stored.get("lang", "other"), 0) + 1
-                per_root[stored.get("root")] = per_root.get(stored.get("root"), 0) + 1
+            counted = count_stored(searcher.all_stored_fields())
+            per_root = counted["roots"]
             terms = {f: sum(1 for _ in reader.lexicon(f)) for f in ("title", "body")}
             doc_count = searcher.doc_count()
         size = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
         return {
             "index": str(self.index_dir),
             "documents": doc_count,
-            "languages": dict(sorted(langs.items())),
+            "languages": counted["languages"],
+            "sources": counted["sources"],  # documents per source, most first
+            "dates": counted["dates"],  # the earliest and latest document dates
             "terms": terms,
             "size_bytes": size,
             "updated": meta.get("updated"),

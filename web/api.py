@@ -1,4 +1,5 @@
-"""The JSON API: /api/search (the object of `kavosh search --json`), /api/suggest, /healthz."""
+"""The JSON API: /api/search (the object of `kavosh search --json`), /api/doc/<id> (`kavosh show
+--json`), /api/stats (`kavosh stats --json`), /api/suggest, /healthz."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from flask import Blueprint, current_app, jsonify, request
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, KavoshError
 
-from .common import get_engine
-from .params import int_arg, search_params
+from .common import error_response, get_engine
+from .params import bool_arg, int_arg, search_params
 
 bp = Blueprint("api", __name__)
 
@@ -20,6 +21,22 @@ def search_route():
     result = engine.search(request.args.get("q", ""), time_limit=current_app.config["KAVOSH_TIME_LIMIT"],
                            **params)
     return jsonify(result.to_json())
+
+
+@bp.get("/api/doc/<path:doc_id>")
+def document_route(doc_id):
+    """The object of `kavosh show ID --json`; ``q`` marks its matches as the document page does."""
+    q = request.args.get("q", "")
+    doc = get_engine().document(doc_id, q if q.strip() else None, exact=bool_arg("exact"))
+    if doc is None:
+        return error_response(404, f"no document with id {doc_id!r} in the index")
+    return jsonify(doc.to_json())
+
+
+@bp.get("/api/stats")
+def stats_route():
+    """The object of `kavosh stats --json`: documents per language and source, the date span, roots."""
+    return jsonify(get_engine().stats())
 
 
 @bp.get("/api/suggest")

@@ -41,16 +41,18 @@ def search_page():
         pages=_pagination(q, params, result.total), examples=[],
         autofocus=False,  # on a results page, focus (and a phone's keyboard) would hide the results
         page_url=lambda **kw: _search_url(q, params, **kw),
+        json_url=_search_url(q, params, _endpoint="api.search_route"),
     )
 
 
-def _search_url(query, params, **changes) -> str:
+def _search_url(query, params, _endpoint="pages.search_page", **changes) -> str:
+    """This search's address with ``changes``; ``_endpoint`` gives its JSON twin the same parameters."""
     args = {"q": query, "lang": params["lang"], "offset": params["offset"] or None,
             "mode": None if params["mode"] == "all" else params["mode"],
             "limit": None if params["limit"] == current_app.config["KAVOSH_PAGE_SIZE"] else params["limit"],
             "exact": 1 if params.get("exact") else None}
     args.update(changes)
-    return url_for("pages.search_page", **{k: v for k, v in args.items() if v is not None})
+    return url_for(_endpoint, **{k: v for k, v in args.items() if v is not None})
 
 
 def _lang_urls(q, params, result):
@@ -96,9 +98,20 @@ def document(doc_id):
     safe_url = doc.url if doc.url and urlsplit(doc.url).scheme in ("http", "https") else None
     back = {"q": q or None, "lang": request.args.get("lang") or None,
             "offset": request.args.get("offset") or None, "exact": 1 if exact else None}
+    marking = {"q": q or None, "exact": 1 if exact else None}
     return render_template("doc.html", doc=doc, q=q, safe_url=safe_url,
                            back_url=url_for("pages.search_page", **{k: v for k, v in back.items() if v}),
+                           json_url=url_for("api.document_route", doc_id=doc_id,
+                                            **{k: v for k, v in marking.items() if v}),
                            autofocus=False)
+
+
+@bp.get("/stats")
+def stats_page():
+    """What the index holds: documents per language and source, the date span, the roots."""
+    stats = get_engine().stats()
+    return render_template("stats.html", stats=stats, q="", autofocus=False,
+                           json_url=url_for("api.stats_route"))
 
 
 @bp.get("/opensearch.xml")
