@@ -8,43 +8,24 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from pathlib import Path
+from collections import Counter
 
 import pytest
 from click.testing import CliRunner
 
 from kavosh.cli import main as cli
-from kavosh.index.writer import index_paths
 from kavosh.web import create_app
 from kavosh.web.date_display import date_html, format_date
 from kavosh.web.i18n import arabic_plural, count
 from kavosh.web.messages import translate_error
+from news_fixture import NEWS, build_news_index
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PERSIAN_DIGITS, ARABIC_DIGITS = set("۰۱۲۳۴۵۶۷۸۹"), set("٠١٢٣٤٥٦٧٨٩")
-
-NEWS = [
-    {"id": "n/fa-1", "title": "بارش برف در تهران", "body": "بارش برف سنگین در تهران مدارس را تعطیل کرد.",
-     "lang": "fa", "source": "همشهری", "url": "https://www.hamshahrionline.ir/news/1", "date": "2020-02-08 14:23:00"},
-    {"id": "n/fa-2", "title": "برف و سرما در تبریز", "body": "موج سرما و بارش برف در تبریز ادامه دارد.",
-     "lang": "fa", "source": "همشهری", "url": "https://www.hamshahrionline.ir/news/2", "date": "2024-11-03T09:05:00+03:30"},
-    {"id": "n/ar-1", "title": "الثلوج تغطي مدينة الرياض", "body": "غطت الثلوج مدينة الرياض في ظاهرة نادرة هذا الأسبوع.",
-     "lang": "ar", "source": "الشرق الأوسط", "url": "https://aawsat.com/a/1", "date": "2015-07-21"},
-    {"id": "n/ar-2", "title": "موجة برد في مدينة جدة", "body": "تشهد مدينة جدة موجة برد وأمطار غزيرة.",
-     "lang": "ar", "source": "عكاظ", "date": "sometime in 2015"},
-]
 
 
 @pytest.fixture(scope="module")
 def news_index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("news-docs")
-    shutil.copytree(SEEDS, root / "seeds")
-    (root / "news.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in NEWS),
-                                     encoding="utf-8")
-    target = tmp_path_factory.mktemp("news-index")
-    index_paths(target, [root])
-    return target
+    return build_news_index(tmp_path_factory.mktemp("news-docs"), tmp_path_factory.mktemp("news-index"))
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +110,8 @@ def test_pages_vary_by_the_cookie_and_accept_language(client):
 def test_persian_page_labels_and_digits(client):
     _r, html = page(client, headers={"Accept-Language": "fa"}, q="برف OR الثلوج")
     text = summary(html)
-    assert "۳ نتیجه" in text and "میلی‌ثانیه" in text and not ARABIC_DIGITS & set(text)
-    assert 'data-lang="all">همه <span class="count">۳</span>' in html
+    assert "۴ نتیجه" in text and "میلی‌ثانیه" in text and not ARABIC_DIGITS & set(text)
+    assert 'data-lang="all">همه <span class="count">۴</span>' in html
     assert 'data-lang="ar">عربی <span class="count">۱</span>' in html
     assert "زبان سند" in html
 
@@ -138,9 +119,9 @@ def test_persian_page_labels_and_digits(client):
 def test_arabic_page_labels_digits_and_plural_forms(client):
     _r, html = page(client, headers={"Accept-Language": "ar"}, q="برف OR الثلوج")
     text = summary(html)
-    assert "٣ نتائج" in text and "عرض ١ إلى ٣" in text
-    assert 'data-lang="all">الكل <span class="count">٣</span>' in html
-    assert 'data-lang="fa">الفارسية <span class="count">٢</span>' in html
+    assert "٤ نتائج" in text and "عرض ١ إلى ٤" in text
+    assert 'data-lang="all">الكل <span class="count">٤</span>' in html
+    assert 'data-lang="fa">الفارسية <span class="count">٣</span>' in html
     assert "لغة الوثيقة" in html and "نتیجه" not in html and "میلی" not in html
     assert not PERSIAN_DIGITS & set(text)
     # One hit: the singular phrase; two: the dual.
@@ -315,20 +296,21 @@ def test_api_doc_unknown_id_is_a_404_json(client):
 def test_api_stats_is_what_kavosh_stats_prints_with_sources_and_the_date_span(client, news_index):
     stats = client.get("/api/stats").get_json()
     assert stats == cli_json(news_index, "stats")
-    assert stats["sources"] == {"همشهری": 2, "الشرق الأوسط": 1, "عكاظ": 1}
-    assert stats["dates"] == {"earliest": "2015-07-21", "latest": "2024-11-03T09:05:00+03:30", "dated": 3}
-    assert stats["documents"] == len(NEWS) + 5
+    assert stats["sources"] == dict(Counter(r["source"] for r in NEWS).most_common())
+    assert list(stats["sources"])[0] == "همشهری"
+    assert stats["dates"] == {"earliest": "2015-07-21", "latest": "2024-11-03T09:05:00+03:30", "dated": 7}
+    assert stats["documents"] == len(NEWS) + 5 + 1
 
 
 def test_stats_command_prints_sources_and_dates(news_index):
     out = CliRunner().invoke(cli, ["stats", "--index", str(news_index)]).output
-    assert "dates:     2015-07-21 – 2024-11-03T09:05:00+03:30  (3 documents dated)" in out
-    assert "sources:   همشهری: 2  الشرق الأوسط: 1  عكاظ: 1" in out
+    assert "dates:     2015-07-21 – 2024-11-03T09:05:00+03:30  (7 documents dated)" in out
+    assert "sources:   همشهری: 3  الشرق الأوسط: 1  ایرنا: 1  ایسنا: 1  عكاظ: 1  مهر: 1" in out
 
 
 @pytest.mark.parametrize("ui, labels", [
     ("fa", ("آمار نمایه", "به تفکیک منبع", "از ۲۱ ژوئیه", "۹ سند")),
-    ("ar", ("إحصاءات الفهرس", "حسب المصدر", "من ٢١ يوليو ٢٠١٥ إلى ٣ نوفمبر ٢٠٢٤", "٩ وثائق")),
+    ("ar", ("إحصاءات الفهرس", "حسب المصدر", "من ٢١ يوليو ٢٠١٥ إلى ٣ نوفمبر ٢٠٢٤", "منها ٧ وثائق مؤرَّخة")),
 ])
 def test_stats_page_in_each_language_links_its_json(client, ui, labels):
     r, html = page(client, "/stats", headers={"Accept-Language": ui})
@@ -349,4 +331,4 @@ def test_document_and_search_pages_link_their_json(client):
     link = re.search(r'<a class="json-twin" href="([^"]+)"', html).group(1).replace("&amp;", "&")
     assert link.startswith("/api/search?")
     data = client.get(link).get_json()
-    assert data["lang"] == "fa" and data["total"] == 2
+    assert data["lang"] == "fa" and data["total"] == 3
