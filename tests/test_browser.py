@@ -75,8 +75,8 @@ class Page:
 
     def __init__(self, browser, base, **context_args):
         self.base = base
-        self.context = browser.new_context(locale="fa-IR", **{"viewport": {"width": 1280, "height": 900},
-                                                              **context_args})
+        self.context = browser.new_context(**{"locale": "fa-IR", "viewport": {"width": 1280, "height": 900},
+                                              **context_args})
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
         self.errors: list[str] = []
