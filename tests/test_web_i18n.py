@@ -101,7 +101,10 @@ def test_an_unknown_interface_language_is_a_400_page_in_the_current_one(client):
 
 def test_pages_vary_by_the_cookie_and_accept_language(client):
     r, _ = page(client, q="برف")
-    assert {"Cookie", "Accept-Language"} <= set(r.vary)
+    assert {"Cookie", "Accept-Language"} <= set(r.vary) and r.headers["Content-Language"] == "fa"
+    r, _ = page(client, q="الرياض")
+    assert r.headers["Content-Language"] == "ar"
+    assert "Content-Language" not in client.get("/api/search", query_string={"q": "برف"}).headers
 
 
 # --- labels, digits and counts --------------------------------------------------

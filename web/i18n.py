@@ -295,4 +295,5 @@ def remember_ui(response):
         response.set_cookie(UI_COOKIE, chosen, max_age=UI_COOKIE_AGE, samesite="Lax", httponly=True)
     if response.mimetype == "text/html":
         response.vary.update(("Cookie", "Accept-Language"))
+        response.headers.setdefault("Content-Language", current_ui())
     return response
