@@ -69,6 +69,25 @@ _RULES: list[tuple[re.Pattern, str, str]] = [(re.compile(p + r"\Z"), fa, ar) for
     (rf"(?P<name>\w+) must be 1 or 0, not {_quoted('value')}",
      "{name} باید ۱ یا ۰ باشد، نه «{value}».",
      "{name} يجب أن يكون ١ أو ٠، لا «{value}»."),
+    (rf"(?P<bound>since|until): not a date: {_quoted('typed')} \(.*\)",
+     "{bound}: «{typed}» تاریخ نیست؛ مثلاً 2024، 2024-11، 2024-11-03 یا خورشیدی ۱۴۰۳/۰۸/۱۴ بنویسید.",
+     "{bound}: «{typed}» ليس تاريخًا؛ اكتب مثلًا 2024 أو 2024-11 أو 2024-11-03 أو تاريخًا شمسيًا مثل 1403/08/14."),
+    (rf"(?P<bound>since|until): no such date: {_quoted('typed')} \(.*\)",
+     "{bound}: روز «{typed}» وجود ندارد؛ مثلاً 2024-11-03 یا خورشیدی ۱۴۰۳/۰۸/۱۴ بنویسید.",
+     "{bound}: لا يوجد يوم «{typed}»؛ اكتب مثلًا 2024-11-03 أو تاريخًا شمسيًا مثل 1403/08/14."),
+    (rf"(?P<bound>since|until): date out of range: {_quoted('typed')} \(years (?P<low>\d+)–(?P<high>\d+), "
+     rf"or Jalali years below (?P<jalali>\d+)\)",
+     "{bound}: تاریخ «{typed}» بیرون از بازه است (سال‌های {low} تا {high} میلادی، یا سال خورشیدی کمتر از {jalali}).",
+     "{bound}: التاريخ «{typed}» خارج النطاق (السنوات {low} إلى {high} ميلاديًا، أو سنة شمسية دون {jalali})."),
+    (r"since \((?P<since>.*)\) is after until \((?P<until>.*)\): swap them",
+     "تاریخ آغاز ({since}) پس از تاریخ پایان ({until}) است: جای آن دو را عوض کنید.",
+     "تاريخ البداية ({since}) بعد تاريخ النهاية ({until}): بدّل بينهما."),
+    (rf"sort must be one of (?P<sorts>[\w, ]+), not {_quoted('value')}",
+     "ترتیب (sort) باید یکی از این‌ها باشد: {sorts}؛ نه «{value}».",
+     "الترتيب (sort) يجب أن يكون أحد هذه: {sorts}؛ لا «{value}»."),
+    (rf"at most {_n('max')} sources at once, not {_n('value')}",
+     "حداکثر {max} منبع در یک جستجو، نه {value}.",
+     "{max} مصدرًا على الأكثر في بحث واحد، لا {value}."),
     (rf"ui must be fa or ar, not {_quoted('value')}",
      "زبان رابط (ui) باید fa یا ar باشد، نه «{value}».",
      "لغة الواجهة (ui) يجب أن تكون fa أو ar، لا «{value}»."),
@@ -104,7 +123,10 @@ _RULES: list[tuple[re.Pattern, str, str]] = [(re.compile(p + r"\Z"), fa, ar) for
      "الفهرس {path} يجيب لكنه لا يعيد أي وثيقة: أعد بناءه بـ‎kavosh index --rebuild PATH‎."),
 ]]
 
-_NUMERIC = ("n", "max", "value")
+_NUMERIC = ("n", "max", "value")  # counts: grouped, in the interface's digits
+_YEARS = ("low", "high", "jalali")  # years: the interface's digits, not grouped
+_BOUNDS = {"fa": {"since": "تاریخ آغاز (since)", "until": "تاریخ پایان (until)"},
+           "ar": {"since": "تاريخ البداية (since)", "until": "تاريخ النهاية (until)"}}
 
 
 def translate_error(message: str, ui: str) -> str | None:
@@ -118,11 +140,16 @@ def translate_error(message: str, ui: str) -> str | None:
         for name, value in m.groupdict().items():
             value = value or ""
             if value[:1] in ("'", '"') and value[-1:] == value[:1] and len(value) >= 2:
-                value = value[1:-1]
+                values[name] = value[1:-1]  # the user's own text, as typed
+                continue
             if name in _NUMERIC and value.lstrip("-").replace(",", "").isdigit():
                 value = number(int(value.replace(",", "")), ui)
-            elif name in _NUMERIC:
+            elif name in _NUMERIC or name in _YEARS:
                 value = digits(value, ui)
+            if name == "bound":
+                value = _BOUNDS[ui][value]
+            if name == "sorts":
+                value = "، ".join(value.split(", "))
             if name == "langs":
                 value = "، ".join(f"{code} ({lang_name(code, ui)})" for code in value.split(", "))
             values[name] = value
