@@ -335,3 +335,11 @@ def test_document_and_search_pages_link_their_json(client):
     assert link.startswith("/api/search?")
     data = client.get(link).get_json()
     assert data["lang"] == "fa" and data["total"] == 3
+
+
+@pytest.mark.parametrize("ui, sentence", [("fa", "روش POST اینجا مجاز نیست."),
+                                          ("ar", "الطريقة POST غير مسموح بها هنا.")])
+def test_a_wrong_method_page_in_each_language(client, ui, sentence):
+    r = client.post("/", headers={"Accept-Language": ui})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 405 and sentence in html and "not allowed" not in html
