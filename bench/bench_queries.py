@@ -6,8 +6,12 @@
 The queries are sampled (seeded) from the index's own titles: 100 pairs of
 adjacent title words, 50 three-word phrases in quotes, 50 single words with
 one letter dropped (typos) or written with the other script's kaf/yeh.  Each
-is run in all-words mode, any-word mode and ``--exact``; the figures are
-medians and tails of wall time per call, after one warm-up pass.
+is run in all-words mode, any-word mode and ``--exact``, and on an index with
+dates and sources (schema 5) also filtered (the busiest year, the three
+largest sources) and sorted newest first; the figures are medians and tails
+of wall time per call, after one warm-up pass.  Every search counts its
+facets (language, source, year): compare with the same command run by the
+code before facets on its own index for their cost.
 
 ``--check-exhaustive`` compares each all-words top 10 with a whoosh search
 that scores every match (no block-quality pruning, no matcher replacement):
@@ -84,6 +88,42 @@ def run(engine, queries, **kwargs) -> tuple[list[float], dict]:
     return times, answers
 
 
+def news_modes(engine) -> dict[str, dict]:
+    """Filtered and date-sorted all-words searches: the three largest sources, the busiest year."""
+    from collections import Counter
+
+    from kavosh.facets import tables
+
+    with engine.searching() as searcher:
+        table = tables(searcher)
+        years = Counter(key // 10**10 for key in table.dates if key)
+        sources = Counter(code for code in table.sources if code)
+        names = [table.names[code] for code, _n in sources.most_common(3)]
+    year = str(years.most_common(1)[0][0]) if years else "2020"
+    return {"filtered": {"since": year, "until": year, "sources": names},
+            "newest": {"sort": "newest"}}
+
+
+def without_facets(engine, queries) -> list[float]:
+    """All-words times with the collector from before facets (language counts only),
+    in the same process and load as the faceted figures: what the facets cost."""
+    from kavosh import engine as engine_module
+    from kavosh.matching import TopAndCounts
+
+    class LanguagesOnly(TopAndCounts):
+        def __init__(self, limit, table, filters, deadline, sort):
+            super().__init__(limit, table.languages, filters.lang, deadline)
+
+        def facets(self):
+            return {"lang": self.counts(), "source": [], "year": {}}
+
+    faceted, engine_module.FacetedTop = engine_module.FacetedTop, LanguagesOnly
+    try:
+        return run(engine, queries)[0]
+    finally:
+        engine_module.FacetedTop = faceted
+
+
 def exhaustive_top(ix, engine, query_text: str, limit: int = 10) -> list[str]:
     """The top ``limit`` ids when every match is scored: plain whoosh on the same
     files and parsed query, no pruning, the oracle the engine must agree with."""
@@ -118,6 +158,8 @@ def main(argv=None):
         titles = [f.get("title", "") for f in searcher.all_stored_fields()]
     queries = sample_queries(titles, args.queries, args.seed)
     modes = {"all-words": {}, "any-word": {"mode": "any"}, "exact": {"exact": True}}
+    if "date_key" in ix.schema:  # an index with dates and sources: filters and sorting too
+        modes.update(news_modes(engine))
     for kwargs in modes.values():
         run(engine, queries[:20], **kwargs)  # warm-up: page cache, lexicon, memo
     print(f"{len(queries)} queries from {len(titles):,} titles, index {args.index}")
@@ -127,6 +169,15 @@ def main(argv=None):
         report[name] = answers
         print(f"{name:>10}: p50 {statistics.median(times):7.1f} ms   p95 {percentile(times, 95):7.1f}"
               f"   p99 {percentile(times, 99):7.1f}   max {max(times):7.1f}")
+    if "date_key" in ix.schema:
+        plain, faceted = [], []  # alternated twice, so a change of load hits both
+        for _round in range(2):
+            plain += without_facets(engine, queries)
+            faceted += run(engine, queries)[0]
+        for name, times in (("no facets", plain), ("facets", faceted)):
+            print(f"{name:>10}: p50 {statistics.median(times):7.1f} ms   p95 {percentile(times, 95):7.1f}"
+                  f"   p99 {percentile(times, 99):7.1f}   max {max(times):7.1f}   (all-words, 2 rounds)")
+        print(f"facets / no facets: p50 {statistics.median(faceted) / statistics.median(plain):.2f}x")
     if args.answers:
         args.answers.write_text(json.dumps(report, ensure_ascii=False, indent=0), encoding="utf-8")
     if args.check_exhaustive:

@@ -18,10 +18,12 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .dates import document_date, mtime_date
+from .html_text import VisibleText
+from .sources import folder_source, readable_source
 from .discovery import SUPPORTED, SourceFile, discover, text_form
 from .decoding import (ARABIC_SCRIPT, LineNotes, Skip, binary_kind, bom_encoding, decode,
                        encoding_name, read_lines, wide_encoding)
@@ -46,8 +48,9 @@ class Document:
     body: str
     lang: str | None = None
     url: str | None = None
-    date: str | None = None
-    source: str | None = None
+    date: str | None = None  # normalized ISO-8601 (index/dates.py)
+    source: str | None = None  # the readable name (index/sources.py)
+    date_origin: str | None = None  # "document", or "mtime" when the file's time stands in
 
 
 @dataclass
@@ -237,87 +240,27 @@ def parse_txt(text: str, sf: SourceFile) -> list[Document]:
     return [Document(id=sf.rel, title=title, body=body or title)]
 
 
-class _VisibleText(HTMLParser):
-    """Visible text of an HTML page, with line breaks at block elements.
-
-    The head ends at ``</head>`` or, as browsers do, at the first tag that
-    belongs in a body (``</head>`` is optional); only a ``<title>`` there is
-    the page title, not an SVG's or one in the body.
-    """
-
-    HIDDEN = {"script", "style", "noscript", "template", "svg"}
-    HEAD_ONLY = {"head", "html", "title", "meta", "link", "base", "style", "script",
-                 "noscript", "template"}
-    BLOCK = {
-        "p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "table", "section",
-        "article", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
-        "blockquote", "pre", "hr", "main", "aside", "nav", "figure", "figcaption",
-    }
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-        self.in_head = False
-        self.in_body = False
-        self.title_parts: list[str] | None = None
-        self.title = ""
-        self.heading = ""
-        self.heading_parts: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "head" and not self.in_body:
-            self.in_head = True
-        elif tag not in self.HEAD_ONLY:
-            self.in_head, self.in_body = False, True
-        if tag == "title":
-            if not (self.hidden or self.in_body or self.title):
-                self.title_parts = []
-        elif tag in self.HIDDEN:
-            self.hidden += 1
-        elif tag in ("h1", "h2") and not self.heading:
-            self.heading_parts = []
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag == "head":
-            self.in_head = False
-        if tag == "title" and self.title_parts is not None:
-            self.title = " ".join("".join(self.title_parts).split())
-            self.title_parts = None
-        elif tag in self.HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in ("h1", "h2") and self.heading_parts is not None:
-            self.heading = " ".join("".join(self.heading_parts).split())
-            self.heading_parts = None
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if self.title_parts is not None:
-            self.title_parts.append(data)
-            return
-        if self.hidden or self.in_head:
-            return
-        if self.heading_parts is not None:
-            self.heading_parts.append(data)
-        self.parts.append(data)
-
-    def text(self) -> str:
-        lines = (" ".join(line.split()) for line in "".join(self.parts).split("\n"))
-        return "\n".join(line for line in lines if line)
-
-
 def parse_html(text: str, sf: SourceFile) -> list[Document]:
-    parser = _VisibleText()
+    parser = VisibleText()
     parser.feed(text)
     parser.close()
     body = parser.text()
     title = parser.title or parser.heading or (body.split("\n", 1)[0] if body else "")
     if not body and not title:
         raise Skip("no visible text")
-    return [Document(id=sf.rel, title=title, body=body or title)]
+    meta = parser.meta
+    return [Document(id=sf.rel, title=title, body=body or title, url=meta.url, date=meta.date,
+                     source=meta.site_name, date_origin="document" if meta.date else None)]
+
+
+def _file_metadata(doc: Document, sf: SourceFile) -> Document:
+    """A file without a date of its own is dated by its mtime (marked so), and named by its folder."""
+    if not doc.date and sf.mtime:
+        doc.date, doc.date_origin = mtime_date(sf.mtime), "mtime"
+    if not doc.source:
+        top = sf.root.parent if sf.root == sf.path else sf.root
+        doc.source = folder_source(sf.rel, text_form(top).rstrip("/").rsplit("/", 1)[-1] or "/")
+    return doc
 
 
 # --- JSONL, streamed ---------------------------------------------------------
@@ -338,6 +281,7 @@ def parse_jsonl(fh, sf: SourceFile, parsed: Parsed, max_doc_bytes: int = MAX_DOC
     """One document per line; bad lines are skipped and reported, good ones kept."""
     seen: dict[str, int] = {}  # id → the line it was first seen on
     counts = LineNotes()
+    undated: list[str] = []  # dates written but not readable, for one warning per file
     for lineno, line, size in read_lines(fh, max_doc_bytes, counts):
         where = f"{sf.rel}:{lineno}"
         if line is None:
@@ -379,19 +323,29 @@ def parse_jsonl(fh, sf: SourceFile, parsed: Parsed, max_doc_bytes: int = MAX_DOC
             continue
         seen[doc_id] = lineno
         lang = record.get("lang")
+        written_date = _opt_str(record.get("date"))
+        iso_date = document_date(written_date) if written_date else None
+        if written_date and not iso_date:
+            undated.append(written_date)
+        url = _opt_str(record.get("url"))
         yield _finish(
             Document(
                 id=doc_id,
                 title=title.strip() or body.strip().split("\n", 1)[0][:120],
                 body=_clean(body) or title,
                 lang=lang if lang in ("fa", "ar", "mixed", "other") else None,
-                url=_opt_str(record.get("url")),
-                date=_opt_str(record.get("date")),
-                source=_opt_str(record.get("source")),
+                url=url,
+                date=iso_date,
+                source=readable_source(_opt_str(record.get("source")), url),
+                date_origin="document" if iso_date else None,
             ),
             where, parsed.warnings, replaced,
         )
     parsed.warnings.extend(f"{sf.rel}: {note}" for note in counts.notes())
+    if undated:
+        parsed.warnings.append(
+            f"{sf.rel}: {len(undated)} record{'s' if len(undated) > 1 else ''} with a date Kavosh "
+            f"cannot read (e.g. {undated[0][:40]!r}), indexed without a date (write a day, e.g. 2024-11-03 or 2024-11-03 14:23:00)")
 
 
 def _opt_str(value) -> str | None:
@@ -423,5 +377,5 @@ def read_source(sf: SourceFile, data: bytes, max_doc_bytes: int = MAX_DOC_BYTES)
         docs = parse_html(decoded.text, sf)
     else:
         docs = parse_txt(decoded.text, sf)
-    parsed.documents = [_finish(doc, sf.rel, parsed.warnings) for doc in docs]
+    parsed.documents = [_file_metadata(_finish(doc, sf.rel, parsed.warnings), sf) for doc in docs]
     return parsed

@@ -15,8 +15,9 @@ from .variants import variant_analyzer
 
 # Bump when the schema changes in a way an old index cannot serve.  3: the
 # analyzer classes pickled into the index moved to the kavosh namespace;
-# 4: body postings without character offsets.
-SCHEMA_VERSION = 4
+# 4: body postings without character offsets; 5: normalized dates with a
+# sortable date key, readable source names.
+SCHEMA_VERSION = 5
 # whoosh keeps several indexes apart in one folder by name; naming ours by
 # version lets `--rebuild` write a new one beside an incompatible old one and
 # remove the old only after the new one is committed.
@@ -46,7 +47,12 @@ def build_schema() -> Schema:
         variant=TEXT(analyzer=variant_analyzer(), phrase=False),
         lang=ID(stored=True),
         url=STORED(),
-        date=ID(stored=True),
+        # Normalized ISO-8601 (index/dates.py), "document" or "mtime" as its origin,
+        # and the sortable key the engine sorts, filters and counts years by.
+        date=STORED(),
+        date_origin=STORED(),
+        date_key=NUMERIC(numtype=int, bits=64, signed=False, sortable=True, stored=False),
+        # The readable name (index/sources.py), one term: filters and source facets.
         source=ID(stored=True),
         # For incremental updates: skip files whose size and mtime (or, when
         # only the mtime moved, content hash) are unchanged.

@@ -20,6 +20,7 @@ from whoosh.writing import CLEAR
 
 from .analysis import ANALYZER_VERSION
 from .errors import IndexNotFound, InputError
+from .dates import date_key
 from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from .normalize import detect_language
 from .parallel import ParallelWriter
@@ -484,10 +485,11 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
             mtime=sf.mtime,
             sha1=sha1,
         )
-        for name in ("url", "date", "source"):
+        for name in ("url", "date", "source", "date_origin"):
             value = getattr(doc, name)
             if value:
                 fields[name] = value
+        fields["date_key"] = date_key(doc.date)
         writer.add_document(**fields)
     summary.warnings.extend(parsed.warnings)
     summary.skipped.extend(parsed.skipped)

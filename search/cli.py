@@ -19,7 +19,7 @@ import click
 from kavosh.index.errors import KavoshError, QueryError
 from kavosh.index.schema import default_index_dir
 
-from .terminal import Display, mark, wrap_marked
+from .terminal import Display, hit_date, mark, wrap_marked
 
 def _seeds() -> Path:
     """The bundled seeds/ corpus: package data (kavosh.seeds), the checkout's seeds/ when editable."""
@@ -291,6 +291,15 @@ class _QueryCommand(click.Command):
 @click.option("--exact", is_flag=True,
               help="Only the words as typed (after normalization): no cross-script "
                    "spelling variants such as ترامپ/ترامب.")
+@click.option("--since", default=None, metavar="DATE",
+              help="Only documents dated on or after DATE: 2024, 2024-11, 2024-11-03, or Jalali "
+                   "1403, 1403/08, 1403/08/14 (a year below 1700 is Jalali).")
+@click.option("--until", default=None, metavar="DATE",
+              help="Only documents dated on or before DATE (its whole year, month or day).")
+@click.option("--source", "sources", multiple=True, metavar="NAME",
+              help="Only documents from this source (repeat for several; case does not matter).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
+              show_default=True, help="Order of the hits; undated documents come last.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (UTF-8).")
 @click.option("--time-limit", default=10.0, show_default=True, type=click.FloatRange(min=0),
               metavar="SECONDS", help="Stop a search that runs longer and show what it found "
@@ -302,14 +311,18 @@ class _QueryCommand(click.Command):
 @click.option("--color/--no-color", default=None, help="Highlight matches (default: on a terminal).")
 @_index_option
 @_friendly_errors
-def search_cmd(query, limit, offset, lang, any_words, exact, as_json, time_limit, bidi, color,
-               index_dir):
+def search_cmd(query, limit, offset, lang, any_words, exact, since, until, sources, sort, as_json,
+               time_limit, bidi, color, index_dir):
     """Search the index for QUERY and show ranked hits with highlighted snippets."""
     text = _typed(" ".join(query), "query")
+    sources = tuple(_typed(name, "source") for name in sources)
     with _engine(index_dir) as engine:
         result = engine.search(text, limit=limit, offset=offset, lang=lang,
                                mode="any" if any_words else "all", exact=exact,
-                               time_limit=time_limit or None)
+                               time_limit=time_limit or None, since=_typed(since, "date"),
+                               until=_typed(until, "date"), sources=sources, sort=sort)
+    for name in result.unknown_sources:
+        click.echo(f"kavosh: no document in the index has the source {name!r}", err=True)
     if as_json:
         click.echo(_dumps(result.to_json()))
         return
@@ -318,9 +331,8 @@ def search_cmd(query, limit, offset, lang, any_words, exact, as_json, time_limit
     out = Display(bidi, color)
     for rank, hit in enumerate(result.hits, offset + 1):
         out.line(f"{rank:>3}. {hit.title_text}", bold=True)
-        meta = f"{hit.id}  [{hit.lang}]  score {hit.score:.2f}"
-        if hit.date:
-            meta += f"  {hit.date}"
+        meta = "  ".join(part for part in (hit.source, hit_date(hit)) if part)
+        meta = (meta + "  " if meta else "") + f"{hit.id}  [{hit.lang}]  score {hit.score:.2f}"
         if hit.variants:
             meta += f"  (also as {'، '.join(hit.variants)})"
         out.line("     " + meta, dim=True)
@@ -369,7 +381,7 @@ def show_cmd(doc_id, query, as_json, color, index_dir):
         )
 
     click.echo(click.style(render(doc.title), bold=True) if color else render(doc.title), color=color)
-    meta = [doc.id, f"[{doc.lang}]"] + [v for v in (doc.date, doc.source, doc.url) if v]
+    meta = [doc.id, f"[{doc.lang}]"] + [v for v in (hit_date(doc), doc.source, doc.url) if v]
     click.echo("  ".join(meta))
     click.echo("")
     click.echo(render(doc.body), color=color)

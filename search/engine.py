@@ -22,6 +22,7 @@ from kavosh.index.roots import load_roots
 from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 
 from . import snippets
+from .facets import SORTS, FacetedTop, request_filters, result_day, tables
 from .index_stats import count_stored
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import MAX_QUERY_CHARS, QueryParser
@@ -159,26 +160,33 @@ class Engine:
 
     def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
                mode: str = "all", exact: bool = False, time_limit: float | None = None,
-               snippet_width: int = 240) -> SearchResult:
+               snippet_width: int = 240, since=None, until=None, sources=(),
+               sort: str = "relevance") -> SearchResult:
         """Ranked hits for ``text``; ``.to_json()`` is the object of `kavosh search --json`.
 
         ``exact`` turns off cross-script variants (ترامپ finding ترامب).
+        ``since``/``until``: dates, datetimes or text such as ``2024``,
+        ``2024-11``, ``1403/08/14`` (index/dates.py: ``until`` includes its
+        whole period); ``sources``: source names, any of which a hit may
+        have; ``sort``: relevance, newest or oldest (undated hits last).
         ``time_limit`` (seconds) bounds the whole search: expanding patterns,
         matching, counting and snippets.  A search cut short says
         ``timed_out`` and returns what it found by then.
         """
-        check_request(limit=limit, offset=offset, lang=lang, mode=mode)
+        check_request(limit=limit, offset=offset, lang=lang, mode=mode, sort=sort)
+        filters = request_filters(lang, since, until, sources)
         started = time.perf_counter()
         deadline = Deadline(time_limit)
         parsed = self.parse(text, mode, exact)
         result = SearchResult(query=text, offset=offset, limit=limit, lang=lang, exact=exact,
-                              ignored_words=parsed.dropped)
+                              ignored_words=parsed.dropped, since=result_day(filters.since),
+                              until=result_day(filters.until), sources=list(filters.sources), sort=sort)
         if parsed.empty:
             result.took_ms = _ms(started)
             return result
         want = offset + limit
         with self.searching() as searcher:
-            collector = TopAndCounts(want, language_table(searcher), lang, deadline)
+            collector = FacetedTop(want, tables(searcher), filters, deadline, sort)
             terms, variant_keys = parsed.terms, parsed.variant_keys
             try:
                 query, terms, variant_keys = expand(parsed, searcher, deadline)
@@ -186,7 +194,10 @@ class Engine:
             except TimeLimit:
                 result.timed_out = True
             result.total = collector.matched
-            result.langs = collector.counts()
+            result.facets = collector.facets()
+            result.unknown_sources = [name for name in filters.sources
+                                      if not collector.table.source_codes([name])]
+            result.langs = result.facets["lang"]
             for hit in collector.results()[offset:want]:
                 result.hits.append(self._hit(hit, terms, variant_keys, snippet_width,
                                              marked=not deadline.passed))
@@ -356,7 +367,8 @@ def open_index(index_dir: Path):
 
 
 def check_request(*, query: str | None = None, limit: int | None = None,
-                  offset: int | None = None, lang: str | None = None, mode: str | None = None) -> None:
+                  offset: int | None = None, lang: str | None = None, mode: str | None = None,
+                  sort: str | None = None) -> None:
     """Refuse out-of-bounds request values with a QueryError saying the allowed range.
 
     The one place the CLI's options and the web's parameters are checked: each
@@ -372,6 +384,8 @@ def check_request(*, query: str | None = None, limit: int | None = None,
         raise QueryError(f"unknown language {str(lang)[:20]!r}: use one of {', '.join(LANGUAGES)}")
     if mode is not None and mode not in MODES:
         raise QueryError(f"mode must be 'all' or 'any', not {str(mode)[:20]!r}")
+    if sort is not None and sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {str(sort)[:20]!r}")
 
 
 def _ms(started: float) -> float:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .snippets import Segment, to_html
 
-METADATA = ("url", "date", "source")  # stored fields passed through when present
+METADATA = ("url", "date", "date_origin", "source")  # stored fields passed through when present
 
 
 def plain(segments: list[Segment]) -> str:
@@ -31,6 +31,7 @@ class _Stored:
     title: list[Segment]
     url: str | None
     date: str | None
+    date_origin: str | None
     source: str | None
 
     @property
@@ -51,7 +52,8 @@ class Hit(_Stored):
     snippet: list[Segment]
     variants: list[str]  # the document's spellings found only as cross-script variants
     url: str | None = None
-    date: str | None = None
+    date: str | None = None  # normalized Gregorian ISO-8601 (index/dates.py); never formatted here
+    date_origin: str | None = None  # "document", or "mtime": the file's time stands in
     source: str | None = None
 
     def to_json(self) -> dict:
@@ -71,13 +73,25 @@ class SearchResult:
     total: int = 0
     took_ms: float = 0.0
     hits: list[Hit] = field(default_factory=list)
-    langs: dict[str, int] = field(default_factory=dict)  # matches per language, whatever the filter
+    langs: dict[str, int] = field(default_factory=dict)  # = facets["lang"], kept for compatibility
     timed_out: bool = False
+    since: str | None = None  # the filters as the engine understood them: ISO days
+    until: str | None = None
+    sources: list[str] = field(default_factory=list)
+    unknown_sources: list[str] = field(default_factory=list)  # asked for, but no document has them
+    sort: str = "relevance"
+    # {"lang": {code: n}, "source": [[name, n]…] (top 20), "year": {"2020": n},
+    #  "month": {"2020-02": n} (only when since and until fall in one year)}; each facet's
+    # counts ignore that facet's own filter (search/facets.py).
+    facets: dict = field(default_factory=lambda: {"lang": {}, "source": [], "year": {}})
 
     def to_json(self) -> dict:
         return {"query": self.query, "total": self.total, "took_ms": self.took_ms,
                 "offset": self.offset, "limit": self.limit, "lang": self.lang, "exact": self.exact,
-                "hits": [hit.to_json() for hit in self.hits], "langs": self.langs,
+                "since": self.since, "until": self.until, "sources": self.sources,
+                "unknown_sources": self.unknown_sources,
+                "sort": self.sort, "hits": [hit.to_json() for hit in self.hits],
+                "langs": self.langs, "facets": self.facets,
                 "timed_out": self.timed_out, "ignored_words": self.ignored_words}
 
 
@@ -91,7 +105,8 @@ class Document(_Stored):
     matches: int  # marked words in title and body
     variants: list[str]
     url: str | None = None
-    date: str | None = None
+    date: str | None = None  # normalized Gregorian ISO-8601 (index/dates.py); never formatted here
+    date_origin: str | None = None  # "document", or "mtime": the file's time stands in
     source: str | None = None
 
     def to_json(self) -> dict:

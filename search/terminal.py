@@ -50,6 +50,14 @@ class Display:
         click.echo(indent + line, color=True)
 
 
+def hit_date(item) -> str | None:
+    """A hit's or document's date for the terminal: the ISO day, "(file date)" when from the mtime."""
+    if not item.date:
+        return None
+    day = item.date.replace("T", " ")[:16]
+    return f"{day} (file date)" if item.date_origin == "mtime" else day
+
+
 def mark(text):
     return click.style(text, fg="yellow", bold=True)
 

@@ -23,7 +23,7 @@ def invoke(*args):
 
 
 @pytest.mark.parametrize("args, suggestion", [
-    (["--limt", "3"], "--limit"), (["--josn"], "--json"), (["--sort", "date"], None),
+    (["--limt", "3"], "--limit"), (["--josn"], "--json"), (["--order", "date"], None),
 ])
 def test_a_mistyped_option_is_an_error_not_a_search_word(seeds_index, args, suggestion):
     result = invoke("search", "--index", str(seeds_index), *args, "کیف")

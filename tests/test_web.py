@@ -245,7 +245,7 @@ def test_ids_with_folders_work(hostile):
     r = hostile.get("/doc/rec/2", query_string={"q": "مسکو"})
     page = html(r)
     assert r.status_code == 200 and "<mark>مسکو</mark>" in page
-    assert 'href="https://example.org/a?b=1&amp;c=2"' in page and "رویترز" in page and "۱۴۰۳/۰۸/۱۴" in page
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in page and "رویترز" in page and "2024-11-04" in page  # ۱۴۰۳/۰۸/۱۴
     results = html(hostile.get("/", query_string={"q": "مسکو"}))
     assert 'href="/doc/sub/dir/nested.txt?q=' in results
 

@@ -22,13 +22,19 @@ def int_arg(name: str, default: int) -> int:
 
 
 def search_params(default_limit: int) -> dict:
-    """limit, offset, lang, mode and exact for ``Engine.search``, which checks their bounds."""
+    """limit, offset, lang, mode, exact, since, until, source (repeatable) and sort for
+    ``Engine.search``, which checks their values."""
     return {
         "limit": int_arg("limit", default_limit),
         "offset": int_arg("offset", 0),
         "lang": request.args.get("lang", "").strip() or None,
         "mode": request.args.get("mode", "").strip() or "all",
         "exact": bool_arg("exact"),
+        # Dates and sort are checked by the engine (one parser for the CLI and the web).
+        "since": request.args.get("since", "").strip() or None,
+        "until": request.args.get("until", "").strip() or None,
+        "sources": tuple(request.args.getlist("source")),
+        "sort": request.args.get("sort", "").strip() or "relevance",
     }
 
 
