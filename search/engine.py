@@ -21,11 +21,12 @@ from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
 from kavosh.index.roots import load_roots
 from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 
+from . import collapse as near_dups
 from . import snippets
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import MAX_QUERY_CHARS, QueryParser
 from .vocabulary import Vocabulary
-from .results import Document, Hit, SearchResult, document_from, hit_from
+from .results import Document, Hit, SearchResult, document_from, hit_from, similar_from
 
 MODES = ("all", "any")
 MAX_LIMIT = 100
@@ -158,10 +159,14 @@ class Engine:
 
     def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
                mode: str = "all", exact: bool = False, time_limit: float | None = None,
-               snippet_width: int = 240) -> SearchResult:
+               snippet_width: int = 240, collapse: bool = True) -> SearchResult:
         """Ranked hits for ``text``; ``.to_json()`` is the object of `kavosh search --json`.
 
         ``exact`` turns off cross-script variants (ترامپ finding ترامب).
+        ``collapse`` folds near-duplicates (search/collapse.py) into the best-
+        ranked hit they resemble, listed in its ``similar``; ``offset`` and
+        ``limit`` then count hits as shown, and ``total`` stays the number of
+        matching documents (what the language counts add up to).
         ``time_limit`` (seconds) bounds the whole search: expanding patterns,
         matching, counting and snippets.  A search cut short says
         ``timed_out`` and returns what it found by then.
@@ -171,13 +176,14 @@ class Engine:
         deadline = Deadline(time_limit)
         parsed = self.parse(text, mode, exact)
         result = SearchResult(query=text, offset=offset, limit=limit, lang=lang, exact=exact,
-                              ignored_words=parsed.dropped)
+                              ignored_words=parsed.dropped, collapse=collapse)
         if parsed.empty:
             result.took_ms = _ms(started)
             return result
         want = offset + limit
         with self.searching() as searcher:
-            collector = TopAndCounts(want, language_table(searcher), lang, deadline)
+            fetch = near_dups.window_size(want) if collapse else want
+            collector = TopAndCounts(fetch, language_table(searcher), lang, deadline)
             terms, variant_keys = parsed.terms, parsed.variant_keys
             try:
                 query, terms, variant_keys = expand(parsed, searcher, deadline)
@@ -186,9 +192,18 @@ class Engine:
                 result.timed_out = True
             result.total = collector.matched
             result.langs = collector.counts()
-            for hit in collector.results()[offset:want]:
-                result.hits.append(self._hit(hit, terms, variant_keys, snippet_width,
-                                             marked=not deadline.passed))
+            ranked = collector.results()
+            if collapse:
+                column = near_dups.signatures(searcher)
+                page = near_dups.groups([column[h.docnum] for h in ranked])[offset:want]
+            else:
+                page = [(pos, []) for pos in range(offset, min(want, len(ranked)))]
+            for leader, folded in page:
+                hit = self._hit(ranked[leader], terms, variant_keys, snippet_width,
+                                marked=not deadline.passed)
+                hit.similar = [similar_from(ranked[pos].fields()) for pos in folded]
+                result.folded += len(folded)
+                result.hits.append(hit)
         result.took_ms = _ms(started)
         return result
 
@@ -216,9 +231,11 @@ class Engine:
     def _hit(self, hit, terms, variant_keys, width, marked=True) -> Hit:
         """One hit.  Past the deadline its snippet is the text's start, unmarked."""
         fields = hit.fields()
-        body = fields.get("body", "")
+        body, title = fields.get("body", ""), fields.get("title", "")
         spans = snippets.match_spans(body, terms, variant_keys, limit=snippets.SCAN_CHARS) if marked else []
+        title_spans = snippets.match_spans(title, terms, variant_keys) if marked else []
         return hit_from(fields, round(float(hit.score or 0.0), 4),
+                        snippets.segments(title, title_spans),
                         snippets.snippet_segments(body, terms, width, spans=spans),
                         snippets.variant_words(body, spans)[:5])
 
@@ -317,6 +334,7 @@ def _open_lazy_files(searcher) -> None:
             if field.scorable:
                 reader.doc_field_length(0, name)
         reader.stored_fields(0)
+    near_dups.signatures(searcher)
 
 
 def _id_table(searcher) -> list[str]:

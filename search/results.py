@@ -42,6 +42,21 @@ class _Stored:
 
 
 @dataclass
+class Similar:
+    """A hit folded into a better-ranked near-duplicate: enough to list and link it."""
+
+    id: str
+    title: str
+    source: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title,
+                **{name: getattr(self, name) for name in METADATA if getattr(self, name)}}
+
+
+@dataclass
 class Hit(_Stored):
     id: str
     path: str | None
@@ -53,11 +68,13 @@ class Hit(_Stored):
     url: str | None = None
     date: str | None = None
     source: str | None = None
+    similar: list[Similar] = field(default_factory=list)  # near-duplicates folded into this hit
 
     def to_json(self) -> dict:
-        return {"id": self.id, "path": self.path, "title": self.title_text, "lang": self.lang,
+        return {"id": self.id, "path": self.path, "title": self.title_text,
+                "title_html": to_html(self.title), "lang": self.lang,
                 "score": self.score, "snippet": to_html(self.snippet), "variants": self.variants,
-                **self._metadata_json()}
+                **self._metadata_json(), "similar": [s.to_json() for s in self.similar]}
 
 
 @dataclass
@@ -73,10 +90,13 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     langs: dict[str, int] = field(default_factory=dict)  # matches per language, whatever the filter
     timed_out: bool = False
+    collapse: bool = True  # near-duplicates folded into the hit they resemble
+    folded: int = 0  # hits folded into this page's hits (each listed in its hit's `similar`)
 
     def to_json(self) -> dict:
         return {"query": self.query, "total": self.total, "took_ms": self.took_ms,
                 "offset": self.offset, "limit": self.limit, "lang": self.lang, "exact": self.exact,
+                "collapse": self.collapse, "folded": self.folded,
                 "hits": [hit.to_json() for hit in self.hits], "langs": self.langs,
                 "timed_out": self.timed_out, "ignored_words": self.ignored_words}
 
@@ -107,8 +127,12 @@ def document_from(fields: dict, title: list[Segment], body: list[Segment], match
                     title=title, body=body, matches=matches, variants=variants, **_metadata(fields))
 
 
-def hit_from(fields: dict, score: float, snippet: list[Segment], variants: list[str]) -> Hit:
-    title = fields.get("title", "")
-    return Hit(id=fields["id"], path=fields.get("path"), title=[Segment(title, False)] if title else [],
+def hit_from(fields: dict, score: float, title: list[Segment], snippet: list[Segment],
+             variants: list[str]) -> Hit:
+    return Hit(id=fields["id"], path=fields.get("path"), title=title,
                lang=fields.get("lang", "other"), score=score, snippet=snippet, variants=variants,
                **_metadata(fields))
+
+
+def similar_from(fields: dict) -> Similar:
+    return Similar(id=fields["id"], title=fields.get("title", ""), **_metadata(fields))
