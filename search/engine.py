@@ -22,7 +22,7 @@ from kavosh.index.roots import load_roots
 from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 
 from . import collapse as near_dups
-from . import snippets
+from . import export, snippets
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import MAX_QUERY_CHARS, QueryParser
 from .vocabulary import Vocabulary
@@ -206,6 +206,40 @@ class Engine:
                 result.hits.append(hit)
         result.took_ms = _ms(started)
         return result
+
+    def export(self, text: str, *, offset: int = 0, limit: int | None = None,
+               lang: str | None = None, mode: str = "all", exact: bool = False,
+               time_limit: float | None = None, snippet_width: int = 240) -> export.Export:
+        """Every hit of ``text`` (from ``offset``, ``limit`` of them; None: all), in
+        ``search``'s rank order, as rows read one at a time (search/export.py).
+
+        The same arguments as ``search``; never collapsed (an export is every
+        hit).  ``time_limit`` bounds finding the matches, not writing the rows.
+        The searcher stays open until the rows are read or ``close()``d.
+        """
+        check_request(query=text, lang=lang, mode=mode)
+        export.check_range(offset, limit)
+        parsed = self.parse(text, mode, exact)
+        held = self.searching()
+        searcher = held.__enter__()
+        try:
+            matches, terms, keys = None, parsed.terms, parsed.variant_keys
+            if not parsed.empty:
+                deadline = Deadline(time_limit)
+                try:
+                    query, terms, keys = expand(parsed, searcher, deadline)
+                except TimeLimit:
+                    raise export.ExportTooSlow(
+                        f"listing the words the query's patterns stand for took longer than "
+                        f"{time_limit:g} s: use more letters before each '*'") from None
+                # news-core's filters go here, as in ``search``: the same query and collector.
+                matches = export.match_all(searcher, query, language_table(searcher), lang,
+                                           deadline, time_limit)
+        except BaseException:
+            held.__exit__(None, None, None)
+            raise
+        return export.Export(searcher, matches, offset, limit, terms, keys, snippet_width,
+                             release=lambda: held.__exit__(None, None, None))
 
     def rank(self, text: str, *, mode: str = "any", limit: int = 100, exact: bool = False,
              rewrite=None) -> list[tuple[str, float]]:

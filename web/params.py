@@ -29,11 +29,14 @@ def search_params(default_limit: int) -> dict:
         "lang": request.args.get("lang", "").strip() or None,
         "mode": request.args.get("mode", "").strip() or "all",
         "exact": bool_arg("exact"),
+        "collapse": bool_arg("collapse", default=True),
     }
 
 
-def bool_arg(name: str) -> bool:
+def bool_arg(name: str, default: bool = False) -> bool:
     raw = request.args.get(name, "").strip().lower()
+    if not raw:
+        return default
     if raw in _TRUE:
         return True
     if raw in _FALSE:

@@ -1,0 +1,198 @@
+"""Exporting every hit of a search, in rank order, as CSV or JSON Lines, in bounded memory.
+
+``Engine.export`` scores every match once into two compact arrays (score,
+docnum: 12 bytes a match), sorts them as ``Engine.search`` ranks, and then
+reads each document's stored fields only while its row is written, so an
+export of the whole archive holds one document at a time, never all hits.
+The CLI (`kavosh search --format csv --all`) and the API
+(`/api/search.csv`, `/api/search.jsonl`) both write these rows.
+
+Time: matching runs under the caller's time limit (the CLI's --time-limit,
+the web's export limit), and a match list cut short is an error, not a
+silently partial file.  Writing the rows has no limit: it takes as long as
+the reader keeps reading.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from array import array
+from collections.abc import Iterator
+
+from whoosh.collectors import ScoredCollector
+from whoosh.searching import TimeLimit
+
+from kavosh.index.errors import KavoshError, QueryError
+
+from . import snippets
+from .matching import CHECK_EVERY, LANGUAGES, Deadline
+from .results import plain
+
+COLUMNS = ("rank", "id", "title", "source", "date", "url", "lang", "score", "snippet")
+FORMATS = ("csv", "jsonl")
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
+# Excel reads a CSV file as the machine's legacy code page unless it starts
+# with a byte-order mark; LibreOffice takes the mark as "UTF-8" too.
+BOM = "\ufeff"
+ROWS_PER_CHUNK = 64  # rows written per piece of a streamed response
+
+
+class ExportTooSlow(KavoshError):
+    """Finding every match took longer than the export's time limit."""
+
+
+class AllMatches(ScoredCollector):
+    """(score, docnum) of every match of one language (or all), scored as ``TopAndCounts`` scores.
+
+    ``replace=0`` and no block quality, like the search's collector, so the
+    scores (and so the order) are the search's.
+    """
+
+    def __init__(self, languages: bytearray, only: str | None, deadline: Deadline):
+        super().__init__(replace=0)
+        self.languages = languages
+        self.only = None if only is None else LANGUAGES.index(only)
+        self.deadline = deadline
+        self.scores = array("d")
+        self.docnums = array("q")
+        self.seen = 0
+
+    def set_subsearcher(self, subsearcher, offset):
+        self.deadline.check()
+        super().set_subsearcher(subsearcher, offset)
+
+    def collect(self, sub_docnum):
+        self.seen += 1
+        if self.seen % CHECK_EVERY == 0:
+            self.deadline.check()
+        if self.only is not None and self.languages[self.offset + sub_docnum] != self.only:
+            return 0
+        return super().collect(sub_docnum)
+
+    def _collect(self, global_docnum, score):
+        self.scores.append(score)
+        self.docnums.append(global_docnum)
+        return 0 - score
+
+    def ranked(self) -> list[int]:
+        """Positions into ``scores``/``docnums``, best first; ties in index order (as the search)."""
+        scores, docnums = self.scores, self.docnums
+        return sorted(range(len(scores)), key=lambda i: (-scores[i], docnums[i]))
+
+    def results(self):  # whoosh's interface; the export reads ``ranked()`` instead
+        raise NotImplementedError
+
+
+def check_range(offset: int, limit: int | None) -> None:
+    """An export's rows start at ``offset`` and run ``limit`` long (None: to the end)."""
+    if offset < 0:
+        raise QueryError(f"offset must be 0 or more, not {offset}")
+    if limit is not None and limit < 1:
+        raise QueryError(f"limit must be 1 or more, not {limit} (leave it out to export every hit)")
+
+
+def match_all(searcher, query, languages, lang, deadline: Deadline, seconds: float | None) -> AllMatches:
+    """Score every match of ``query``; an export cut short by the deadline is refused."""
+    collector = AllMatches(languages, lang, deadline)
+    try:
+        searcher.search_with_collector(query, collector)
+    except TimeLimit:
+        raise ExportTooSlow(
+            f"finding every match took longer than {seconds:g} s, so nothing was exported: "
+            "narrow the query (more words, a language) or allow more time") from None
+    return collector
+
+
+class Export:
+    """The rows of one export, read from the searcher it was matched on.
+
+    Iterate once; ``close()`` (also at the end of iteration, and by the web
+    server when a download is cut off) lets the searcher go.
+    """
+
+    def __init__(self, searcher, matches: AllMatches | None, offset: int, limit: int | None,
+                 terms, variant_keys, snippet_width: int, release):
+        self.searcher = searcher
+        order = matches.ranked() if matches is not None else []
+        self.total = len(order)
+        end = None if limit is None else offset + limit
+        self._order = order[offset:end]
+        self._matches = matches
+        self.offset = offset
+        self.terms, self.variant_keys = terms, variant_keys
+        self.snippet_width = snippet_width
+        self._release = release
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __iter__(self) -> Iterator[dict]:
+        try:
+            for rank, i in enumerate(self._order, self.offset + 1):
+                yield self._row(rank, self._matches.scores[i], self._matches.docnums[i])
+        finally:
+            self.close()
+
+    def _row(self, rank: int, score: float, docnum: int) -> dict:
+        fields = self.searcher.stored_fields(docnum)
+        body = fields.get("body", "")
+        spans = snippets.match_spans(body, self.terms, self.variant_keys, limit=snippets.SCAN_CHARS)
+        snippet = plain(snippets.snippet_segments(body, self.terms, self.snippet_width, spans=spans))
+        return {"rank": rank, "id": fields["id"], "title": fields.get("title", ""),
+                "source": fields.get("source"), "date": fields.get("date"), "url": fields.get("url"),
+                "lang": fields.get("lang", "other"), "score": round(float(score), 4),
+                "snippet": snippet}
+
+    def close(self) -> None:
+        release, self._release = self._release, None
+        if release is not None:
+            release()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def csv_chunks(rows, bom: bool = True) -> Iterator[str]:
+    """The header, then every row, as CSV text (the BOM first); a few rows per piece."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if bom:
+        buffer.write(BOM)
+    writer.writerow(COLUMNS)
+    for n, row in enumerate(rows, 1):
+        writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
+        if n % ROWS_PER_CHUNK == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def jsonl_chunks(rows) -> Iterator[str]:
+    """One JSON object (UTF-8, the columns as keys) per line; a few rows per piece."""
+    lines = []
+    for row in rows:
+        lines.append(json.dumps(row, ensure_ascii=False) + "\n")
+        if len(lines) == ROWS_PER_CHUNK:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
+
+
+def chunks(fmt: str, rows) -> Iterator[str]:
+    if fmt == "csv":
+        return csv_chunks(rows)
+    if fmt == "jsonl":
+        return jsonl_chunks(rows)
+    raise QueryError(f"unknown export format {str(fmt)[:20]!r}: use csv or jsonl")
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
