@@ -366,13 +366,12 @@ def _export(index_dir, fmt, text, **arguments) -> None:
     """Stream the export's rows to stdout as they are read (search/export.py)."""
     from . import export
 
-    stdout = click.get_text_stream("stdout", encoding="utf-8")
     try:
         with _engine(index_dir) as engine:
             with engine.export(text, **arguments) as rows:
                 for chunk in export.chunks(fmt, rows):
-                    stdout.write(chunk)
-        stdout.flush()
+                    click.echo(chunk, nl=False)
+        sys.stdout.flush()
     except BrokenPipeError:  # `… | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
