@@ -220,26 +220,9 @@ class Engine:
         check_request(query=text, lang=lang, mode=mode)
         export.check_range(offset, limit)
         parsed = self.parse(text, mode, exact)
-        held = self.searching()
-        searcher = held.__enter__()
-        try:
-            matches, terms, keys = None, parsed.terms, parsed.variant_keys
-            if not parsed.empty:
-                deadline = Deadline(time_limit)
-                try:
-                    query, terms, keys = expand(parsed, searcher, deadline)
-                except TimeLimit:
-                    raise export.ExportTooSlow(
-                        f"listing the words the query's patterns stand for took longer than "
-                        f"{time_limit:g} s: use more letters before each '*'") from None
-                # news-core's filters go here, as in ``search``: the same query and collector.
-                matches = export.match_all(searcher, query, language_table(searcher), lang,
-                                           deadline, time_limit)
-        except BaseException:
-            held.__exit__(None, None, None)
-            raise
-        return export.Export(searcher, matches, offset, limit, terms, keys, snippet_width,
-                             release=lambda: held.__exit__(None, None, None))
+        # news-core's filters go to export.start as they go to ``search``'s collector.
+        return export.start(self.searching(), parsed, lang=lang, offset=offset, limit=limit,
+                            time_limit=time_limit, snippet_width=snippet_width)
 
     def rank(self, text: str, *, mode: str = "any", limit: int = 100, exact: bool = False,
              rewrite=None) -> list[tuple[str, float]]:

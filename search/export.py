@@ -27,7 +27,7 @@ from whoosh.searching import TimeLimit
 from kavosh.index.errors import KavoshError, QueryError
 
 from . import snippets
-from .matching import CHECK_EVERY, LANGUAGES, Deadline
+from .matching import CHECK_EVERY, LANGUAGES, Deadline, expand, language_table
 from .results import plain
 
 COLUMNS = ("rank", "id", "title", "source", "date", "url", "lang", "score", "snippet")
@@ -103,6 +103,28 @@ def match_all(searcher, query, languages, lang, deadline: Deadline, seconds: flo
             f"finding every match took longer than {seconds:g} s, so nothing was exported: "
             "narrow the query (more words, a language) or allow more time") from None
     return collector
+
+
+def start(held, parsed, *, lang, offset, limit, time_limit, snippet_width) -> "Export":
+    """Find every match of ``parsed`` on the searcher ``held`` (an ``Engine.searching()``
+    context, entered here and left when the export is closed) and return its rows."""
+    searcher = held.__enter__()
+    try:
+        matches, terms, keys = None, parsed.terms, parsed.variant_keys
+        if not parsed.empty:
+            deadline = Deadline(time_limit)
+            try:
+                query, terms, keys = expand(parsed, searcher, deadline)
+            except TimeLimit:
+                raise ExportTooSlow(
+                    f"listing the words the query's patterns stand for took longer than "
+                    f"{time_limit:g} s: use more letters before each '*'") from None
+            matches = match_all(searcher, query, language_table(searcher), lang, deadline, time_limit)
+    except BaseException:
+        held.__exit__(None, None, None)
+        raise
+    return Export(searcher, matches, offset, limit, terms, keys, snippet_width,
+                  release=lambda: held.__exit__(None, None, None))
 
 
 class Export:
