@@ -160,7 +160,11 @@ class Export:
     def _row(self, rank: int, score: float, docnum: int) -> dict:
         fields = self.searcher.stored_fields(docnum)
         body = fields.get("body", "")
-        spans = snippets.match_spans(body, self.terms, self.variant_keys, limit=snippets.SCAN_CHARS)
+        # The snippet is plain text, so which words are variants does not show: look for
+        # cross-script variants (the costly part) only where the words themselves are not.
+        spans = snippets.match_spans(body, self.terms, limit=snippets.SCAN_CHARS)
+        if not spans and self.variant_keys:
+            spans = snippets.match_spans(body, self.terms, self.variant_keys, limit=snippets.SCAN_CHARS)
         snippet = plain(snippets.snippet_segments(body, self.terms, self.snippet_width, spans=spans))
         return {"rank": rank, "id": fields["id"], "title": fields.get("title", ""),
                 "source": fields.get("source"), "date": fields.get("date"), "url": fields.get("url"),
