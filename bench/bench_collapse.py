@@ -68,6 +68,7 @@ def main(argv=None):
         stored = list(searcher.reader().iter_docs())  # (docnum, fields), deleted ones left out
         titles = [f.get("title", "") for _n, f in stored]
         ids = {f["id"]: n for n, f in stored}
+        langs = {f["id"]: f.get("lang") for _n, f in stored}
         bodies = [f.get("body", "") for _n, f in stored[:2000]]
         del stored
         started = time.perf_counter()
@@ -114,7 +115,8 @@ def main(argv=None):
         print(f"  threshold {t:.1f}: {in_top[t]:4d} ({100 * in_top[t] / max(shown_off, 1):.1f}%){mark}")
     print(f"time per search: collapse on p50 {statistics.median(on_ms):.1f} ms, p95 {percentile(on_ms, 95):.1f}; "
           f"off p50 {statistics.median(off_ms):.1f} ms, p95 {percentile(off_ms, 95):.1f}")
-    print(f"distinct folded pairs: {len(pairs)}")
+    print(f"distinct folded pairs: {len(pairs)} (Persian {sum(langs[a] == 'fa' for a, _ in pairs)}, "
+          f"Arabic {sum(langs[a] == 'ar' for a, _ in pairs)})")
 
     verdicts = load_verdicts(VERDICTS)
     judged = [(k, verdicts.get(k) or verdicts.get(k[::-1])) for k in pairs]
@@ -124,8 +126,12 @@ def main(argv=None):
         print(f"hand-checked (bench/data/collapse_verdicts.tsv): {len(judged)} of these pairs read, "
               f"{len(wrong)} wrong folds" + (f": {wrong}" if wrong else ""))
     if args.pairs:
+        # Half the sample from each language (as far as it has pairs): Arabic wire copies
+        # outnumber Persian ones, and a plain sample would leave Persian unread.
         rng = random.Random(args.seed)
-        sample = rng.sample(sorted(pairs), min(args.sample, len(pairs)))
+        by_lang = {lang: sorted(k for k in pairs if langs[k[0]] == lang) for lang in ("fa", "ar")}
+        sample = rng.sample(by_lang["fa"], min(args.sample // 2, len(by_lang["fa"])))
+        sample += rng.sample(by_lang["ar"], min(args.sample - len(sample), len(by_lang["ar"])))
         with engine.searching() as searcher, open(args.pairs, "w", encoding="utf-8") as out:
             for leader, copy in sample:
                 out.write(f"=== {leader}\t{copy}\tsimilarity {pairs[(leader, copy)]:.2f}\n")
