@@ -243,3 +243,21 @@ def test_api_exports_stream_every_hit_with_the_search_parameters(archive):
         bad = client.get("/api/search.csv", query_string=params)
         assert bad.status_code == 400 and fragment in bad.get_json()["error"]
     assert client.get("/api/search.xml", query_string={"q": "بازار"}).status_code == 404
+
+
+def test_a_download_cut_off_midway_lets_the_server_see_later_index_runs(archive):
+    """The export holds its searcher while it streams; closing the response must let it go,
+    or this thread would keep answering from the old index."""
+    data, index_dir = archive
+    client = create_app(index_dir).test_client()
+    response = client.get("/api/search.csv", query_string={"q": "بازار"}, buffered=False)
+    first = next(iter(response.response))
+    assert first.startswith("\ufeff".encode("utf-8"))
+    response.close()  # the reader went away after the first piece
+    (data / "late.jsonl").write_text(_record("late-1", "خبر تازه", "گزارش تازه از بازار ارز تهران", "late")
+                                     + "\n", encoding="utf-8")
+    index_paths(index_dir, [data])
+    found = client.get("/api/search", query_string={"q": "تازه"}).get_json()
+    assert [h["id"] for h in found["hits"]] == ["late-1"]
+    rows = client.get("/api/search.jsonl", query_string={"q": "تازه"}).get_data().decode().splitlines()
+    assert [json.loads(r)["id"] for r in rows] == ["late-1"]
