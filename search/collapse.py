@@ -3,7 +3,8 @@
 Each document's MinHash signature was computed when it was indexed
 (``index/near_dup.py``) and lives in the ``near_dup`` column, so this reads
 256 bytes a hit and no stored body.  Only a bounded window of the top hits is
-looked at (``window_size``), and within it a hit is compared only with the
+looked at (``window_size``, widened within ``most_fetched`` when a page would
+fall short), and within it a hit is compared only with the
 group leaders it shares an LSH band with: no pairwise work over the result set.
 
 Folding is greedy in rank order: a hit joins the first (best-ranked) group
@@ -22,16 +23,35 @@ FIELD = "near_dup"
 # Estimated Jaccard similarity of 4-word shingles at or above which two hits
 # are the same story (bench/bench_collapse.py measures what this folds).
 THRESHOLD = 0.5
-# The window: this many times the hits a page needs, plus a few, at most
-# ``MAX_EXTRA`` beyond them.  A page of 10 looks at the top 50.
+# The window: this many times the hits a page needs, plus a few; a page of 10
+# looks at the top 50.  Only when the window runs out of distinct stories (one
+# story printed dozens of times) does it grow, up to ``MAX_EXTRA`` beyond the page.
 WINDOW_FACTOR = 4
 WINDOW_EXTRA = 10
 MAX_EXTRA = 400
 
 
 def window_size(want: int) -> int:
-    """How many top hits to fetch so that ``want`` collapsed groups are usually filled."""
-    return min(want * WINDOW_FACTOR + WINDOW_EXTRA, want + MAX_EXTRA)
+    """How many top hits to fold so that ``want`` collapsed groups are usually filled."""
+    return min(want * WINDOW_FACTOR + WINDOW_EXTRA, most_fetched(want))
+
+
+def most_fetched(want: int) -> int:
+    """How many top hits a collapsed search keeps ranked (scoring costs the same; the
+    heap of a few hundred more is cheap, and a short page needs no second search)."""
+    return want + MAX_EXTRA
+
+
+def page(signature_of, available: int, offset: int, want: int) -> list[tuple[int, list[int]]]:
+    """The groups ``offset``–``want`` of the top ``available`` ranked hits (``signature_of(i)``
+    reads the i-th hit's signature), folding a wider window only if the first falls short."""
+    size = window_size(want)
+    while True:
+        n = min(size, available)
+        grouped = groups([signature_of(i) for i in range(n)])
+        if len(grouped) >= want or n == available:
+            return grouped[offset:want]
+        size *= WINDOW_FACTOR
 
 
 def signatures(searcher) -> "Signatures":

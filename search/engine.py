@@ -182,7 +182,7 @@ class Engine:
             return result
         want = offset + limit
         with self.searching() as searcher:
-            fetch = near_dups.window_size(want) if collapse else want
+            fetch = near_dups.most_fetched(want) if collapse else want
             collector = TopAndCounts(fetch, language_table(searcher), lang, deadline)
             terms, variant_keys = parsed.terms, parsed.variant_keys
             try:
@@ -195,9 +195,10 @@ class Engine:
             ranked = collector.results()
             if collapse:
                 column = near_dups.signatures(searcher)
-                page = near_dups.groups([column[h.docnum] for h in ranked])[offset:want]
+                page = near_dups.page(lambda i: column[ranked.docnum(i)], ranked.scored_length(),
+                                      offset, want)
             else:
-                page = [(pos, []) for pos in range(offset, min(want, len(ranked)))]
+                page = [(pos, []) for pos in range(offset, min(want, ranked.scored_length()))]
             for leader, folded in page:
                 hit = self._hit(ranked[leader], terms, variant_keys, snippet_width,
                                 marked=not deadline.passed)

@@ -261,3 +261,22 @@ def test_a_download_cut_off_midway_lets_the_server_see_later_index_runs(archive)
     assert [h["id"] for h in found["hits"]] == ["late-1"]
     rows = client.get("/api/search.jsonl", query_string={"q": "تازه"}).get_data().decode().splitlines()
     assert [json.loads(r)["id"] for r in rows] == ["late-1"]
+
+
+def test_a_story_printed_many_times_still_leaves_a_full_page(tmp_path):
+    """60 copies of one story rank above 20 distinct ones: the first window (the top 50)
+    holds one story only, so collapse must look further to fill the page."""
+    data = tmp_path / "news"
+    data.mkdir()
+    records = [_record(f"copy-{i:02}", f"پهپاد پهپاد {i}", f"پهپاد {WIRE} نسخه {i}", f"paper{i}") for i in range(60)]
+    rng = random.Random(5)
+    records += [_record(f"own-{i:02}", f"گزارش {i}", "پهپاد " + " ".join(rng.choice(FILLER_WORDS) for _ in range(60)),
+                        "daily") for i in range(20)]
+    (data / "many.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    index_paths(tmp_path / "ix", [data])
+    with Engine(tmp_path / "ix") as engine:
+        found = engine.search("پهپاد", limit=10)
+    assert len(found.hits) == 10 and found.total == 80
+    story = found.hits[0]
+    assert story.id.startswith("copy-") and len(story.similar) == 59
+    assert all(h.id.startswith("own-") for h in found.hits[1:])
