@@ -21,13 +21,14 @@ from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
 from kavosh.index.roots import load_roots
 from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 
-from . import snippets
+from . import collapse as near_dups
+from . import export, snippets
 from .facets import SORTS, FacetedTop, request_filters, result_day, tables
 from .index_stats import count_stored
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import MAX_QUERY_CHARS, QueryParser
 from .vocabulary import Vocabulary
-from .results import Document, Hit, SearchResult, document_from, hit_from
+from .results import Document, Hit, SearchResult, document_from, hit_from, similar_from
 
 MODES = ("all", "any")
 MAX_LIMIT = 100
@@ -161,7 +162,7 @@ class Engine:
     def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
                mode: str = "all", exact: bool = False, time_limit: float | None = None,
                snippet_width: int = 240, since=None, until=None, sources=(),
-               sort: str = "relevance") -> SearchResult:
+               sort: str = "relevance", collapse: bool = True) -> SearchResult:
         """Ranked hits for ``text``; ``.to_json()`` is the object of `kavosh search --json`.
 
         ``exact`` turns off cross-script variants (ترامپ finding ترامب).
@@ -169,6 +170,10 @@ class Engine:
         ``2024-11``, ``1403/08/14`` (index/dates.py: ``until`` includes its
         whole period); ``sources``: source names, any of which a hit may
         have; ``sort``: relevance, newest or oldest (undated hits last).
+        ``collapse`` folds near-duplicates (search/collapse.py) into the best-
+        ranked hit they resemble, listed in its ``similar``; ``offset`` and
+        ``limit`` then count hits as shown, and ``total`` stays the number of
+        matching documents (what the language counts add up to).
         ``time_limit`` (seconds) bounds the whole search: expanding patterns,
         matching, counting and snippets.  A search cut short says
         ``timed_out`` and returns what it found by then.
@@ -180,13 +185,15 @@ class Engine:
         parsed = self.parse(text, mode, exact)
         result = SearchResult(query=text, offset=offset, limit=limit, lang=lang, exact=exact,
                               ignored_words=parsed.dropped, since=result_day(filters.since),
-                              until=result_day(filters.until), sources=list(filters.sources), sort=sort)
+                              until=result_day(filters.until), sources=list(filters.sources), sort=sort,
+                              collapse=collapse)
         if parsed.empty:
             result.took_ms = _ms(started)
             return result
         want = offset + limit
         with self.searching() as searcher:
-            collector = FacetedTop(want, tables(searcher), filters, deadline, sort)
+            fetch = near_dups.most_fetched(want) if collapse else want
+            collector = FacetedTop(fetch, tables(searcher), filters, deadline, sort)
             terms, variant_keys = parsed.terms, parsed.variant_keys
             try:
                 query, terms, variant_keys = expand(parsed, searcher, deadline)
@@ -198,11 +205,39 @@ class Engine:
             result.unknown_sources = [name for name in filters.sources
                                       if not collector.table.source_codes([name])]
             result.langs = result.facets["lang"]
-            for hit in collector.results()[offset:want]:
-                result.hits.append(self._hit(hit, terms, variant_keys, snippet_width,
-                                             marked=not deadline.passed))
+            ranked = collector.results()
+            if collapse:
+                column = near_dups.signatures(searcher)
+                page = near_dups.page(lambda i: column[ranked.docnum(i)], ranked.scored_length(),
+                                      offset, want)
+            else:
+                page = [(pos, []) for pos in range(offset, min(want, ranked.scored_length()))]
+            for leader, folded in page:
+                hit = self._hit(ranked[leader], terms, variant_keys, snippet_width,
+                                marked=not deadline.passed)
+                hit.similar = [similar_from(ranked[pos].fields()) for pos in folded]
+                result.folded += len(folded)
+                result.hits.append(hit)
         result.took_ms = _ms(started)
         return result
+
+    def export(self, text: str, *, offset: int = 0, limit: int | None = None,
+               lang: str | None = None, mode: str = "all", exact: bool = False,
+               time_limit: float | None = None, snippet_width: int = 240, since=None, until=None,
+               sources=(), sort: str = "relevance") -> export.Export:
+        """Every hit of ``text`` (from ``offset``, ``limit`` of them; None: all), in
+        ``search``'s rank order, as rows read one at a time (search/export.py).
+
+        The same arguments as ``search``; never collapsed (an export is every
+        hit).  ``time_limit`` bounds finding the matches, not writing the rows.
+        The searcher stays open until the rows are read or ``close()``d.
+        """
+        check_request(query=text, lang=lang, mode=mode, sort=sort)
+        export.check_range(offset, limit)
+        filters = request_filters(lang, since, until, sources)
+        parsed = self.parse(text, mode, exact)
+        return export.start(self.searching(), parsed, filters=filters, sort=sort, offset=offset,
+                            limit=limit, time_limit=time_limit, snippet_width=snippet_width)
 
     def rank(self, text: str, *, mode: str = "any", limit: int = 100, exact: bool = False,
              rewrite=None) -> list[tuple[str, float]]:
@@ -228,9 +263,11 @@ class Engine:
     def _hit(self, hit, terms, variant_keys, width, marked=True) -> Hit:
         """One hit.  Past the deadline its snippet is the text's start, unmarked."""
         fields = hit.fields()
-        body = fields.get("body", "")
+        body, title = fields.get("body", ""), fields.get("title", "")
         spans = snippets.match_spans(body, terms, variant_keys, limit=snippets.SCAN_CHARS) if marked else []
+        title_spans = snippets.match_spans(title, terms, variant_keys) if marked else []
         return hit_from(fields, round(float(hit.score or 0.0), 4),
+                        snippets.segments(title, title_spans),
                         snippets.snippet_segments(body, terms, width, spans=spans),
                         snippets.variant_words(body, spans)[:5])
 
@@ -328,6 +365,7 @@ def _open_lazy_files(searcher) -> None:
             if field.scorable:
                 reader.doc_field_length(0, name)
         reader.stored_fields(0)
+    near_dups.signatures(searcher)
 
 
 def _id_table(searcher) -> list[str]:
