@@ -1,6 +1,7 @@
 """The results page's news controls through Flask's test client, over the small news archive:
 facets as filters with counts, the date range, sort, the source and URL line, marked titles,
-folded near-duplicates, the download links and file-time dates."""
+folded near-duplicates, the download links and file-time dates; and the CLI's export keeping
+the same filters and order."""
 
 from __future__ import annotations
 
@@ -19,9 +20,13 @@ AR = {"Accept-Language": "ar"}
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    index = build_news_index(tmp_path_factory.mktemp("news-docs"), tmp_path_factory.mktemp("news-index"))
-    return create_app(index)
+def news_index(tmp_path_factory):
+    return build_news_index(tmp_path_factory.mktemp("news-docs"), tmp_path_factory.mktemp("news-index"))
+
+
+@pytest.fixture(scope="module")
+def app(news_index):
+    return create_app(news_index)
 
 
 @pytest.fixture
@@ -218,3 +223,28 @@ def test_download_links_export_every_hit_of_the_same_filtered_search(client, fmt
         rows = [json.loads(line) for line in body.splitlines() if line.strip()]
     assert len(rows) == total == 3
     assert {row["source"] for row in rows} == {"همشهری"}
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_exports_keep_the_searchs_filters_and_order(client, news_index, sort):
+    """CLI and API exports list exactly the filtered search's hits, in its order."""
+    import json
+
+    from click.testing import CliRunner
+
+    from kavosh.cli import main as cli
+
+    query = "برف OR پهپاد OR الثلوج OR جدة"
+    shown = api(client, q=query, since="2015", until="2020", sort=sort, collapse=0, limit=100)
+    expected = [h["id"] for h in shown["hits"]]
+    assert 3 <= len(expected) == shown["total"]
+    result = CliRunner().invoke(cli, ["search", "--index", str(news_index), "--format", "jsonl", "--all",
+                                      "--since", "2015", "--until", "2020", "--sort", sort, query])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in result.output.splitlines()] == expected
+    body = client.get("/api/search.jsonl", query_string={"q": query, "since": "2015", "until": "2020",
+                                                         "sort": sort}).get_data(as_text=True)
+    assert [json.loads(line)["id"] for line in body.splitlines()] == expected
+    lang = client.get("/api/search.csv", query_string={"q": query, "lang": "ar", "source": ["عكاظ", "مهر"]})
+    rows = list(csv.DictReader(io.StringIO(lang.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row["id"] for row in rows] == ["n/ar-2"]
