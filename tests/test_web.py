@@ -273,6 +273,11 @@ def test_javascript_urls_are_not_links(hostile):
     assert 'href="javascript:' not in page and "javascript:alert(1)" in page
     _assert_no_live_script(page)
     assert "&lt;script&gt;" in page  # the hostile source field, as text
+    # The results page's address line and source facet too.
+    results = html(hostile.get("/", query_string={"q": "خبر"}))
+    assert 'href="javascript:' not in results and '<bdi class="url" dir="ltr">javascript:alert(1)</bdi>' in results
+    assert 'data-source="&lt;script&gt;' in results and "<bdi>&lt;script&gt;" in results
+    _assert_no_live_script(results)
 
 
 def test_markup_in_queries_shows_as_text(client, hostile):
