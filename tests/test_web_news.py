@@ -248,3 +248,13 @@ def test_exports_keep_the_searchs_filters_and_order(client, news_index, sort):
     lang = client.get("/api/search.csv", query_string={"q": query, "lang": "ar", "source": ["عكاظ", "مهر"]})
     rows = list(csv.DictReader(io.StringIO(lang.get_data(as_text=True).lstrip("\ufeff"))))
     assert [row["id"] for row in rows] == ["n/ar-2"]
+
+
+def test_did_you_mean_counts_its_correction_within_the_filters(client):
+    def correction(**params) -> str:
+        _r, html = get(client, **params)
+        return re.sub(r"<[^>]+>", "", re.search(r'<p class="did-you-mean">.*?</p>', html, re.S).group(0))
+
+    assert "(۴ نتیجه)" in correction(q="پالایشگا")
+    narrowed = correction(q="پالایشگا", source="ایرنا")
+    assert "پالایشگاه" in narrowed and "(۱ نتیجه)" in narrowed

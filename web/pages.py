@@ -18,6 +18,8 @@ from .search_controls import search_url
 bp = Blueprint("pages", __name__)
 
 PAGE_WINDOW = 2  # page links shown either side of the current one
+# What "did you mean" keeps of the search when it counts a correction's hits: its filters.
+CORRECTION_PARAMS = ("lang", "mode", "exact", "since", "until", "sources")
 
 
 @bp.get("/")
@@ -36,7 +38,7 @@ def search_page():
     left = time_limit - (time.perf_counter() - started) if time_limit else None
     if params["offset"] == 0 and not result.timed_out and (left is None or left > 0):
         correction = engine.vocabulary.did_you_mean(q, result.total, time_limit=left,
-                                          **{k: v for k, v in params.items() if k in ("lang", "mode", "exact")})
+                                          **{k: v for k, v in params.items() if k in CORRECTION_PARAMS})
     return render_template(
         "search.html", q=q, result=result, params=params, correction=correction,
         all_count=sum(result.langs.values()), lang_urls=_lang_urls(q, params, result),
