@@ -280,3 +280,15 @@ def test_a_story_printed_many_times_still_leaves_a_full_page(tmp_path):
     story = found.hits[0]
     assert story.id.startswith("copy-") and len(story.similar) == 59
     assert all(h.id.startswith("own-") for h in found.hits[1:])
+
+
+def test_a_title_that_is_a_formula_stays_text_in_the_csv(archive):
+    data, index_dir = archive
+    (data / "evil.jsonl").write_text(_record("evil-1", '=HYPERLINK("http://x.example","پالایشگاه")',
+                                             "+1 متن درباره پالایشگاه اصفهان", "evil") + "\n", encoding="utf-8")
+    index_paths(index_dir, [data])
+    rows = {r[1]: r for r in _csv_rows(_search(index_dir, "--format", "csv", "--all", "اصفهان"))[1:]}
+    assert rows["evil-1"][2] == "'=HYPERLINK(\"http://x.example\",\"پالایشگاه\")"
+    assert rows["evil-1"][8].startswith("'+1 ")
+    jsonl = json.loads(_search(index_dir, "--format", "jsonl", "--all", "اصفهان"))
+    assert jsonl["title"].startswith("=HYPERLINK")  # JSON is data, not a spreadsheet: left as it is
