@@ -208,7 +208,7 @@ def csv_chunks(rows, bom: bool = True) -> Iterator[str]:
         buffer.write(BOM)
     writer.writerow(COLUMNS)
     for n, row in enumerate(rows, 1):
-        writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
+        writer.writerow([_cell(row[c]) for c in COLUMNS])
         if n % ROWS_PER_CHUNK == 0:
             yield _drain(buffer)
     yield _drain(buffer)
@@ -232,6 +232,20 @@ def chunks(fmt: str, rows) -> Iterator[str]:
     if fmt == "jsonl":
         return jsonl_chunks(rows)
     raise QueryError(f"unknown export format {str(fmt)[:20]!r}: use csv or jsonl")
+
+
+def _cell(value) -> str | int | float:
+    """A CSV cell.  Text that a spreadsheet would run as a formula (a document titled
+    ``=HYPERLINK(…)``) gets a leading apostrophe, as OWASP advises: the documents are
+    not ours, and opening an export must not run what they say."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _drain(buffer: io.StringIO) -> str:

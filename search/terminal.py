@@ -48,7 +48,12 @@ class Display:
         line = self.visual("".join(t for t, _ in parts))
         for word in {t for t, m in parts if m}:
             line = line.replace(self.visual(word), mark(self.visual(word)))
-        click.echo(plain(indent) + (click.style(line, bold=True) if bold else line), color=True)
+        if bold:  # a mark's reset ends the bold too: start it again after each mark
+            line = click.style(line.replace(_RESET, _RESET + _BOLD), bold=True)
+        click.echo(plain(indent) + line, color=True)
+
+
+_RESET, _BOLD = "\x1b[0m", "\x1b[1m"
 
 
 def hit_date(item) -> str | None:

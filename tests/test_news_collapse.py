@@ -176,9 +176,9 @@ def test_titles_are_marked_in_json_html_escaped_and_coloured_on_a_terminal(archi
     assert hits["x-1"]["title_html"] == "&lt;b&gt;<mark>پالایشگاه</mark>&lt;/b&gt; &amp; نفت"
     assert hits["irna-1"]["title_html"] == "حمله پهپادی به <mark>پالایشگاه</mark> بندر عباس"
     coloured = _search(index_dir, "--color", "--no-collapse", "پالایشگاه")
-    assert "\x1b[33m\x1b[1mپالایشگاه\x1b[0m" in coloured.split("\n", 1)[0] or any(
-        line.lstrip().startswith(("1.", "2.")) and "\x1b[33m" in line and "پالایشگاه" in line
-        for line in coloured.splitlines())
+    title_lines = [line for line in coloured.splitlines() if "حمله پهپادی به" in line]
+    assert len(title_lines) == 1  # the title line, its word in the marks' colour
+    assert "\x1b[33m\x1b[1mپالایشگاه\x1b[0m" in title_lines[0]
     plain = _search(index_dir, "--no-color", "--no-collapse", "پالایشگاه")
     assert "\x1b[" not in plain and "حمله پهپادی به پالایشگاه بندر عباس" in plain
 
@@ -280,3 +280,15 @@ def test_a_story_printed_many_times_still_leaves_a_full_page(tmp_path):
     story = found.hits[0]
     assert story.id.startswith("copy-") and len(story.similar) == 59
     assert all(h.id.startswith("own-") for h in found.hits[1:])
+
+
+def test_a_title_that_is_a_formula_stays_text_in_the_csv(archive):
+    data, index_dir = archive
+    (data / "evil.jsonl").write_text(_record("evil-1", '=HYPERLINK("http://x.example","پالایشگاه")',
+                                             "+1 متن درباره پالایشگاه اصفهان", "evil") + "\n", encoding="utf-8")
+    index_paths(index_dir, [data])
+    rows = {r[1]: r for r in _csv_rows(_search(index_dir, "--format", "csv", "--all", "اصفهان"))[1:]}
+    assert rows["evil-1"][2] == "'=HYPERLINK(\"http://x.example\",\"پالایشگاه\")"
+    assert rows["evil-1"][8].startswith("'+1 ")
+    jsonl = json.loads(_search(index_dir, "--format", "jsonl", "--all", "اصفهان"))
+    assert jsonl["title"].startswith("=HYPERLINK")  # JSON is data, not a spreadsheet: left as it is
