@@ -1,6 +1,6 @@
 """Regenerate docs/screenshot.png: the search page over an index, in headless Chromium.
 
-    .venv/bin/python docs/screenshot.py --index DIR [--query 'پهپاد'] [--ui fa] [--out docs/screenshot.png]
+    .venv/bin/python docs/screenshot.py --index DIR [--query 'پهپاد'] [--ui fa] [--expand] [--out docs/screenshot.png]
 
 Starts `kavosh serve` on a free loopback port, opens the query's results page
 with Playwright driving Debian's Chromium (the browser tests' setup), and
@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("--query", default="پهپاد")
     parser.add_argument("--ui", choices=("fa", "ar"), default="fa")
     parser.add_argument("--params", default="", help="more query-string parameters, e.g. 'sort=newest'")
+    parser.add_argument("--expand", action="store_true", help="open the first 'and N similar' list")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
     parser.add_argument("--width", type=int, default=1100)
     parser.add_argument("--height", type=int, default=1300)
@@ -44,6 +45,8 @@ def main() -> None:
         page.goto(f"{base}/?{query}")
         page.wait_for_load_state("networkidle")
         page.evaluate("document.fonts.ready")
+        if args.expand and page.locator("details.similar").count():
+            page.locator("details.similar summary").first.click()
         page.screenshot(path=str(args.out), full_page=False)
         browser.close()
     print(f"wrote {args.out}")
