@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from contextlib import contextmanager
@@ -18,13 +17,12 @@ from whoosh.scoring import BM25F
 from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
-from kavosh.index.roots import load_roots
 from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 
 from . import collapse as near_dups
 from . import export, snippets
 from .facets import SORTS, FacetedTop, request_filters, result_day, tables
-from .index_stats import count_stored
+from .index_stats import describe
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import MAX_QUERY_CHARS, QueryParser
 from .vocabulary import Vocabulary
@@ -324,30 +322,9 @@ class Engine:
         return {"documents": documents, "generation": generation, "search_ms": _ms(started)}
 
     def stats(self) -> dict:
-        meta = read_meta(self.index_dir) or {}
+        """What `kavosh stats --json` and /api/stats print (search/index_stats.py)."""
         with self.searching() as searcher:
-            reader = searcher.reader()
-            counted = count_stored(searcher.all_stored_fields())
-            per_root = counted["roots"]
-            terms = {f: sum(1 for _ in reader.lexicon(f)) for f in ("title", "body")}
-            doc_count = searcher.doc_count()
-        size = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
-        return {
-            "index": str(self.index_dir),
-            "documents": doc_count,
-            "languages": counted["languages"],
-            "sources": counted["sources"],  # documents per source, most first
-            "dates": counted["dates"],  # the earliest and latest document dates
-            "terms": terms,
-            "size_bytes": size,
-            "updated": meta.get("updated"),
-            "created": meta.get("created"),
-            # Every folder or file given to `kavosh index`, its documents and id prefix.
-            "roots": [{"path": r.path, "kind": r.kind, "prefix": r.prefix,
-                       "documents": per_root.get(r.path, 0), "exists": os.path.exists(r.path)}
-                      for r in load_roots(meta)],
-            "analyzer_version": meta.get("analyzer_version"),
-        }
+            return describe(self.index_dir, searcher)
 
 
 def _open_lazy_files(searcher) -> None:

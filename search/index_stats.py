@@ -1,9 +1,14 @@
-"""What `kavosh stats` and /api/stats count over every stored document: languages, roots,
-sources and the date span, in one pass."""
+"""What `kavosh stats` and /api/stats say about an index: documents per language, root and
+source and the date span (one pass over the stored documents), terms, size, updates."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
+from pathlib import Path
+
+from kavosh.index.roots import load_roots
+from kavosh.index.schema import read_meta
 
 
 class DateSpan:
@@ -57,3 +62,28 @@ def count_stored(stored_fields) -> dict:
     return {"languages": dict(sorted(langs.items())), "roots": roots,
             "sources": dict(sorted(sources.items(), key=lambda item: (-item[1], item[0]))),
             "dates": span.to_json()}
+
+
+def describe(index_dir: Path, searcher) -> dict:
+    """The stats object of the index at ``index_dir``, read through the engine's ``searcher``."""
+    meta = read_meta(index_dir) or {}
+    reader = searcher.reader()
+    counted = count_stored(searcher.all_stored_fields())
+    per_root = counted["roots"]
+    size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
+    return {
+        "index": str(index_dir),
+        "documents": searcher.doc_count(),
+        "languages": counted["languages"],
+        "sources": counted["sources"],  # documents per source, most first
+        "dates": counted["dates"],  # the earliest and latest document dates
+        "terms": {f: sum(1 for _ in reader.lexicon(f)) for f in ("title", "body")},
+        "size_bytes": size,
+        "updated": meta.get("updated"),
+        "created": meta.get("created"),
+        # Every folder or file given to `kavosh index`, its documents and id prefix.
+        "roots": [{"path": r.path, "kind": r.kind, "prefix": r.prefix,
+                   "documents": per_root.get(r.path, 0), "exists": os.path.exists(r.path)}
+                  for r in load_roots(meta)],
+        "analyzer_version": meta.get("analyzer_version"),
+    }
