@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import ANALYZER_VERSION, kavosh_analyzer
 from .term_counts import counted
@@ -17,7 +17,7 @@ from .variants import variant_analyzer
 # Bump when the schema changes in a way an old index cannot serve.  3: the
 # analyzer classes pickled into the index moved to the kavosh namespace;
 # 4: body postings without character offsets; 5: normalized dates with a
-# sortable date key, readable source names.
+# sortable date key, readable source names, near-duplicate signatures.
 SCHEMA_VERSION = 5
 # whoosh keeps several indexes apart in one folder by name; naming ours by
 # version lets `--rebuild` write a new one beside an incompatible old one and
@@ -62,6 +62,10 @@ def build_schema(*, title_boost: float = TITLE_BOOST, **analyzer_options) -> Sch
         date_key=NUMERIC(numtype=int, bits=64, signed=False, sortable=True, stored=False),
         # The readable name (index/sources.py), one term: filters and source facets.
         source=ID(stored=True),
+        # The body's MinHash signature (index/near_dup.py), a per-document
+        # column so that collapsing a page's near-duplicates reads 256 bytes
+        # a hit, not its stored body.
+        near_dup=COLUMN(),
         # For incremental updates: skip files whose size and mtime (or, when
         # only the mtime moved, content hash) are unchanged.
         size=NUMERIC(stored=True),

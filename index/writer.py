@@ -22,6 +22,7 @@ from .analysis import ANALYZER_VERSION, DocumentText
 from .errors import IndexNotFound, InputError
 from .dates import date_key
 from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
+from .near_dup import signature as near_dup_signature
 from .normalize import detect_language
 from .parallel import ParallelWriter
 from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
@@ -488,6 +489,7 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
             _stored_body=doc.body,
             variant=doc.title + "\n" + doc.body,
             lang=lang,
+            near_dup=near_dup_signature(doc.body),
             size=sf.size,
             mtime=sf.mtime,
             sha1=sha1,

@@ -300,7 +300,15 @@ class _QueryCommand(click.Command):
               help="Only documents from this source (repeat for several; case does not matter).")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
               show_default=True, help="Order of the hits; undated documents come last.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (UTF-8).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (UTF-8); = --format json.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]), default=None,
+              help="text (default), one JSON object, or an export: one JSON object per hit "
+                   "(jsonl) or CSV with a UTF-8 BOM (for Excel and LibreOffice).")
+@click.option("--all", "all_hits", is_flag=True,
+              help="With --format jsonl|csv: every hit in rank order, not --limit of them.")
+@click.option("--collapse/--no-collapse", default=True, show_default=True,
+              help="Show a story reprinted by several papers once, with its near-duplicates "
+                   "listed under it.")
 @click.option("--time-limit", default=10.0, show_default=True, type=click.FloatRange(min=0),
               metavar="SECONDS", help="Stop a search that runs longer and show what it found "
                                       "(0: no limit).")
@@ -312,25 +320,35 @@ class _QueryCommand(click.Command):
 @_index_option
 @_friendly_errors
 def search_cmd(query, limit, offset, lang, any_words, exact, since, until, sources, sort, as_json,
-               time_limit, bidi, color, index_dir):
+               fmt, all_hits, collapse, time_limit, bidi, color, index_dir):
     """Search the index for QUERY and show ranked hits with highlighted snippets."""
     text = _typed(" ".join(query), "query")
     sources = tuple(_typed(name, "source") for name in sources)
+    if as_json and fmt not in (None, "json"):
+        raise click.UsageError(f"--json and --format {fmt} disagree: give one of them")
+    fmt = "json" if as_json else (fmt or "text")
+    if all_hits and fmt not in ("jsonl", "csv"):
+        raise click.UsageError("--all exports every hit: use it with --format jsonl or --format csv")
+    mode = "any" if any_words else "all"
+    filters = {"since": _typed(since, "date"), "until": _typed(until, "date"), "sources": sources,
+               "sort": sort}
+    if fmt in ("jsonl", "csv"):
+        _export(index_dir, fmt, text, offset=offset, limit=None if all_hits else limit, lang=lang,
+                mode=mode, exact=exact, time_limit=time_limit or None, **filters)
+        return
     with _engine(index_dir) as engine:
-        result = engine.search(text, limit=limit, offset=offset, lang=lang,
-                               mode="any" if any_words else "all", exact=exact,
-                               time_limit=time_limit or None, since=_typed(since, "date"),
-                               until=_typed(until, "date"), sources=sources, sort=sort)
+        result = engine.search(text, limit=limit, offset=offset, lang=lang, mode=mode, exact=exact,
+                               time_limit=time_limit or None, collapse=collapse, **filters)
     for name in result.unknown_sources:
         click.echo(f"kavosh: no document in the index has the source {name!r}", err=True)
-    if as_json:
+    if fmt == "json":
         click.echo(_dumps(result.to_json()))
         return
     color = sys.stdout.isatty() if color is None else color
     width = min(shutil.get_terminal_size((100, 20)).columns, 100)
     out = Display(bidi, color)
     for rank, hit in enumerate(result.hits, offset + 1):
-        out.line(f"{rank:>3}. {hit.title_text}", bold=True)
+        out.marked_line(f"{rank:>3}. ", [(s.text, s.marked) for s in hit.title], bold=True)
         meta = "  ".join(part for part in (hit.source, hit_date(hit)) if part)
         meta = (meta + "  " if meta else "") + f"{hit.id}  [{hit.lang}]  score {hit.score:.2f}"
         if hit.variants:
@@ -338,6 +356,9 @@ def search_cmd(query, limit, offset, lang, any_words, exact, since, until, sourc
         out.line("     " + meta, dim=True)
         for line in wrap_marked(hit.snippet, width - 5, max_lines=3):
             out.marked_line("     ", line)
+        if hit.similar:
+            out.line(f"     and {len(hit.similar)} similar: "
+                     + "، ".join(s.source or s.id for s in hit.similar), dim=True)
         out.line("")
     shown = len(result.hits)
     summary = f"{result.total} result{'s' if result.total != 1 else ''}"
@@ -346,9 +367,27 @@ def search_cmd(query, limit, offset, lang, any_words, exact, since, until, sourc
     summary += f" ({result.took_ms:.0f} ms)"
     if result.ignored_words:
         summary += f"; ignored common words: {' '.join(result.ignored_words)}"
+    if result.folded:
+        summary += f"; {result.folded} near-duplicate{'s' if result.folded != 1 else ''} folded " \
+                   "(--no-collapse shows them)"
     if result.timed_out:
         summary += "; stopped early (time limit)"
     out.line(summary, dim=True)
+
+
+def _export(index_dir, fmt, text, **arguments) -> None:
+    """Stream the export's rows to stdout as they are read (search/export.py)."""
+    from . import export
+
+    try:
+        with _engine(index_dir) as engine:
+            with engine.export(text, **arguments) as rows:
+                for chunk in export.chunks(fmt, rows):
+                    click.echo(chunk, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `… | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
 # --- show --------------------------------------------------------------------
@@ -407,6 +446,16 @@ def stats_cmd(as_json, index_dir):
     click.echo(f"terms:     title {stats['terms']['title']}, body {stats['terms']['body']}")
     click.echo(f"size:      {stats['size_bytes'] / 1e6:.1f} MB")
     click.echo(f"updated:   {stats['updated'] or 'unknown'}")
+    dates = stats["dates"]
+    if dates["dated"] or dates["file_dated"]:
+        span = f"{dates['earliest']} – {dates['latest']}  " if dates["dated"] else ""
+        click.echo(f"dates:     {span}({dates['dated']} documents dated"
+                   + (f", {dates['file_dated']} only by their file's time)" if dates["file_dated"] else ")"))
+    if stats["sources"]:
+        shown = list(stats["sources"].items())[:10]
+        more = len(stats["sources"]) - len(shown)
+        click.echo("sources:   " + "  ".join(f"{name}: {n}" for name, n in shown)
+                   + (f"  (+{more} more: --json lists all)" if more > 0 else ""))
     for root in stats["roots"]:
         line = f"root:      {root['path']}  {root['documents']} documents"
         if root["prefix"]:

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from contextlib import contextmanager
@@ -17,17 +16,18 @@ from whoosh import query as Q
 from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
-from kavosh.index.roots import load_roots
 from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 
-from . import snippets
+from . import collapse as near_dups
+from . import export, snippets
 from .facets import SORTS, FacetedTop, request_filters, result_day, tables
+from .index_stats import describe
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import MAX_QUERY_CHARS, QueryParser
 from .dismax import best_of
 from .scoring import CachedLengthBM25F
 from .vocabulary import Vocabulary
-from .results import Document, Hit, SearchResult, document_from, hit_from
+from .results import Document, Hit, SearchResult, document_from, hit_from, similar_from
 
 MODES = ("all", "any")
 MAX_LIMIT = 100
@@ -169,7 +169,7 @@ class Engine:
     def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
                mode: str = "all", exact: bool = False, time_limit: float | None = None,
                snippet_width: int = 240, since=None, until=None, sources=(),
-               sort: str = "relevance") -> SearchResult:
+               sort: str = "relevance", collapse: bool = True) -> SearchResult:
         """Ranked hits for ``text``; ``.to_json()`` is the object of `kavosh search --json`.
 
         ``exact`` turns off cross-script variants (ترامپ finding ترامب).
@@ -177,6 +177,10 @@ class Engine:
         ``2024-11``, ``1403/08/14`` (index/dates.py: ``until`` includes its
         whole period); ``sources``: source names, any of which a hit may
         have; ``sort``: relevance, newest or oldest (undated hits last).
+        ``collapse`` folds near-duplicates (search/collapse.py) into the best-
+        ranked hit they resemble, listed in its ``similar``; ``offset`` and
+        ``limit`` then count hits as shown, and ``total`` stays the number of
+        matching documents (what the language counts add up to).
         ``time_limit`` (seconds) bounds the whole search: expanding patterns,
         matching, counting and snippets.  A search cut short says
         ``timed_out`` and returns what it found by then.
@@ -188,13 +192,15 @@ class Engine:
         parsed = self.parse(text, mode, exact)
         result = SearchResult(query=text, offset=offset, limit=limit, lang=lang, exact=exact,
                               ignored_words=parsed.dropped, since=result_day(filters.since),
-                              until=result_day(filters.until), sources=list(filters.sources), sort=sort)
+                              until=result_day(filters.until), sources=list(filters.sources), sort=sort,
+                              collapse=collapse)
         if parsed.empty:
             result.took_ms = _ms(started)
             return result
         want = offset + limit
         with self.searching() as searcher:
-            collector = FacetedTop(want, tables(searcher), filters, deadline, sort)
+            fetch = near_dups.most_fetched(want) if collapse else want
+            collector = FacetedTop(fetch, tables(searcher), filters, deadline, sort)
             terms, variant_keys = parsed.terms, parsed.variant_keys
             try:
                 query, terms, variant_keys = expand(parsed, searcher, deadline)
@@ -206,11 +212,40 @@ class Engine:
             result.unknown_sources = [name for name in filters.sources
                                       if not collector.table.source_codes([name])]
             result.langs = result.facets["lang"]
-            for hit in collector.results()[offset:want]:
-                result.hits.append(self._hit(hit, terms, variant_keys, snippet_width,
-                                             marked=not deadline.passed))
+            ranked = collector.results()
+            if collapse:
+                column = near_dups.signatures(searcher)
+                page = near_dups.page(lambda i: column[ranked.docnum(i)], ranked.scored_length(),
+                                      offset, want)
+            else:
+                page = [(pos, []) for pos in range(offset, min(want, ranked.scored_length()))]
+            for leader, folded in page:
+                hit = self._hit(ranked[leader], terms, variant_keys, snippet_width,
+                                marked=not deadline.passed)
+                hit.similar = [similar_from(ranked[pos].fields()) for pos in folded]
+                result.folded += len(folded)
+                result.hits.append(hit)
         result.took_ms = _ms(started)
         return result
+
+    def export(self, text: str, *, offset: int = 0, limit: int | None = None,
+               lang: str | None = None, mode: str = "all", exact: bool = False,
+               time_limit: float | None = None, snippet_width: int = 240, since=None, until=None,
+               sources=(), sort: str = "relevance") -> export.Export:
+        """Every hit of ``text`` (from ``offset``, ``limit`` of them; None: all), in
+        ``search``'s rank order, as rows read one at a time (search/export.py).
+
+        The same arguments as ``search``; never collapsed (an export is every
+        hit).  ``time_limit`` bounds finding the matches, not writing the rows.
+        The searcher stays open until the rows are read or ``close()``d.
+        """
+        check_request(query=text, lang=lang, mode=mode, sort=sort)
+        export.check_range(offset, limit)
+        filters = request_filters(lang, since, until, sources)
+        parsed = self.parse(text, mode, exact)
+        return export.start(self.searching(), parsed, filters=filters, sort=sort, offset=offset,
+                            limit=limit, time_limit=time_limit, snippet_width=snippet_width,
+                            analyzer=self.analyzer)
 
     def rank(self, text: str, *, mode: str = "any", limit: int = 100, exact: bool = False,
              rewrite=None) -> list[tuple[str, float]]:
@@ -236,10 +271,13 @@ class Engine:
     def _hit(self, hit, terms, variant_keys, width, marked=True) -> Hit:
         """One hit.  Past the deadline its snippet is the text's start, unmarked."""
         fields = hit.fields()
-        body = fields.get("body", "")
+        body, title = fields.get("body", ""), fields.get("title", "")
+        as_indexed = self._as_indexed(fields)
         spans = snippets.match_spans(body, terms, variant_keys, limit=snippets.SCAN_CHARS,
-                                     **self._as_indexed(fields)) if marked else []
+                                     **as_indexed) if marked else []
+        title_spans = snippets.match_spans(title, terms, variant_keys, **as_indexed) if marked else []
         return hit_from(fields, round(float(hit.score or 0.0), 4),
+                        snippets.segments(title, title_spans),
                         snippets.snippet_segments(body, terms, width, spans=spans),
                         snippets.variant_words(body, spans)[:5])
 
@@ -311,31 +349,9 @@ class Engine:
         return {"documents": documents, "generation": generation, "search_ms": _ms(started)}
 
     def stats(self) -> dict:
-        meta = read_meta(self.index_dir) or {}
+        """What `kavosh stats --json` and /api/stats print (search/index_stats.py)."""
         with self.searching() as searcher:
-            reader = searcher.reader()
-            langs: dict[str, int] = {}
-            per_root: dict[str, int] = {}
-            for stored in searcher.all_stored_fields():
-                langs[stored.get("lang", "other")] = langs.get(stored.get("lang", "other"), 0) + 1
-                per_root[stored.get("root")] = per_root.get(stored.get("root"), 0) + 1
-            terms = {f: sum(1 for _ in reader.lexicon(f)) for f in ("title", "body")}
-            doc_count = searcher.doc_count()
-        size = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
-        return {
-            "index": str(self.index_dir),
-            "documents": doc_count,
-            "languages": dict(sorted(langs.items())),
-            "terms": terms,
-            "size_bytes": size,
-            "updated": meta.get("updated"),
-            "created": meta.get("created"),
-            # Every folder or file given to `kavosh index`, its documents and id prefix.
-            "roots": [{"path": r.path, "kind": r.kind, "prefix": r.prefix,
-                       "documents": per_root.get(r.path, 0), "exists": os.path.exists(r.path)}
-                      for r in load_roots(meta)],
-            "analyzer_version": meta.get("analyzer_version"),
-        }
+            return describe(self.index_dir, searcher)
 
 
 def _open_lazy_files(searcher) -> None:
@@ -353,6 +369,7 @@ def _open_lazy_files(searcher) -> None:
             if field.scorable:
                 reader.doc_field_length(0, name)
         reader.stored_fields(0)
+    near_dups.signatures(searcher)
 
 
 def _id_table(searcher) -> list[str]:

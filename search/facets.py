@@ -146,6 +146,14 @@ def result_day(key: int) -> str | None:
     return day if text[8:] in ("000000", "235959") else f"{day}T{text[8:10]}:{text[10:12]}:{text[12:]}"
 
 
+def date_priority(key: int, sort: str) -> int:
+    """Higher first: a date key's rank when sorting newest or oldest first, undated last
+    (the search's collector and the export sort by the same rule)."""
+    if sort == "newest":
+        return key or _NO_DATE_NEWEST
+    return -key if key else _NO_DATE_OLDEST
+
+
 class FacetedTop(TopCollector):
     """The top ``limit`` hits that pass the filters, by relevance or date, and every facet's counts."""
 
@@ -195,12 +203,7 @@ class FacetedTop(TopCollector):
         self.matched += 1
         if self.sort == "relevance":
             return super().collect(sub_docnum)
-        key = self.dates[docnum]
-        if self.sort == "newest":
-            priority = key or _NO_DATE_NEWEST
-        else:
-            priority = -key if key else _NO_DATE_OLDEST
-        item = (priority, self.matcher.score(), -docnum)
+        item = (date_priority(self.dates[docnum], self.sort), self.matcher.score(), -docnum)
         if len(self.dated_items) < self.limit:
             heappush(self.dated_items, item)
         elif item > self.dated_items[0]:

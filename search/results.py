@@ -43,6 +43,22 @@ class _Stored:
 
 
 @dataclass
+class Similar:
+    """A hit folded into a better-ranked near-duplicate: enough to list and link it."""
+
+    id: str
+    title: str
+    source: str | None = None
+    date: str | None = None
+    date_origin: str | None = None
+    url: str | None = None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title,
+                **{name: getattr(self, name) for name in METADATA if getattr(self, name)}}
+
+
+@dataclass
 class Hit(_Stored):
     id: str
     path: str | None
@@ -55,11 +71,13 @@ class Hit(_Stored):
     date: str | None = None  # normalized Gregorian ISO-8601 (index/dates.py); never formatted here
     date_origin: str | None = None  # "document", or "mtime": the file's time stands in
     source: str | None = None
+    similar: list[Similar] = field(default_factory=list)  # near-duplicates folded into this hit
 
     def to_json(self) -> dict:
-        return {"id": self.id, "path": self.path, "title": self.title_text, "lang": self.lang,
+        return {"id": self.id, "path": self.path, "title": self.title_text,
+                "title_html": to_html(self.title), "lang": self.lang,
                 "score": self.score, "snippet": to_html(self.snippet), "variants": self.variants,
-                **self._metadata_json()}
+                **self._metadata_json(), "similar": [s.to_json() for s in self.similar]}
 
 
 @dataclass
@@ -84,13 +102,16 @@ class SearchResult:
     #  "month": {"2020-02": n} (only when since and until fall in one year)}; each facet's
     # counts ignore that facet's own filter (search/facets.py).
     facets: dict = field(default_factory=lambda: {"lang": {}, "source": [], "year": {}})
+    collapse: bool = True  # near-duplicates folded into the hit they resemble
+    folded: int = 0  # hits folded into this page's hits (each listed in its hit's `similar`)
 
     def to_json(self) -> dict:
         return {"query": self.query, "total": self.total, "took_ms": self.took_ms,
                 "offset": self.offset, "limit": self.limit, "lang": self.lang, "exact": self.exact,
                 "since": self.since, "until": self.until, "sources": self.sources,
                 "unknown_sources": self.unknown_sources,
-                "sort": self.sort, "hits": [hit.to_json() for hit in self.hits],
+                "sort": self.sort, "collapse": self.collapse, "folded": self.folded,
+                "hits": [hit.to_json() for hit in self.hits],
                 "langs": self.langs, "facets": self.facets,
                 "timed_out": self.timed_out, "ignored_words": self.ignored_words}
 
@@ -122,8 +143,12 @@ def document_from(fields: dict, title: list[Segment], body: list[Segment], match
                     title=title, body=body, matches=matches, variants=variants, **_metadata(fields))
 
 
-def hit_from(fields: dict, score: float, snippet: list[Segment], variants: list[str]) -> Hit:
-    title = fields.get("title", "")
-    return Hit(id=fields["id"], path=fields.get("path"), title=[Segment(title, False)] if title else [],
+def hit_from(fields: dict, score: float, title: list[Segment], snippet: list[Segment],
+             variants: list[str]) -> Hit:
+    return Hit(id=fields["id"], path=fields.get("path"), title=title,
                lang=fields.get("lang", "other"), score=score, snippet=snippet, variants=variants,
                **_metadata(fields))
+
+
+def similar_from(fields: dict) -> Similar:
+    return Similar(id=fields["id"], title=fields.get("title", ""), **_metadata(fields))

@@ -35,19 +35,25 @@ class Display:
             text = click.style(text, bold=bold, dim=dim)
         click.echo(text, color=self.color)
 
-    def marked_line(self, indent, parts):
-        """One snippet line given as [(text, marked)]."""
+    def marked_line(self, indent, parts, bold=False):
+        """One snippet (or, ``bold``, title) line given as [(text, marked)]."""
         if not self.color:
             self.line(indent + "".join(t for t, _ in parts))
             return
+        plain = (lambda t: click.style(t, bold=True)) if bold else (lambda t: t)
         if not self.visual:
-            click.echo(indent + "".join(mark(t) if m else t for t, m in parts), color=True)
+            click.echo(plain(indent) + "".join(mark(t) if m else plain(t) for t, m in parts), color=True)
             return
         # Reorder the whole line, then colour the marked words' visual forms in it.
         line = self.visual("".join(t for t, _ in parts))
         for word in {t for t, m in parts if m}:
             line = line.replace(self.visual(word), mark(self.visual(word)))
-        click.echo(indent + line, color=True)
+        if bold:  # a mark's reset ends the bold too: start it again after each mark
+            line = click.style(line.replace(_RESET, _RESET + _BOLD), bold=True)
+        click.echo(plain(indent) + line, color=True)
+
+
+_RESET, _BOLD = "\x1b[0m", "\x1b[1m"
 
 
 def hit_date(item) -> str | None:

@@ -38,7 +38,7 @@ def _ids(index_dir: Path, query: str) -> list[str]:
     try:
         ids, offset = [], 0
         while True:
-            hits = engine.search(query, limit=100, offset=offset).hits
+            hits = engine.search(query, limit=100, offset=offset, collapse=False).hits
             if not hits:
                 return sorted(ids)
             ids += [h.id for h in hits]

@@ -107,8 +107,13 @@ def test_home_page_is_rtl_with_an_autofocused_search_box_and_examples(client):
         assert client.get("/api/search", query_string={"q": word}).get_json()["total"] >= 1
 
 
-@pytest.mark.parametrize("query, lang_label", [("پهپاد کیف", "فارسی"), ("الطائرات المسيرة", "عربی"), ("كييف", "عربی")])
-def test_results_have_marked_snippets_links_badges_and_totals(client, query, lang_label):
+# Without Accept-Language the interface follows the query's script: Arabic words get an Arabic page.
+@pytest.mark.parametrize("query, lang_label, words", [
+    ("پهپاد کیف", "فارسی", ("نتیجه", "میلی‌ثانیه")),
+    ("الطائرات المسيرة", "العربية", ("٣ نتائج", "ملي ث")),
+    ("كييف", "العربية", ("٥ نتائج", "ملي ث")),
+])
+def test_results_have_marked_snippets_links_badges_and_totals(client, query, lang_label, words):
     r = client.get("/", query_string={"q": query})
     assert r.status_code == 200
     page = html(r)
@@ -116,7 +121,7 @@ def test_results_have_marked_snippets_links_badges_and_totals(client, query, lan
     assert "<mark>" in page
     assert 'class="badge lang-' in page and lang_label in page
     assert re.search(r'href="/doc/[^"]+\?q=', page)
-    assert "نتیجه" in page and "میلی‌ثانیه" in page
+    assert all(word in page for word in words)
     box = next(a for t, a in tags(page) if t == "input" and a.get("name") == "q")
     assert box["value"] == query
     for tag, attrs in tags(page):
@@ -125,7 +130,7 @@ def test_results_have_marked_snippets_links_badges_and_totals(client, query, lan
 
 
 def test_language_filter_counts_and_filtering(client):
-    page = html(client.get("/", query_string={"q": "كييف"}))
+    page = html(client.get("/", query_string={"q": "كييف"}, headers={"Accept-Language": "fa-IR"}))
     assert re.search(r'data-lang="all">همه <span class="count">۵</span>', page)
     assert re.search(r'data-lang="ar">عربی <span class="count">۴</span>', page)
     assert re.search(r'data-lang="fa">فارسی <span class="count">۱</span>', page)
@@ -174,7 +179,7 @@ def test_a_query_that_runs_out_of_time_says_so(app, client, monkeypatch):
         return result
 
     monkeypatch.setattr(engine, "search", slow_search)
-    page = html(client.get("/", query_string={"q": "كييف"}))
+    page = html(client.get("/", query_string={"q": "كييف"}, headers={"Accept-Language": "fa"}))
     assert seen["time_limit"] == app.config["KAVOSH_TIME_LIMIT"] > 0
     assert "محدودیت زمان" in page
     assert client.get("/api/search", query_string={"q": "كييف"}).get_json()["timed_out"] is True
@@ -268,6 +273,11 @@ def test_javascript_urls_are_not_links(hostile):
     assert 'href="javascript:' not in page and "javascript:alert(1)" in page
     _assert_no_live_script(page)
     assert "&lt;script&gt;" in page  # the hostile source field, as text
+    # The results page's address line and source facet too.
+    results = html(hostile.get("/", query_string={"q": "خبر"}))
+    assert 'href="javascript:' not in results and '<bdi class="url" dir="ltr">javascript:alert(1)</bdi>' in results
+    assert 'data-source="&lt;script&gt;' in results and "<bdi>&lt;script&gt;" in results
+    _assert_no_live_script(results)
 
 
 def test_markup_in_queries_shows_as_text(client, hostile):
@@ -331,18 +341,20 @@ def test_api_bounds_are_a_400_with_a_clear_message(client, params, message):
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"q": "کیف", "limit": 500}, "limit must be between 1 and 100"),
-    ({"q": "کیف", "offset": 99999}, "offset must be between 0 and 10000"),
-    ({"q": "کیف", "offset": "x"}, "offset must be a whole number"),
-    ({"q": "ک" * 1001}, "query too long"),
+    ({"q": "کیف", "limit": 500}, "(limit) باید بین ۱ و ۱۰۰ باشد، نه ۵۰۰"),
+    ({"q": "کیف", "offset": 99999}, "(offset) باید بین ۰ و ۱۰٬۰۰۰ باشد، نه ۹۹٬۹۹۹"),
+    ({"q": "کیف", "offset": "x"}, "offset باید عددی درست باشد، نه «x»"),
+    ({"q": "ک" * 1001}, "پرسش بیش از حد بلند است (۱٬۰۰۱ نویسه؛ حداکثر ۱٬۰۰۰)"),
 ])
 def test_page_bounds_are_a_400_page_with_the_message(client, params, message):
+    """The engine's English line, translated: a page shows no English error text."""
     r = client.get("/", query_string=params)
     assert r.status_code == 400 and "text/html" in r.content_type
     page = html(r)
     assert message in page and "درخواست نادرست" in page and "Traceback" not in page
+    assert "must be" not in page and "too long" not in page
     r = client.get(f"/doc/{PERSIAN_DOC}", query_string={"q": "ک" * 1001})
-    assert r.status_code == 400 and "query too long" in html(r)
+    assert r.status_code == 400 and "پرسش بیش از حد بلند است" in html(r)
 
 
 def test_suggest_completes_the_last_word_in_the_users_script(client):

@@ -19,12 +19,15 @@ import time
 from pathlib import Path
 
 from flask import Flask, request, url_for
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, KavoshError
 from kavosh.engine import Engine
 
-from .common import LANG_NAMES, error_response, error_status, fa_number, html_lang, marked, paragraphs
+from . import i18n
+from .common import error_response, error_status, html_lang, marked, paragraphs
+from .date_display import date_html
 
 log = logging.getLogger("kavosh.web")
 
@@ -130,8 +133,14 @@ def create_app(index_dir, config: dict | None = None) -> Flask:
                                        "or start it with --allow-host NAME")
         return None
 
+    @app.before_request
+    def known_interface_language():
+        if not request.path.startswith("/api/"):
+            i18n.check_ui_param()
+
     @app.after_request
     def security_headers(response):
+        i18n.remember_ui(response)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.path.startswith("/api/") or request.path == "/healthz":
@@ -174,9 +183,22 @@ def _register_template_helpers(app: Flask):
     def static_url(filename: str) -> str:
         return url_for("static", filename=filename, v=version)
 
-    app.jinja_env.globals.update(static_url=static_url, LANG_NAMES=LANG_NAMES)
+    app.jinja_env.globals.update(static_url=static_url, t=i18n.markup, count=i18n.count,
+                                 lang_name=i18n.lang_name, switch_url=i18n.switch_url)
+
+    @app.context_processor
+    def interface_language():
+        ui = i18n.current_ui()
+        return {"ui": ui, "other_ui": "ar" if ui == "fa" else "fa"}
+
+    def date_filter(value, origin=None, with_time=False):
+        return date_html(value, i18n.current_ui(), origin, with_time)
+
     app.jinja_env.filters.update(
-        fa_number=fa_number,
+        # Numbers and dates the page writes, in the interface language's digits and calendar.
+        number=i18n.number,
+        bdi=lambda value: Markup("<bdi>%s</bdi>") % value,  # the user's words, isolated in a phrase
+        date=date_filter,
         html_lang=html_lang,
         # The engine's snippets, titles and documents are segments; marks become <mark> here.
         marked=marked,

@@ -11,8 +11,9 @@ from markupsafe import Markup, escape
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, KavoshError, QueryError
 
-LANG_NAMES = {"fa": "فارسی", "ar": "عربی", "mixed": "چندزبانه", "other": "دیگر"}
-_FA_DIGITS = str.maketrans("0123456789,.", "۰۱۲۳۴۵۶۷۸۹٬٫")
+from .i18n import current_ui, text
+from .messages import translate_error
+
 
 
 def get_engine():
@@ -32,33 +33,20 @@ def error_status(exc: KavoshError) -> int:
     return 400
 
 
-def error_response(status: int, message: str, title: str | None = None):
-    """A JSON error for the API, an HTML page with the search box for everything else."""
+def error_response(status: int, message: str):
+    """A JSON error for the API (English, like the CLI), an HTML page with the search box for
+    everything else (in the interface language: the English line is never shown there)."""
     if wants_json():
         response = jsonify({"error": message, "status": status})
         response.status_code = status
         return response
-    return render_template("error.html", status=status, message=message,
-                           title=title or ERROR_TITLES.get(status, "خطا"), q=request.args.get("q", "")), status
+    ui = current_ui()
+    key = f"error_{status}" if f"error_{status}" in ERROR_KEYS else "error"
+    return render_template("error.html", status=status, message=translate_error(message, ui),
+                           title=text(key), q=request.args.get("q", "")), status
 
 
-ERROR_TITLES = {
-    400: "درخواست نادرست",
-    404: "پیدا نشد",
-    405: "روش درخواست مجاز نیست",
-    413: "درخواست بیش از حد بزرگ",
-    500: "خطای داخلی",
-    503: "نمایه در دسترس نیست",
-}
-
-
-def fa_number(value) -> str:
-    """A number the page itself writes (counts, times, page numbers) in Persian digits."""
-    if isinstance(value, float):
-        text = f"{value:,.0f}" if value >= 10 else f"{value:,.1f}"
-    else:
-        text = f"{value:,}"
-    return text.translate(_FA_DIGITS)
+ERROR_KEYS = {"error_400", "error_404", "error_405", "error_413", "error_500", "error_503"}
 
 
 def html_lang(lang: str | None) -> str:

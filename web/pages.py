@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from kavosh.engine import MAX_OFFSET
 
+from . import search_controls as controls
 from .common import error_response, get_engine
+from .i18n import current_ui
 from .params import bool_arg, search_params
+from .search_controls import search_url
 
 bp = Blueprint("pages", __name__)
 
 PAGE_WINDOW = 2  # page links shown either side of the current one
+# What "did you mean" keeps of the search when it counts a correction's hits: its filters.
+CORRECTION_PARAMS = ("lang", "mode", "exact", "since", "until", "sources")
 
 
 @bp.get("/")
@@ -34,23 +38,30 @@ def search_page():
     left = time_limit - (time.perf_counter() - started) if time_limit else None
     if params["offset"] == 0 and not result.timed_out and (left is None or left > 0):
         correction = engine.vocabulary.did_you_mean(q, result.total, time_limit=left,
-                                          **{k: v for k, v in params.items() if k in ("lang", "mode", "exact")})
+                                          **{k: v for k, v in params.items() if k in CORRECTION_PARAMS})
     return render_template(
         "search.html", q=q, result=result, params=params, correction=correction,
         all_count=sum(result.langs.values()), lang_urls=_lang_urls(q, params, result),
         pages=_pagination(q, params, result.total), examples=[],
         autofocus=False,  # on a results page, focus (and a phone's keyboard) would hide the results
-        page_url=lambda **kw: _search_url(q, params, **kw),
+        page_url=lambda **kw: search_url(q, params, **kw),
+        json_url=search_url(q, params, _endpoint="api.search_route"),
+        **_controls(q, params, result),
     )
 
 
-def _search_url(query, params, **changes) -> str:
-    args = {"q": query, "lang": params["lang"], "offset": params["offset"] or None,
-            "mode": None if params["mode"] == "all" else params["mode"],
-            "limit": None if params["limit"] == current_app.config["KAVOSH_PAGE_SIZE"] else params["limit"],
-            "exact": 1 if params.get("exact") else None}
-    args.update(changes)
-    return url_for("pages.search_page", **{k: v for k, v in args.items() if v is not None})
+def _controls(q, params, result) -> dict:
+    """The page's filter, facet, sort and download links for this search."""
+    ui = current_ui()
+    return {"year_links": controls.year_links(q, params, result),
+            "month_links": controls.month_links(q, params, result, ui),
+            "source_links": controls.source_links(q, params, result),
+            "sources_shown": controls.SOURCES_SHOWN,
+            "sort_links": controls.sort_links(q, params),
+            "active_filters": controls.active_filters(q, params, result, ui),
+            "clear_url": search_url(q, params, offset=None, since=None, until=None, source=None, lang=None),
+            "downloads": controls.downloads(q, params),
+            "web_url": controls.web_url, "display_url": controls.display_url}
 
 
 def _lang_urls(q, params, result):
@@ -58,10 +69,10 @@ def _lang_urls(q, params, result):
     langs = dict(result.langs)
     if params["lang"] and params["lang"] not in langs:
         langs[params["lang"]] = 0
-    out = [(None, sum(result.langs.values()), _search_url(q, params, lang=None, offset=None),
+    out = [(None, sum(result.langs.values()), search_url(q, params, lang=None, offset=None),
             params["lang"] is None)]
     for lang, count in langs.items():
-        out.append((lang, count, _search_url(q, params, lang=lang, offset=None), params["lang"] == lang))
+        out.append((lang, count, search_url(q, params, lang=lang, offset=None), params["lang"] == lang))
     return out
 
 
@@ -77,10 +88,10 @@ def _pagination(q, params, total):
                                                   min(last // limit, current + PAGE_WINDOW) + 1)}):
         if numbers and page - numbers[-1][0] > 1:
             numbers.append((None, None, False))
-        numbers.append((page, _search_url(q, params, offset=page * limit or None), page == current))
-    prev_url = _search_url(q, params, offset=max(0, offset - limit) or None) if offset > 0 else None
+        numbers.append((page, search_url(q, params, offset=page * limit or None), page == current))
+    prev_url = search_url(q, params, offset=max(0, offset - limit) or None) if offset > 0 else None
     next_off = offset + limit
-    next_url = _search_url(q, params, offset=next_off) if next_off < total and next_off <= MAX_OFFSET else None
+    next_url = search_url(q, params, offset=next_off) if next_off < total and next_off <= MAX_OFFSET else None
     return {"prev": prev_url, "next": next_url, "numbers": numbers}
 
 
@@ -93,12 +104,23 @@ def document(doc_id):
     doc = engine.document(doc_id, q if q.strip() else None, exact=exact)
     if doc is None:
         return error_response(404, f"no document with id {doc_id!r} in the index")
-    safe_url = doc.url if doc.url and urlsplit(doc.url).scheme in ("http", "https") else None
+    safe_url = controls.web_url(doc.url)
     back = {"q": q or None, "lang": request.args.get("lang") or None,
             "offset": request.args.get("offset") or None, "exact": 1 if exact else None}
+    marking = {"q": q or None, "exact": 1 if exact else None}
     return render_template("doc.html", doc=doc, q=q, safe_url=safe_url,
                            back_url=url_for("pages.search_page", **{k: v for k, v in back.items() if v}),
+                           json_url=url_for("api.document_route", doc_id=doc_id,
+                                            **{k: v for k, v in marking.items() if v}),
                            autofocus=False)
+
+
+@bp.get("/stats")
+def stats_page():
+    """What the index holds: documents per language and source, the date span, the roots."""
+    stats = get_engine().stats()
+    return render_template("stats.html", stats=stats, q="", autofocus=False,
+                           json_url=url_for("api.stats_route"))
 
 
 @bp.get("/opensearch.xml")

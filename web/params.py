@@ -35,11 +35,14 @@ def search_params(default_limit: int) -> dict:
         "until": request.args.get("until", "").strip() or None,
         "sources": tuple(request.args.getlist("source")),
         "sort": request.args.get("sort", "").strip() or "relevance",
+        "collapse": bool_arg("collapse", default=True),
     }
 
 
-def bool_arg(name: str) -> bool:
+def bool_arg(name: str, default: bool = False) -> bool:
     raw = request.args.get(name, "").strip().lower()
+    if not raw:
+        return default
     if raw in _TRUE:
         return True
     if raw in _FALSE:
