@@ -11,7 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import ANALYZER_VERSION, kavosh_analyzer
-from .variants import variant_analyzer
+from .variants import VariantField, variant_analyzer
 
 # Bump when the schema changes in a way an old index cannot serve.  3: the
 # analyzer classes pickled into the index moved to the kavosh namespace;
@@ -43,7 +43,7 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=analyzer, stored=True, phrase=True),
         # Cross-script skeletons of title and body words (index/variants.py):
         # lets ترامپ find ترامب at a lower weight than an exact match.
-        variant=TEXT(analyzer=variant_analyzer(), phrase=False),
+        variant=VariantField(analyzer=variant_analyzer(), phrase=False),
         lang=ID(stored=True),
         url=STORED(),
         date=ID(stored=True),

@@ -30,6 +30,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from whoosh.analysis import Filter
+from whoosh.fields import TEXT
 
 from .normalize import token_language
 from .stemmers import strip_arabic_prefix
@@ -143,6 +144,7 @@ def with_hamza(normalized: str, surface: str) -> str:
 # --- the loose key: ranked mode's vowel-blind match, not a variant ------------
 
 LOOSE_TAG = "s"
+_LOOSE_BYTES = LOOSE_TAG.encode()
 _LOOSE_FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک"})
 _LOOSE_VOWELS = str.maketrans({"و": None, "ی": None})
 
@@ -311,6 +313,23 @@ class SkeletonFilter(Filter):
             for t.text in keys:
                 yield t
 
+
+
+class VariantField(TEXT):
+    """The ``variant`` field: its length is the document's count of loose keys (one per word).
+
+    BM25 normalizes a match by its field's length.  Each word also indexes
+    one or two script-tagged spellings here; counted, they made a document's
+    length depend on how many of its words have an article (two spellings)
+    or no telling script (none), and the loose key then scored unlike the
+    one-term-per-word field it was measured in.
+    """
+
+    def index(self, value, **kwargs):
+        for btext, freq, weight, vbytes in super().index(value, **kwargs):
+            # The writer adds ``freq`` to the length; the posting's own frequency
+            # and weight (what BM25 scores) are in ``vbytes`` and ``weight``.
+            yield btext, (freq if btext.startswith(_LOOSE_BYTES) else 0), weight, vbytes
 
 
 def variant_analyzer():
