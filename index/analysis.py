@@ -36,7 +36,9 @@ from .stemmers import STEMMERS
 # so that an index built by an older chain is reported, not silently mixed.
 # 4: script-tagged skeletons, Arabic guards and proclitics, hamza-seat terms,
 # Persian verb stems.  5: the variant field's length counts loose keys only.
-ANALYZER_VERSION = 5
+# 6: variant terms hold the written spelling (folded when compared); an
+# article's bare form needs four letters.
+ANALYZER_VERSION = 6
 
 _MARKS = re.escape(MARKS) + "\u0640"
 _JOINERS = FORMAT_CHARS
