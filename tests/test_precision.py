@@ -318,3 +318,36 @@ def test_the_variant_field_length_counts_words_not_spellings(tmp_path):
         engine.close()
     assert lengths["bare"] == lengths["article"] > 0
     assert len(spelling_terms) > 10  # the article words do index more spellings
+
+
+def test_a_documents_best_match_is_its_own_not_another_documents(tmp_path):
+    """A word's other spellings and its loose key count by the best match *of that document*.
+
+    whoosh's DisjunctionMax scored a document that only one side matched with the other
+    side's score at whatever document that side stood on; here the first article (only its
+    loose key matches) would have taken the rare Arabic spelling's score from the second.
+    """
+    from whoosh import query as Q
+
+    from kavosh.query import _DisMax
+
+    fa = "به گزارش گروه پژوهشی چند خبر چاپ شد"
+    ar = "قالت وكالة الأنباء الرسمية في نشرة مسائية"
+    docs = [{"id": "fa-year", "title": "", "body": f"{fa} سالی که گذشت"},
+            {"id": "ar-rare", "title": "", "body": f"{ar} سيالي"}]
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    index_paths(tmp_path / "ix", [src], rebuild=True)
+    engine = Engine(tmp_path / "ix")
+    try:
+        with engine.searching() as searcher:
+            rare = Q.Term("variant", "aسل|سیالی")
+            loose = Q.Term("variant", "sسال")
+            alone = {searcher.stored_fields(d)["id"]: s for d, s in
+                     searcher.search(loose, limit=None).items()}
+            best = {searcher.stored_fields(d)["id"]: s for d, s in
+                    searcher.search(_DisMax([rare, loose]), limit=None).items()}
+    finally:
+        engine.close()
+    assert set(best) == {"fa-year", "ar-rare"}
+    assert best["fa-year"] == pytest.approx(alone["fa-year"])
