@@ -391,11 +391,10 @@ class _Parse:
             others.append(match)
         loose = loose_key(word) if self.mode == "any" else None
         if loose is not None:
-            keyed = [Q.Term(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_BOOST)]
+            others.append(Q.Term(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_BOOST))
             if len(loose) >= MIN_LOOSE_FUZZY:
-                keyed.append(Q.FuzzyTerm(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_FUZZY_BOOST,
-                                         maxdist=1, prefixlength=len(LOOSE_TAG) + 2))
-            others.append(keyed[0] if len(keyed) == 1 else Q.Or(keyed))
+                others.append(Q.FuzzyTerm(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_FUZZY_BOOST,
+                                          maxdist=1, prefixlength=len(LOOSE_TAG) + 2))
         # A document another spelling matches counts once, by its best match:
         # a spelling variant that is also the loose key is not two matches.
         subs.append(others[0] if len(others) == 1 else _DisMax(others))
