@@ -35,9 +35,12 @@ from .stemmers import ARABIC_CLITICS, STEMMERS
 # Version of what the chain produces: bump when a change alters index terms,
 # so that an index built by an older chain is reported, not silently mixed.
 # 4: script-tagged skeletons, Arabic guards and proclitics, hamza-seat terms,
-# Persian verb stems; 5: a document's title and body are stemmed in the
-# document's one language (declared or detected from both), not each alone.
-ANALYZER_VERSION = 5
+# Persian verb stems.  5: the variant field's length counts loose keys only.
+# 6: variant terms hold the written spelling (folded when compared); an
+# article's bare form needs four letters.  7: a document's title and body are
+# stemmed in the document's one language (declared or detected from both),
+# not each alone.
+ANALYZER_VERSION = 7
 
 _MARKS = re.escape(MARKS) + "\u0640"
 _JOINERS = FORMAT_CHARS

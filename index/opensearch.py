@@ -26,7 +26,7 @@ from .normalize import FORMAT_CHARS, MARKS, NORMALIZATION_TABLE, detect_language
 from .stemmers import ARABIC_CLITICS as CLITICS
 from .stemmers import ARABIC_PREFIXES, PERSIAN_PLURALS
 from .variants import (_LONG_VOWELS, _LOOSE_FOLD, _LOOSE_VOWELS, _SPELLING_FOLD, KEY_END,
-                       LOOSE_TAG, MIN_SKELETON, MIN_WORD, SCRIPT_TAGS)
+                       LOOSE_TAG, MIN_BARE_FORM, MIN_SKELETON, MIN_WORD, SCRIPT_TAGS)
 
 LANGS = ("fa", "ar")
 ZWNJ = "\u200c"
@@ -133,12 +133,20 @@ SEAT_CHAIN = ["kavosh_seat_initial_alef", "kavosh_seat_initial_yeh", "kavosh_sea
               "kavosh_seat_waw", "kavosh_seat_alef", "kavosh_seat_split"]
 
 
-def _prefix_regex(markers: str) -> str:
-    """light10's article/conjunction prefixes with their length guards (strip_arabic_prefix)."""
-    alts = []
-    for prefix in ARABIC_PREFIXES:
-        alts.append(prefix + (f"(?=[^{markers}]{{3}})" if len(prefix) == 1 else ""))
-    return f"^(?:{'|'.join(alts)})(?=[^{_M1}{_M2}{_M3}]{{2,}}[{markers}]$)"
+def _prefix_regex() -> str:
+    """light10's article/conjunction prefix (strip_arabic_prefix: the first that fits its
+    length guard, never a later one), off the bare copy (②) when ``MIN_BARE_FORM`` letters
+    remain and off the loose copy (③)."""
+    markers = _M1 + _M2 + _M3
+
+    def fits(prefix: str) -> str:  # at least two letters after it, three after و
+        least = 3 if len(prefix) == 1 else 2
+        return f"{prefix}(?=[^{markers}]{{{least},}}[{markers}]$)"
+
+    alts = ["".join(f"(?!{fits(earlier)})" for earlier in ARABIC_PREFIXES[:i]) + fits(prefix)
+            for i, prefix in enumerate(ARABIC_PREFIXES)]
+    rest = f"(?=[^{markers}]{{{MIN_BARE_FORM},}}{_M2}$|[^{markers}]{{2,}}{_M3}$)"
+    return f"^(?:{'|'.join(alts)}){rest}"
 
 
 def _skeleton_filters() -> dict[str, dict]:
@@ -156,12 +164,15 @@ def _skeleton_filters() -> dict[str, dict]:
         "kavosh_skeleton_split": {"type": "pattern_capture", "preserve_original": False,
                                   "patterns": [f"([^{any_m}]+[{any_m}])"]},
         "kavosh_loose_guard": _replace(f"^(?!{ARABIC_BLOCK}[^{m3}]{{2}})[^{m3}]*{m3}$"),
-        "kavosh_skeleton_prefix": _replace(_prefix_regex(m2 + m3)),
+        "kavosh_skeleton_prefix": _replace(_prefix_regex()),
         "kavosh_skeleton_guard": _replace(
             f"^(?!{ARABIC_BLOCK}[^{m1}{m2}]{{{MIN_WORD - 1}}})[^{any_m}]*[{m1}{m2}]$"),
-        # variants.spelling: a Persian name's final یه reads as یا (سوریه/سوريا).
-        "kavosh_fold_country": _replace(f"^([^{m1}]{{2,}})\u06cc\u0647{m1}$", f"$1\u06cc\u0627{m1}"),
+        # key|written: the written spelling is kept after KEY_END; the folds and
+        # the key's vowel removal below touch only what stands before it.
         "kavosh_key_copy": _replace(f"^([^{any_m}]+)([{m1}{m2}])$", f"$1{KEY_END}$1$2"),
+        # variants.spelling: a Persian name's final یه reads as یا (سوریه/سوريا).
+        "kavosh_fold_country": _replace(f"^([^{KEY_END}]{{2,}})\u06cc\u0647(?=\\{KEY_END}[^{any_m}]*{m1}$)",
+                                        "$1\u06cc\u0627"),
         "kavosh_key_vowels": _replace(
             f"(?<!^)[{''.join(sorted(_LONG_VOWELS))}](?=[^{KEY_END}]*\\{KEY_END})"),
         "kavosh_key_short": _replace(f"^[^{KEY_END}]{{1,{MIN_SKELETON - 1}}}\\{KEY_END}.*$"),
@@ -185,19 +196,21 @@ def _fold_pairs(table: dict) -> dict[str, str]:
 
 
 def _fold_filters() -> dict[str, dict]:
-    """variants' letter folds: shared ones for every copy, the rest for their copy only."""
+    """variants' letter folds: shared ones for every copy, the rest for their copy only;
+    in a script-tagged copy (key|written) only the key before KEY_END is folded."""
     spelling, loose = _fold_pairs(_SPELLING_FOLD), _fold_pairs(_LOOSE_FOLD)
     any_m = _M1 + _M2 + _M3
+    in_key = f"(?=[^\\{KEY_END}{any_m}]*\\{KEY_END})"
+    in_loose = f"(?=[^{any_m}]*{_M3}$)"
     out = {}
     for src in sorted(set(spelling) | set(loose)):
         if spelling.get(src) == loose.get(src):
-            out[f"kavosh_fold_{ord(src):04x}"] = _replace(src, spelling[src])
+            out[f"kavosh_fold_{ord(src):04x}"] = _replace(
+                f"{src}(?=[^\\{KEY_END}{any_m}]*(?:\\{KEY_END}|{_M3}$))", spelling[src])
         if src in spelling and spelling[src] != loose.get(src):
-            out[f"kavosh_fold_{ord(src):04x}_spelling"] = _replace(
-                f"{src}(?=[^{any_m}]*[{_M1}{_M2}]$)", spelling[src])
+            out[f"kavosh_fold_{ord(src):04x}_spelling"] = _replace(f"{src}{in_key}", spelling[src])
         if src in loose and spelling.get(src) != loose[src]:
-            out[f"kavosh_fold_{ord(src):04x}_loose"] = _replace(
-                f"{src}(?=[^{any_m}]*{_M3}$)", loose[src])
+            out[f"kavosh_fold_{ord(src):04x}_loose"] = _replace(f"{src}{in_loose}", loose[src])
     return out
 
 
@@ -213,12 +226,13 @@ def _skeleton_chain(script: str) -> list[str]:
              f"kavosh_skeleton_copy_{script}", "kavosh_skeleton_seats", "kavosh_seat_yeh",
              "kavosh_seat_waw", "kavosh_seat_alef", "kavosh_skeleton_split", "kavosh_loose_guard",
              "kavosh_skeleton_prefix", "kavosh_skeleton_guard"]
+    if script != "other":
+        chain += ["kavosh_key_copy"]
     folds = list(_fold_filters())
     chain += [f for f in folds if script != "other" or not f.endswith("_spelling")]
     if script != "other":
         chain += ["kavosh_fold_country"] if script == "fa" else []
-        chain += ["kavosh_key_copy", "kavosh_key_vowels", "kavosh_key_short",
-                  f"kavosh_skeleton_tag_{script}"]
+        chain += ["kavosh_key_vowels", "kavosh_key_short", f"kavosh_skeleton_tag_{script}"]
     chain += ["kavosh_loose_vowels", "kavosh_loose_short", "kavosh_loose_tag", "kavosh_nonempty",
               "remove_duplicates"]
     return chain

@@ -12,7 +12,7 @@ from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import ANALYZER_VERSION, kavosh_analyzer
 from .term_counts import counted
-from .variants import variant_analyzer
+from .variants import VariantField, variant_analyzer
 
 # Bump when the schema changes in a way an old index cannot serve.  3: the
 # analyzer classes pickled into the index moved to the kavosh namespace;
@@ -52,7 +52,7 @@ def build_schema(*, title_boost: float = TITLE_BOOST, **analyzer_options) -> Sch
         # Cross-script skeletons of title and body words (index/variants.py):
         # lets ترامپ find ترامب at a lower weight than an exact match.
         # counted(): its frequencies come from the word cache, not a token per key.
-        variant=counted(TEXT(analyzer=variant_analyzer(**analyzer_options), phrase=False)),
+        variant=counted(VariantField(analyzer=variant_analyzer(**analyzer_options), phrase=False)),
         lang=ID(stored=True),
         url=STORED(),
         # Normalized ISO-8601 (index/dates.py), "document" or "mtime" as its origin,

@@ -30,6 +30,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from whoosh.analysis import Filter
+from whoosh.fields import TEXT
 
 from .normalize import token_language
 from .stemmers import strip_arabic_prefix
@@ -38,6 +39,9 @@ _FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک"})
 _VOWELS = str.maketrans({"و": None, "ی": None})
 # A skeleton shorter than this says too little (کف would join کیف, کاف, کوف…).
 MIN_SKELETON = 2
+# A word without its Arabic article or conjunction keeps a variant term only
+# with this many letters left (``_forms``).
+MIN_BARE_FORM = 4
 
 
 # The script tag that starts every term of the variant field.
@@ -91,25 +95,33 @@ def consonant_key(folded: str) -> str:
 
 
 def _forms(word: str, script: str | None) -> list[str]:
-    """The word, and without an Arabic article/conjunction when it may have one."""
+    """The word, and without an Arabic article/conjunction when it may have one.
+
+    The bare form needs ``MIN_BARE_FORM`` letters: the article before a
+    three-letter word makes an Arabic noun (الإبل "the camels", التنس, الکف),
+    while the borrowed names Arabic writes with it are longer (اليورو,
+    البوليس, الكرملين).
+    """
     forms = [word]
     if script != "fa":
         bare = strip_arabic_prefix(word)
-        if bare != word:
+        if bare != word and len(bare) >= MIN_BARE_FORM:
             forms.append(bare)
     return forms
 
 
 def _terms(word: str, script: str | None) -> list[str]:
+    """``key|spelling`` for each form: the spelling as written (normalized, hamza
+    kept), so a query can tell a letter exchanged (پاریس for باريس) from the
+    same letters (کیف, كيف); ``term_spelling`` folds it."""
     out = []
     for form in _forms(word, script):
         if len(form) < MIN_WORD or not ("\u0600" <= form[0] <= "\u06ff"):
             continue
-        folded = spelling(form, script)
-        key = consonant_key(folded)
+        key = consonant_key(spelling(form, script))
         if len(key) < MIN_SKELETON:
             continue
-        term = key + KEY_END + folded
+        term = key + KEY_END + form
         if term not in out:
             out.append(term)
     return out
@@ -118,7 +130,7 @@ def _terms(word: str, script: str | None) -> list[str]:
 def variant_keys(normalized: str, lang: str, surface: str) -> tuple[str, ...]:
     """The tagged terms one word indexes in the variant field (maybe none).
 
-    A term is ``tag + consonant key + '|' + folded spelling``; an Arabic word
+    A term is ``tag + consonant key + "|" + the written spelling``; an Arabic word
     with an article or conjunction also indexes its bare form (الكرملين →
     کرملین).
     """
@@ -143,6 +155,7 @@ def with_hamza(normalized: str, surface: str) -> str:
 # --- the loose key: ranked mode's vowel-blind match, not a variant ------------
 
 LOOSE_TAG = "s"
+_LOOSE_BYTES = LOOSE_TAG.encode()
 _LOOSE_FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک"})
 _LOOSE_VOWELS = str.maketrans({"و": None, "ی": None})
 
@@ -231,8 +244,41 @@ def _vowels(folded: str) -> int:
     return sum(c in "وی" for c in folded[1:])
 
 
-def query_variants(normalized: str, script: str | None) -> list[tuple[str, str]]:
-    """(term prefix, folded spelling) to look up for a query word in ``script``.
+def choose_spellings(written: str, folded: str, candidates: list[tuple[str, str, int]]) -> list[str]:
+    """Of the other script's spellings ``same_word`` admitted, the ones that are the query word's.
+
+    ``candidates`` are (term, its folded spelling, document frequency).  When
+    several spellings are admitted, the closest says which is the word's:
+
+    * a spelling that differs from the query word only by exchanged letters
+      (پاریس for باريس: the same letters after ``spelling``'s folds, not the
+      same written word) is its spelling there, and those that differ in
+      vowels are other words (پارس, "Pars");
+    * an ordinary word (a lemma of hazm's lexicon) that drops one of the
+      query word's letters is another word when a spelling that keeps every
+      letter is as frequent in the index (توییتر for تويتر, not تیتر,
+      "headline"); a dictionary word that is the more frequent spelling
+      stays (کیف for كييف beside a rare کییف).
+    """
+    if len(candidates) < 2:
+        return [term for term, _f, _df in candidates]
+    if any(f == folded and term_written(term) != written for term, f, _df in candidates):
+        return [term for term, f, _df in candidates if f == folded]
+    from .lexicon import persian_lexicon
+
+    lexicon = persian_lexicon()
+    whole = [(f, df) for _term, f, df in candidates if _lcs(folded, f) == len(folded)]
+    kept = []
+    for term, f, df in candidates:
+        if (_lcs(folded, f) < len(folded) and term_written(term) in lexicon
+                and any(df_other >= df for f_other, df_other in whole if f_other != f)):
+            continue
+        kept.append(term)
+    return kept
+
+
+def query_variants(normalized: str, script: str | None) -> list[tuple[str, str, str]]:
+    """(term prefix, folded spelling, written form) to look up for a query word in ``script``.
 
     The prefix is the *other* script's tag and the consonant key; every
     indexed term under it is a candidate, admitted by ``same_word``.  Without
@@ -242,8 +288,8 @@ def query_variants(normalized: str, script: str | None) -> list[tuple[str, str]]
     out = []
     for target in scripts:
         for term in _terms(normalized, script):
-            key, _sep, folded = term.partition(KEY_END)
-            entry = (SCRIPT_TAGS[target] + key + KEY_END, folded)
+            key, _sep, form = term.partition(KEY_END)
+            entry = (SCRIPT_TAGS[target] + key + KEY_END, spelling(form, script), form)
             if entry not in out:
                 out.append(entry)
     return out
@@ -253,9 +299,14 @@ def untag(term: str) -> str:
     return term[TAG_CHARS:]
 
 
-def term_spelling(term: str) -> str:
-    """The folded spelling inside a variant term."""
+def term_written(term: str) -> str:
+    """The spelling inside a variant term as its document writes it (normalized)."""
     return term.partition(KEY_END)[2]
+
+
+def term_spelling(term: str) -> str:
+    """The folded spelling inside a variant term (what ``same_word`` compares)."""
+    return spelling(term_written(term), term_script(term))
 
 
 def term_script(term: str) -> str:
@@ -282,7 +333,7 @@ def is_variant(query: str, candidate: str, candidate_lang: str) -> bool:
     if script == candidate_lang:
         return False
     indexed = set(variant_keys(c, candidate_lang, candidate))
-    for prefix, folded in query_variants(with_hamza(q, query), script):
+    for prefix, folded, _written in query_variants(with_hamza(q, query), script):
         for term in indexed:
             if term.startswith(prefix) and same_word(folded, term_spelling(term), script,
                                                      term_script(term)):
@@ -311,6 +362,23 @@ class SkeletonFilter(Filter):
             for t.text in keys:
                 yield t
 
+
+
+class VariantField(TEXT):
+    """The ``variant`` field: its length is the document's count of loose keys (one per word).
+
+    BM25 normalizes a match by its field's length.  Each word also indexes
+    one or two script-tagged spellings here; counted, they made a document's
+    length depend on how many of its words have an article (two spellings)
+    or no telling script (none), and the loose key then scored unlike the
+    one-term-per-word field it was measured in.
+    """
+
+    def index(self, value, **kwargs):
+        for btext, freq, weight, vbytes in super().index(value, **kwargs):
+            # The writer adds ``freq`` to the length; the posting's own frequency
+            # and weight (what BM25 scores) are in ``vbytes`` and ``weight``.
+            yield btext, (freq if btext.startswith(_LOOSE_BYTES) else 0), weight, vbytes
 
 
 def variant_analyzer(**options):

@@ -24,7 +24,6 @@ from .facets import SORTS, FacetedTop, request_filters, result_day, tables
 from .index_stats import describe
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
 from .query import MAX_QUERY_CHARS, QueryParser
-from .dismax import best_of
 from .scoring import CachedLengthBM25F
 from .vocabulary import Vocabulary
 from .results import Document, Hit, SearchResult, document_from, hit_from, similar_from
@@ -162,9 +161,7 @@ class Engine:
     # --- searching ------------------------------------------------------
 
     def parse(self, text: str, mode: str = "all", exact: bool = False):
-        parsed = self._parsers[(mode, not exact)].parse(text)
-        best_of(parsed.query)  # whoosh's DisjunctionMax scores with a side on another document
-        return parsed
+        return self._parsers[(mode, not exact)].parse(text)
 
     def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
                mode: str = "all", exact: bool = False, time_limit: float | None = None,

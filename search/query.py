@@ -24,11 +24,12 @@ from whoosh.matching import AndNotMatcher
 from whoosh.query.spans import SpanNear2, SpanOr
 from whoosh.query.terms import MultiTerm
 
+from kavosh.dismax import BestOf
 from kavosh.index.analysis import HAMZA, DocumentText, LanguageStemFilter, kavosh_analyzer
 from kavosh.index.errors import QueryError
 from kavosh.index.normalize import normalize_token, query_language, token_language
-from kavosh.index.variants import (LOOSE_TAG, loose_key, query_variants, same_word, term_script,
-                                     term_spelling, with_hamza)
+from kavosh.index.variants import (LOOSE_TAG, choose_spellings, loose_key, query_variants, same_word,
+                                     term_script, term_spelling, term_written, with_hamza)
 
 SEARCH_FIELDS = ("title", "body")
 ZWNJ = "\u200c"
@@ -75,12 +76,14 @@ class VariantMatch(MultiTerm):
 
     constantscore = False
 
-    def __init__(self, fieldname, prefix, folded, script, boost=1.0):
+    def __init__(self, fieldname, prefix, folded, script, boost=1.0, written=None, word=None):
         self.fieldname = fieldname
         self.prefix = prefix
         self.folded = folded
+        self.written = folded if written is None else written  # this form as typed (normalized)
+        self.word = word  # the whole typed word (a form may be it without an article)
         self.script = script
-        self.text = f"{prefix}{folded}#{script}"
+        self.text = f"{prefix}{folded}#{script}#{self.written}#{word}"
         self.boost = boost
 
     def __eq__(self, other):
@@ -94,10 +97,15 @@ class VariantMatch(MultiTerm):
         return f"VariantMatch({self.fieldname!r}, {self.prefix!r}, {self.folded!r}, {self.script!r})"
 
     def _btexts(self, ixreader):
+        admitted = []
         for btext in ixreader.expand_prefix(self.fieldname, self.prefix):
             text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            if same_word(self.folded, term_spelling(text), self.script, term_script(text)):
-                yield text
+            if term_written(text) == self.word:
+                continue  # the typed word itself, which its stems already match: not another spelling
+            folded = term_spelling(text)
+            if same_word(self.folded, folded, self.script, term_script(text)):
+                admitted.append((text, folded, ixreader.doc_frequency(self.fieldname, text)))
+        return choose_spellings(self.written, self.folded, admitted)
 
 
 _LEXER = re.compile(r'\s+|"[^"]*"?|\(|\)|[^\s()"]+')
@@ -350,7 +358,7 @@ class _Parse:
             own = [Q.Term(f, a, boost=w * _field_weight(f)) for f in fields for a, w in rest]
             seat = [Q.Term(f, a, boost=_field_weight(f)) for f in fields for a in seats]
             parts = [own[0] if len(own) == 1 else Q.Or(own), seat[0] if len(seat) == 1 else Q.Or(seat)]
-            return Q.DisjunctionMax(parts)
+            return BestOf(parts)
         subs = [Q.Term(f, a, boost=w * _field_weight(f)) for f in fields for a, w in zip(alts, weights)]
         return subs[0] if len(subs) == 1 else Q.Or(subs)
 
@@ -387,13 +395,15 @@ class _Parse:
         but then only at spellings that differ by letters, not vowels.
         """
         script = token_language(surface) or self._lang
-        lookups = query_variants(with_hamza(word, surface), script)
+        typed = with_hamza(word, surface)
+        lookups = query_variants(typed, script)
         if not lookups and (self.mode != "any" or loose_key(word) is None):
             return q
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
         others = []
-        for prefix, folded in lookups:
-            match = VariantMatch(VARIANT_FIELD, prefix, folded, script, boost=VARIANT_BOOST)
+        for prefix, folded, written in lookups:
+            match = VariantMatch(VARIANT_FIELD, prefix, folded, script, boost=VARIANT_BOOST,
+                                 written=written, word=typed)
             self._parsed.fuzzy.append(match)
             others.append(match)
         loose = loose_key(word) if self.mode == "any" else None
@@ -404,7 +414,7 @@ class _Parse:
                                           maxdist=1, prefixlength=len(LOOSE_TAG) + 2))
         # A document another spelling matches counts once, by its best match:
         # a spelling variant that is also the loose key is not two matches.
-        subs.append(others[0] if len(others) == 1 else Q.DisjunctionMax(others))
+        subs.append(others[0] if len(others) == 1 else BestOf(others))
         return Q.Or(subs)
 
     def _joined(self, first: str, second: str):

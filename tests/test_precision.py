@@ -252,3 +252,102 @@ def test_the_variant_field_is_the_same_chain_with_one_option():
     assert [type(f) for f in variant.items[:-1]] == [type(f) for f in kavosh_analyzer().items]
     assert isinstance(variant.items[-1], SkeletonFilter)
     assert build_schema()["variant"].analyzer == variant
+
+
+# --- which of several admitted spellings is the word's --------------------------
+
+@pytest.fixture(scope="module")
+def spellings_index(tmp_path_factory) -> Path:
+    """One document per word, in a Persian or an Arabic sentence (words from the news corpora)."""
+    root = tmp_path_factory.mktemp("spellings")
+    context = {"fa": "به گزارش گروه پژوهشی چند خبر چاپ شد", "ar": "قالت وكالة الأنباء الرسمية في نشرة مسائية"}
+    words = [
+        ("fa", "پاریس"), ("fa", "پارس"),            # Paris; Pars
+        ("fa", "توییتر"), ("fa", "تیتر"),           # Twitter; headline
+        ("ar", "أبل"), ("ar", "الإبل"),             # Apple; the camels
+        ("fa", "مسکو"), ("fa", "کرملین"), ("fa", "پلیس"), ("fa", "یورو"),
+        ("fa", "کیف"), ("fa", "کیف "), ("fa", "کی‌یف"),  # Kyiv: the dictionary spelling twice, a rarer one once
+    ]
+    docs = [{"id": f"{lang}-{n}", "title": "", "body": f"{context[lang]} {word}"}
+            for n, (lang, word) in enumerate(words)]
+    src = root / "docs.jsonl"
+    src.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    index_paths(root / "ix", [src], rebuild=True)
+    return root / "ix", {d["id"]: d["body"].split()[-1] for d in docs}
+
+
+def _words(index, query: str) -> set[str]:
+    """The words (one per document) the query finds, in all-words mode."""
+    index, word_of = index
+    return {word_of[doc_id] for doc_id in _ids(index, query)}
+
+
+@pytest.mark.parametrize("query,found", [
+    # the other script has the word with its letters exchanged: vowel-different words are others
+    ("باريس", {"پاریس"}),
+    # an ordinary word that drops a letter, beside a spelling that keeps them all, is another word
+    ("تويتر", {"توییتر"}),
+    # the article before three letters makes an Arabic noun, not a borrowed name
+    ("اپل", {"أبل"}),
+    # no closer spelling: the usual one is found
+    ("موسكو", {"مسکو"}),
+    # names Arabic writes with the article (the bare form has four letters or more)
+    ("الكرملين", {"کرملین"}), ("البوليس", {"پلیس"}), ("اليورو", {"یورو"}),
+    # a dictionary spelling more frequent than the one keeping every letter stays
+    ("كييف", {"کیف", "کی‌یف"}),
+])
+def test_the_closest_spelling_decides(spellings_index, query, found):
+    assert _words(spellings_index, query) == found
+
+
+def test_the_variant_field_length_counts_words_not_spellings(tmp_path):
+    """Articles double a word's spelling terms; BM25's length must still be the word count."""
+    ar = "قالت وكالة الأنباء الرسمية في نشرة مسائية"
+    docs = [{"id": "bare", "title": "", "body": f"{ar} كتاب جديد صغير"},
+            {"id": "article", "title": "", "body": f"{ar} الكتاب الجديد الصغير"}]
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    index_paths(tmp_path / "ix", [src], rebuild=True)
+    engine = Engine(tmp_path / "ix")
+    try:
+        with engine.searching() as searcher:
+            lengths = {searcher.stored_fields(n)["id"]: searcher.doc_field_length(n, "variant")
+                       for n in range(searcher.doc_count_all())}
+            spelling_terms = {t for t in searcher.lexicon("variant") if not t.startswith(b"s")}
+    finally:
+        engine.close()
+    assert lengths["bare"] == lengths["article"] > 0
+    assert len(spelling_terms) > 10  # the article words do index more spellings
+
+
+def test_a_documents_best_match_is_its_own_not_another_documents(tmp_path):
+    """A word's other spellings and its loose key count by the best match *of that document*.
+
+    whoosh's DisjunctionMax scored a document that only one side matched with the other
+    side's score at whatever document that side stood on; here the first article (only its
+    loose key matches) would have taken the rare Arabic spelling's score from the second.
+    """
+    from whoosh import query as Q
+
+    from kavosh.dismax import BestOf
+
+    fa = "به گزارش گروه پژوهشی چند خبر چاپ شد"
+    ar = "قالت وكالة الأنباء الرسمية في نشرة مسائية"
+    docs = [{"id": "fa-year", "title": "", "body": f"{fa} سالی که گذشت"},
+            {"id": "ar-rare", "title": "", "body": f"{ar} سيالي"}]
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    index_paths(tmp_path / "ix", [src], rebuild=True)
+    engine = Engine(tmp_path / "ix")
+    try:
+        with engine.searching() as searcher:
+            rare = Q.Term("variant", "aسل|سیالی")
+            loose = Q.Term("variant", "sسال")
+            alone = {searcher.stored_fields(d)["id"]: s for d, s in
+                     searcher.search(loose, limit=None).items()}
+            best = {searcher.stored_fields(d)["id"]: s for d, s in
+                    searcher.search(BestOf([rare, loose]), limit=None).items()}
+    finally:
+        engine.close()
+    assert set(best) == {"fa-year", "ar-rare"}
+    assert best["fa-year"] == pytest.approx(alone["fa-year"])

@@ -91,7 +91,7 @@ def test_several_segments_score_every_document_as_one_segment(two_indexes):
 
 
 def test_a_disjunction_max_scores_each_document_by_its_own_best_clause(two_indexes):
-    from kavosh.dismax import best_of
+    from kavosh.dismax import BestOf
 
     engine = Engine(two_indexes[0])
     try:
@@ -110,7 +110,7 @@ def test_a_disjunction_max_scores_each_document_by_its_own_best_clause(two_index
                 if len(sides) == 4:
                     break
             alone = [{h.docnum: h.score for h in searcher.search(q, limit=None)} for q in sides]
-            query = best_of(Q.DisjunctionMax(sides))
+            query = BestOf(sides)
             combined = {h.docnum: h.score for h in searcher.search(query, limit=None)}
     finally:
         engine.close()
