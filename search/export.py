@@ -28,7 +28,7 @@ from kavosh.index.errors import KavoshError, QueryError
 
 from . import snippets
 from .facets import Filters, date_priority, tables
-from .matching import CHECK_EVERY, LANGUAGES, Deadline, expand
+from .matching import LANGUAGES, Deadline, DeadlineChecks, expand
 from .results import plain
 
 COLUMNS = ("rank", "id", "title", "source", "date", "url", "lang", "score", "snippet")
@@ -44,7 +44,7 @@ class ExportTooSlow(KavoshError):
     """Finding every match took longer than the export's time limit."""
 
 
-class AllMatches(ScoredCollector):
+class AllMatches(DeadlineChecks, ScoredCollector):
     """(score, docnum) of every match that passes the search's filters (language, sources,
     dates), scored as the search's collector scores.
 
@@ -63,16 +63,9 @@ class AllMatches(ScoredCollector):
         self.deadline = deadline
         self.scores = array("d")
         self.docnums = array("q")
-        self.seen = 0
-
-    def set_subsearcher(self, subsearcher, offset):
-        self.deadline.check()
-        super().set_subsearcher(subsearcher, offset)
 
     def collect(self, sub_docnum):
-        self.seen += 1
-        if self.seen % CHECK_EVERY == 0:
-            self.deadline.check()
+        self.tick()
         docnum = self.offset + sub_docnum
         if self.only is not None and self.languages[docnum] != self.only:
             return 0

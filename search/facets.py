@@ -28,7 +28,7 @@ from kavosh.index.dates import bound_key, single_year
 from kavosh.index.errors import QueryError
 from kavosh.index.sources import MAX_SOURCE_CHARS, source_key
 
-from .matching import CHECK_EVERY, LANGUAGES, Deadline, language_table
+from .matching import LANGUAGES, Deadline, DeadlineChecks, language_table
 
 SORTS = ("relevance", "newest", "oldest")
 TOP_SOURCES = 20
@@ -154,7 +154,7 @@ def date_priority(key: int, sort: str) -> int:
     return -key if key else _NO_DATE_OLDEST
 
 
-class FacetedTop(TopCollector):
+class FacetedTop(DeadlineChecks, TopCollector):
     """The top ``limit`` hits that pass the filters, by relevance or date, and every facet's counts."""
 
     def __init__(self, limit: int, table: Tables, filters: Filters, deadline: Deadline,
@@ -176,7 +176,6 @@ class FacetedTop(TopCollector):
             self.passing = bytearray(self._passes(lang, source)
                                      for lang, source, _month in table.combo_parts)
         self.matched = 0
-        self.seen = 0
         self.dated_items: list[tuple] = []  # heap of (priority, score, -docnum) when sorting by date
 
     def _passes(self, lang: int, source: int, which: str = "both") -> bool:
@@ -184,14 +183,8 @@ class FacetedTop(TopCollector):
         source_ok = self.codes is None or source in self.codes
         return {"both": lang_ok and source_ok, "lang": lang_ok, "source": source_ok}[which]
 
-    def set_subsearcher(self, subsearcher, offset):
-        self.deadline.check()  # building a segment's matchers is work too
-        super().set_subsearcher(subsearcher, offset)
-
     def collect(self, sub_docnum):
-        self.seen += 1
-        if self.seen % CHECK_EVERY == 0:
-            self.deadline.check()
+        self.tick()
         docnum = self.offset + sub_docnum
         combo = self.combos[docnum]
         if self.dated and not self.low <= self.dates[docnum] <= self.high:

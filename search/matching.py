@@ -172,7 +172,24 @@ def language_table(searcher) -> bytearray:
     return table
 
 
-class TopAndCounts(TopCollector):
+class DeadlineChecks:
+    """A collector that looks at the request's clock when a segment starts and
+    every ``CHECK_EVERY`` documents it collects (``self.tick()``)."""
+
+    deadline: Deadline
+    seen = 0
+
+    def set_subsearcher(self, subsearcher, offset):
+        self.deadline.check()  # building a segment's matchers is work too
+        super().set_subsearcher(subsearcher, offset)
+
+    def tick(self) -> None:
+        self.seen += 1
+        if self.seen % CHECK_EVERY == 0:
+            self.deadline.check()
+
+
+class TopAndCounts(DeadlineChecks, TopCollector):
     """The top ``limit`` hits of one language (or all), and the count of every language.
 
     Every matching document is scored (``usequality=False, replace=0``): the
@@ -186,16 +203,9 @@ class TopAndCounts(TopCollector):
         self.only = None if only is None else LANGUAGES.index(only)
         self.deadline = deadline
         self.per_language = [0] * len(LANGUAGES)
-        self.seen = 0
-
-    def set_subsearcher(self, subsearcher, offset):
-        self.deadline.check()  # building a segment's matchers is work too
-        super().set_subsearcher(subsearcher, offset)
 
     def collect(self, sub_docnum):
-        self.seen += 1
-        if self.seen % CHECK_EVERY == 0:
-            self.deadline.check()
+        self.tick()
         code = self.languages[self.offset + sub_docnum]
         self.per_language[code] += 1
         if self.only is not None and code != self.only:
