@@ -205,7 +205,9 @@ def main(argv=None):
     engine = Engine(args.index)
     ix = open_dir(str(args.index), indexname=INDEX_NAME, readonly=True)  # for titles and the oracle
     with ix.searcher() as searcher:
-        titles = [f.get("title", "") for f in searcher.all_stored_fields()]
+        # sorted: the sample depends on the documents, not on their order in segments,
+        # so a one-writer and a --procs index of the same articles get the same queries
+        titles = sorted(f.get("title", "") for f in searcher.all_stored_fields())
     queries = sample_queries(titles, args.queries, args.seed)
     modes = {"all-words": {}, "any-word": {"mode": "any"}, "exact": {"exact": True}}
     if "date_key" in ix.schema:  # an index with dates and sources: filters and sorting too
