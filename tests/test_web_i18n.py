@@ -347,3 +347,25 @@ def test_a_wrong_method_page_in_each_language(client, ui, sentence):
     r = client.post("/", headers={"Accept-Language": ui})
     html = r.get_data(as_text=True)
     assert r.status_code == 405 and sentence in html and "not allowed" not in html
+
+
+def test_api_stats_follows_the_index_after_a_new_commit(tmp_path):
+    """The server keeps each commit's counts (reading every document is slow) but a
+    re-index beside it shows at once: the new commit is counted afresh."""
+    from kavosh.index.writer import index_paths
+
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps({"id": "a", "title": "خبر", "body": "متن خبر اول", "source": "Alpha"},
+                                ensure_ascii=False) + "\n", encoding="utf-8")
+    index_paths(tmp_path / "ix", [first])
+    client = create_app(tmp_path / "ix").test_client()
+    before = client.get("/api/stats").get_json()
+    assert before["documents"] == 1 and before["sources"] == {"Alpha": 1}
+    assert client.get("/api/stats").get_json() == before  # the same commit, the same figures
+    second = tmp_path / "second.jsonl"
+    second.write_text(json.dumps({"id": "b", "title": "خبر", "body": "گزارش زلزله شدید", "source": "Beta"},
+                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    index_paths(tmp_path / "ix", [second])
+    after = client.get("/api/stats").get_json()
+    assert after["documents"] == 2 and after["sources"] == {"Alpha": 1, "Beta": 1}
+    assert after["terms"]["body"] > before["terms"]["body"]
