@@ -22,6 +22,15 @@ def seeds_index(tmp_path_factory) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def news_index(tmp_path_factory) -> Path:
+    """An index of tests/news_fixture.py's small dated archive, built once per test session.
+    Do not modify it."""
+    from news_fixture import build_news_index
+
+    return build_news_index(tmp_path_factory.mktemp("news-docs"), tmp_path_factory.mktemp("news-index"))
+
+
 @pytest.fixture
 def seeds_copy(tmp_path) -> Path:
     """A private copy of seeds/ a test may change."""

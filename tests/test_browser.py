@@ -96,12 +96,12 @@ class Page:
         self.context.close()
 
 
-@pytest.fixture
-def open_page(browser, server):
+def page_opener(browser, base):
+    """Yields a maker of pages on ``base``; afterwards closes them and fails on console errors."""
     pages = []
 
     def make(**context_args) -> Page:
-        p = Page(browser, server, **context_args)
+        p = Page(browser, base, **context_args)
         pages.append(p)
         return p
 
@@ -110,6 +110,11 @@ def open_page(browser, server):
         errors = list(p.errors)
         p.close()
         assert not errors, f"console errors (CSP violations?): {errors}"
+
+
+@pytest.fixture
+def open_page(browser, server):
+    yield from page_opener(browser, server)
 
 
 def hit_ids(page) -> list[str]:

@@ -7,34 +7,21 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from news_fixture import build_news_index
 from serving import served
-from test_browser import Page, browser  # noqa: F401  (the shared Chromium fixture)
+from test_browser import browser, page_opener  # noqa: F401  (the shared Chromium fixture)
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def news_server(tmp_path_factory):
-    index = build_news_index(tmp_path_factory.mktemp("news-docs"), tmp_path_factory.mktemp("news-index"))
-    with served(index) as base:
+def news_server(news_index):
+    with served(news_index) as base:
         yield base
 
 
 @pytest.fixture
 def open_page(browser, news_server):  # noqa: F811
-    pages = []
-
-    def make(**context_args) -> Page:
-        p = Page(browser, news_server, **context_args)
-        pages.append(p)
-        return p
-
-    yield make
-    for p in pages:
-        errors = list(p.errors)
-        p.close()
-        assert not errors, f"console errors (CSP violations?): {errors}"
+    yield from page_opener(browser, news_server)
 
 
 def query_of(page) -> dict:

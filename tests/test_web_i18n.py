@@ -18,14 +18,9 @@ from kavosh.web import create_app
 from kavosh.web.date_display import date_html, format_date
 from kavosh.web.i18n import arabic_plural, count
 from kavosh.web.messages import translate_error
-from news_fixture import NEWS, build_news_index
+from news_fixture import NEWS
 
 PERSIAN_DIGITS, ARABIC_DIGITS = set("۰۱۲۳۴۵۶۷۸۹"), set("٠١٢٣٤٥٦٧٨٩")
-
-
-@pytest.fixture(scope="module")
-def news_index(tmp_path_factory):
-    return build_news_index(tmp_path_factory.mktemp("news-docs"), tmp_path_factory.mktemp("news-index"))
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,10 @@ from html import unescape
 import pytest
 
 from kavosh.web import create_app
-from news_fixture import NEWS, build_news_index
+from news_fixture import NEWS
 
 FA = {"Accept-Language": "fa"}
 AR = {"Accept-Language": "ar"}
-
-
-@pytest.fixture(scope="module")
-def news_index(tmp_path_factory):
-    return build_news_index(tmp_path_factory.mktemp("news-docs"), tmp_path_factory.mktemp("news-index"))
 
 
 @pytest.fixture(scope="module")
