@@ -28,6 +28,7 @@ from kavosh.index.dates import bound_key, single_year
 from kavosh.index.errors import QueryError
 from kavosh.index.sources import MAX_SOURCE_CHARS, source_key
 
+from .list_scoring import CollectsChunks, keep_best
 from .matching import LANGUAGES, Deadline, DeadlineChecks, language_table
 
 SORTS = ("relevance", "newest", "oldest")
@@ -154,7 +155,7 @@ def date_priority(key: int, sort: str) -> int:
     return -key if key else _NO_DATE_OLDEST
 
 
-class FacetedTop(DeadlineChecks, TopCollector):
+class FacetedTop(CollectsChunks, DeadlineChecks, TopCollector):
     """The top ``limit`` hits that pass the filters, by relevance or date, and every facet's counts."""
 
     def __init__(self, limit: int, table: Tables, filters: Filters, deadline: Deadline,
@@ -202,6 +203,32 @@ class FacetedTop(DeadlineChecks, TopCollector):
         elif item > self.dated_items[0]:
             heapreplace(self.dated_items, item)
         return 0
+
+    def collect_chunk(self, ids, scores):
+        """``collect`` for a chunk of matches at once (search/list_scoring.py)."""
+        offset, combos, inside, dates = self.offset, self.combos, self.inside, self.dates
+        if self.dated:
+            low, high, outside, within = self.low, self.high, self.outside, []
+            for docnum in ids:
+                if low <= dates[offset + docnum] <= high:
+                    within.append(docnum)
+                else:
+                    outside[combos[offset + docnum]] += 1
+            ids = within
+        passing, kept = self.passing, []
+        for docnum in ids:
+            combo = combos[offset + docnum]
+            inside[combo] += 1
+            if passing is None or passing[combo]:
+                kept.append(docnum)
+        self.matched += len(kept)
+        if self.sort == "relevance":
+            self.total += len(kept)
+            keep_best(self.items, self.limit, ((scores[d], -(offset + d)) for d in kept))
+        else:
+            sort = self.sort
+            keep_best(self.dated_items, self.limit,
+                      ((date_priority(dates[offset + d], sort), scores[d], -(offset + d)) for d in kept))
 
     def results(self):
         if self.sort == "relevance":

@@ -28,6 +28,7 @@ from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import QueryError
 
+from .list_scoring import AllScored, CollectsChunks, keep_best
 from .spelling import fuzzy_terms
 
 LANGUAGES = ("fa", "ar", "mixed", "other")
@@ -119,8 +120,9 @@ def _text(btext) -> str:
 
 
 def expand(parsed, searcher, deadline: Deadline):
-    """(query, terms, variant keys): ``parsed.query`` with every pattern listed once,
-    and the highlight sets grown by what the highlighted patterns stand for.
+    """(query, terms, variant keys): ``parsed.query`` with every pattern listed once
+    and its matches scored list by list (search/list_scoring.py), and the
+    highlight sets grown by what the highlighted patterns stand for.
 
     Raises ``TimeLimit`` if the deadline passes while listing.
     """
@@ -150,7 +152,7 @@ def expand(parsed, searcher, deadline: Deadline):
             return q.apply(visit)
         return q
 
-    query = None if parsed.query is None else visit(parsed.query)
+    query = None if parsed.query is None else AllScored(visit(parsed.query), deadline)
     terms, keys = set(parsed.terms), set(parsed.variant_keys)
     for highlighted, into in ((parsed.patterns, terms), (parsed.fuzzy, keys)):
         for q in highlighted:
@@ -189,7 +191,7 @@ class DeadlineChecks:
             self.deadline.check()
 
 
-class TopAndCounts(DeadlineChecks, TopCollector):
+class TopAndCounts(CollectsChunks, DeadlineChecks, TopCollector):
     """The top ``limit`` hits of one language (or all), and the count of every language.
 
     Every matching document is scored (``usequality=False, replace=0``): the
@@ -211,6 +213,18 @@ class TopAndCounts(DeadlineChecks, TopCollector):
         if self.only is not None and code != self.only:
             return 0
         return super().collect(sub_docnum)
+
+    def collect_chunk(self, ids, scores):
+        """``collect`` for a chunk of matches at once (search/list_scoring.py)."""
+        offset, languages, per_language, only = self.offset, self.languages, self.per_language, self.only
+        kept = []
+        for docnum in ids:
+            code = languages[offset + docnum]
+            per_language[code] += 1
+            if only is None or code == only:
+                kept.append(docnum)
+        self.total += len(kept)
+        keep_best(self.items, self.limit, ((scores[d], -(offset + d)) for d in kept))
 
     def counts(self) -> dict[str, int]:
         return {LANGUAGES[i]: n for i, n in sorted(enumerate(self.per_language),

@@ -1,0 +1,291 @@
+"""Scoring every match of a query posting list by posting list, not document by document.
+
+A search scores every matching document (search/matching.py: exhaustive
+scoring keeps the top 10 right and gives the facet counts).  whoosh does it
+by walking its matcher tree once per document: a word's stems in two fields,
+its other spellings and its loose key make a tree of a dozen Union, BestOf
+and Wrapping matchers, and every document costs a dozen ``is_active()``,
+``id()``, ``next()`` and ``score()`` calls at each level (~80% of an
+any-word search on the news archive went there).
+
+``scores_of`` reads the same tree bottom-up instead: each term's postings
+are read a block at a time and scored in one loop, and each node combines
+its children's {docnum: score} tables exactly as its matcher would combine
+their scores on one document (a union adds the sides present, an
+intersection adds both, ``BestOf`` takes the larger, a wrapper multiplies by
+its boost).  The tree is whoosh's own, built by the query as before, so the
+sums are added in the same order and every score is the same float, bit for
+bit.  A matcher this module does not know (phrases, exclusions) is walked
+document by document as before.  ``AllScored`` hands the collector the
+result as a flat list, a chunk of document numbers at a time.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from heapq import heappush, heapreplace, nlargest
+from itertools import accumulate
+
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import IntersectionMatcher, Matcher, NullMatcherClass, UnionMatcher
+from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
+from whoosh.query import Query
+from whoosh.scoring import BM25FScorer, WeightLengthScorer
+
+from .dismax import BestOfMatcher
+
+# Documents scored at a time: a search past its deadline keeps the hits of the
+# chunks already done, as a document-at-a-time search kept those it had seen.
+CHUNK_DOCS = 8192
+
+
+def scores_of(matcher, below: int) -> dict[int, float]:
+    """{docnum: score} of the documents numbered below ``below`` that ``matcher``
+    has yet to match, each scored as ``matcher.score()`` would score it.
+    Moves ``matcher`` (and its tree) to its first match at ``below`` or later."""
+    kind = type(matcher)
+    if kind is NullMatcherClass or not matcher.is_active():
+        return {}
+    if kind is W3LeafMatcher and _scores_in_bulk(matcher):
+        return _leaf_scores(matcher, below)
+    if kind is UnionMatcher:
+        return _union(scores_of(matcher.a, below), scores_of(matcher.b, below))
+    if kind is IntersectionMatcher:
+        return _intersection(scores_of(matcher.a, below), scores_of(matcher.b, below))
+    if kind is BestOfMatcher:
+        return _best(scores_of(matcher.a, below), scores_of(matcher.b, below))
+    if kind is WrappingMatcher:
+        return _boosted(scores_of(matcher.child, below), matcher.boost)
+    if kind is FilterMatcher:  # a segment's deleted documents left out
+        kept = scores_of(matcher.child, below)
+        ids, exclude = matcher._ids, matcher._exclude
+        kept = {d: s for d, s in kept.items() if (d in ids) != exclude}
+        return _boosted(kept, matcher.boost)
+    return _walked(matcher, below)
+
+
+def _scores_in_bulk(leaf) -> bool:
+    """True when a term's scorer is the length-and-weight kind whose ``score()``
+    this module can repeat from a posting's weight and document length."""
+    scorer = leaf.scorer
+    return (isinstance(scorer, WeightLengthScorer) and hasattr(scorer, "dfl")
+            and type(scorer).score is WeightLengthScorer.score)
+
+
+def _leaf_scores(leaf, below: int) -> dict[int, float]:
+    """One term's postings from the leaf's current position to ``below``, a block at a time."""
+    scorer = leaf.scorer
+    score = _bm25(scorer) if type(scorer) is BM25FScorer else scorer._score
+    length = scorer.dfl
+    out: dict[int, float] = {}
+    while leaf.is_active():
+        if leaf._ids is None:
+            _read_ids(leaf)
+        if leaf._weights is None:
+            leaf._read_weights()
+        start, ids = leaf._i, leaf._ids
+        whole = leaf.block_max_id() < below
+        end = len(ids) if whole else bisect_left(ids, below, start)
+        for docnum, weight in zip(ids[start:end], leaf._weights[start:end]):
+            out[docnum] = score(weight, length(docnum))
+        if not whole:
+            leaf._i = end  # the first posting at ``below`` or later, in this block
+            break
+        leaf._i = leaf._blocklength - 1
+        leaf.next()  # on to the next block (or the end)
+    return out
+
+
+def _read_ids(leaf) -> None:
+    """whoosh's ``W3LeafMatcher._read_ids``, with its delta decoding done in C (``accumulate``)."""
+    if leaf._data is None:
+        leaf._read_data()
+    ids = leaf._data[0]
+    leaf._ids = ids if leaf._byteids else tuple(accumulate(ids))
+
+
+def _bm25(scorer: BM25FScorer):
+    """``scorer._score`` (whoosh's ``bm25()``) with its length part remembered per length.
+
+    Field lengths are stored in one byte, so a field has at most 256 of them;
+    the expression is whoosh's, evaluated in the same order, so the float is
+    the same.
+    """
+    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    k1_plus_1 = K1 + 1
+    norms: dict[int, float] = {}
+
+    def score(tf, fl):
+        norm = norms.get(fl)
+        if norm is None:
+            norm = norms[fl] = K1 * ((1 - B) + B * fl / avgfl)
+        return idf * ((tf * k1_plus_1) / (tf + norm))
+
+    return score
+
+
+def _union(a: dict, b: dict) -> dict:
+    """UnionMatcher: the sides present on a document, added (a + b == b + a in floats)."""
+    if len(a) < len(b):
+        a, b = b, a
+    out = dict(a)
+    get = out.get
+    for docnum, score in b.items():
+        found = get(docnum)
+        out[docnum] = score if found is None else found + score
+    return out
+
+
+def _intersection(a: dict, b: dict) -> dict:
+    """IntersectionMatcher: documents on both sides, their scores added."""
+    if len(a) > len(b):
+        a, b = b, a
+    return {docnum: score + b[docnum] for docnum, score in a.items() if docnum in b}
+
+
+def _best(a: dict, b: dict) -> dict:
+    """BestOfMatcher: the larger score of the sides present on a document."""
+    if len(a) < len(b):
+        a, b = b, a
+    out = dict(a)
+    get = out.get
+    for docnum, score in b.items():
+        found = get(docnum)
+        out[docnum] = score if found is None or score > found else found
+    return out
+
+
+def _boosted(scores: dict, boost: float) -> dict:
+    if boost == 1.0:
+        return scores
+    return {docnum: score * boost for docnum, score in scores.items()}
+
+
+def _walked(matcher, below: int) -> dict[int, float]:
+    """Any other matcher, one document at a time through its own methods."""
+    out: dict[int, float] = {}
+    while matcher.is_active() and matcher.id() < below:
+        out[matcher.id()] = matcher.score()
+        matcher.next()
+    return out
+
+
+class ChunkScored(Matcher):
+    """A matcher tree's matches in document order, scored ``CHUNK_DOCS`` documents at a time."""
+
+    def __init__(self, tree, documents: int, deadline, chunk: int = CHUNK_DOCS):
+        self._tree, self._documents, self._deadline, self._chunk = tree, documents, deadline, chunk
+        self._below = 0
+        self._ids: list[int] = []
+        self._scores: dict[int, float] = {}
+        self._i = 0
+        self._fill()
+
+    def _fill(self) -> None:
+        """Score chunks until one has a match or the tree has none left."""
+        self._i = 0
+        self._ids = []
+        # The tree's own id() is not asked: its unions remember an id their leaves,
+        # moved here, have left behind.
+        while not self._ids and self._below < self._documents and self._tree.is_active():
+            self._deadline.check()
+            self._below += self._chunk
+            self._scores = scores_of(self._tree, self._below)
+            self._ids = sorted(self._scores)
+
+    def chunks(self):
+        """(document numbers, {docnum: score}) of each chunk still to come, for
+        collectors that take a chunk at a time (``CollectsChunks``)."""
+        while self.is_active():
+            ids = self._ids[self._i:] if self._i else self._ids
+            self._i = len(self._ids)
+            yield ids, self._scores
+            self._fill()
+
+    def is_active(self):
+        return self._i < len(self._ids)
+
+    def id(self):
+        return self._ids[self._i]
+
+    def score(self):
+        return self._scores[self._ids[self._i]]
+
+    def next(self):
+        self._i += 1
+        if self._i == len(self._ids):
+            self._fill()
+
+    def supports_block_quality(self):
+        return False
+
+    def replace(self, minquality=0):
+        return self
+
+
+class CollectsChunks:
+    """A collector mixin: a ``ChunkScored`` matcher's matches go to ``collect_chunk(ids,
+    scores)`` a chunk at a time, not to one ``collect()`` call per document."""
+
+    def collect_matches(self):
+        chunks = getattr(self.matcher, "chunks", None)
+        if chunks is None or getattr(self, "final_fn", None):
+            return super().collect_matches()
+        for ids, scores in chunks():
+            self.collect_chunk(ids, scores)
+
+    def collect_chunk(self, ids: list[int], scores: dict[int, float]) -> None:
+        raise NotImplementedError
+
+
+def keep_best(heap: list, limit: int, items) -> None:
+    """Keep in ``heap`` the ``limit`` largest of its items and ``items``.
+
+    whoosh's TopCollector pushes one (score, -docnum) at a time and replaces
+    its smallest only by a larger score; documents arrive in docnum order, so
+    what it keeps is the ``limit`` largest by (score, -docnum), which is what
+    this keeps too.
+    """
+    for item in nlargest(limit, items):
+        if len(heap) < limit:
+            heappush(heap, item)
+        elif item > heap[0]:
+            heapreplace(heap, item)
+        else:
+            break  # the rest are smaller still
+
+
+class AllScored(Query):
+    """``query`` whose matches are scored all at once (``scores_of``) when a search scores them.
+
+    Unscored uses (counting, filtering) get the query's own matcher.
+    """
+
+    def __init__(self, query: Query, deadline):
+        self.query = query
+        self.deadline = deadline
+        self.boost = 1.0
+
+    def matcher(self, searcher, context=None):
+        inner = self.query.matcher(searcher, context)
+        if context is not None and context.weighting is None:
+            return inner
+        return ChunkScored(inner, searcher.doc_count_all(), self.deadline)
+
+    def leaves(self):
+        return self.query.leaves()
+
+    def children(self):
+        return [self.query]
+
+    def estimate_size(self, ixreader):
+        return self.query.estimate_size(ixreader)
+
+    def __eq__(self, other):
+        return isinstance(other, AllScored) and other.query == self.query
+
+    def __hash__(self):
+        return hash(("AllScored", self.query))
+
+    def __repr__(self):
+        return f"AllScored({self.query!r})"
