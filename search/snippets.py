@@ -15,12 +15,13 @@ from functools import lru_cache
 
 from kavosh.index.analysis import DocumentText, kavosh_analyzer
 from kavosh.index.normalize import script_language
-from kavosh.index.variants import variant_keys
+from kavosh.index.variants import KEY_END, variant_keys, with_hamza
 
 _ANALYZER = kavosh_analyzer()
 # A pure function of the word, asked for every word of every snippet's text
 # when the query has variant spellings (~8% of an any-word search): remembered.
 _variant_keys = lru_cache(maxsize=100_000)(variant_keys)
+_with_hamza = lru_cache(maxsize=100_000)(with_hamza)
 _SPACE = re.compile(r"\s+")
 ELLIPSIS = "…"
 # A hit's snippet is looked for in this many characters of its text: a news
@@ -52,6 +53,7 @@ def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = froz
         cut = text.rfind(" ", 0, limit)
         text = text[:cut if cut > 0 else limit]
     spans = []
+    forms = _key_forms(variant_keys) if variant_keys else None
     # As the index analysed it: the engine's chain, in the document's language.
     value = DocumentText(text, lang) if lang else text
     for t in (analyzer or _ANALYZER)(value, chars=True, positions=True, mode="index"):
@@ -59,13 +61,31 @@ def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = froz
             continue
         if t.text in terms:
             spans.append((t.startchar, t.endchar, t.text))
-        elif variant_keys:
+        elif variant_keys and (forms is None or _with_hamza(t.normalized, t.surface).endswith(forms)):
             # the word's own script-tagged skeleton(s), as the variant field indexed them
             for key in _variant_keys(t.normalized, script, t.surface):
                 if key in variant_keys:
                     spans.append((t.startchar, t.endchar, "~" + key))
                     break
     return spans
+
+
+def _key_forms(keys) -> tuple[str, ...] | None:
+    """The written forms that end the variant keys (``tag + key + "|" + form``), or None
+    when a key has none.
+
+    A word indexes only keys whose form is its own hamza-marked spelling or that
+    spelling without an Arabic prefix (index/variants.py), so a word that ends
+    in none of these forms indexes none of the keys: its keys need not be made
+    (most of a snippet's words, whose keys cost more than their analysis).
+    """
+    forms = set()
+    for key in keys:
+        _head, sep, form = key.partition(KEY_END)
+        if not sep or not form:
+            return None
+        forms.add(form)
+    return tuple(forms)
 
 
 def variant_words(text: str, spans) -> list[str]:
