@@ -75,8 +75,11 @@ def _scores_in_bulk(leaf) -> bool:
 def _leaf_scores(leaf, below: int) -> dict[int, float]:
     """One term's postings from the leaf's current position to ``below``, a block at a time."""
     scorer = leaf.scorer
-    score = _bm25(scorer) if type(scorer) is BM25FScorer else scorer._score
-    length = scorer.dfl
+    norms = getattr(scorer, "length_norms", None) if type(scorer) is BM25FScorer else None
+    if norms is not None:  # whoosh's bm25(), its length part read per document
+        idf, k1_plus_1 = scorer.idf, scorer.K1 + 1
+    else:
+        score, length = scorer._score, scorer.dfl
     out: dict[int, float] = {}
     while leaf.is_active():
         if leaf._ids is None:
@@ -86,8 +89,11 @@ def _leaf_scores(leaf, below: int) -> dict[int, float]:
         start, ids = leaf._i, leaf._ids
         whole = leaf.block_max_id() < below
         end = len(ids) if whole else bisect_left(ids, below, start)
-        for docnum, weight in zip(ids[start:end], leaf._weights[start:end]):
-            out[docnum] = score(weight, length(docnum))
+        postings = zip(ids[start:end], leaf._weights[start:end])
+        if norms is not None:
+            out.update({d: idf * ((tf * k1_plus_1) / (tf + norms[d])) for d, tf in postings})
+        else:
+            out.update({d: score(tf, length(d)) for d, tf in postings})
         if not whole:
             leaf._i = end  # the first posting at ``below`` or later, in this block
             break
@@ -102,26 +108,6 @@ def _read_ids(leaf) -> None:
         leaf._read_data()
     ids = leaf._data[0]
     leaf._ids = ids if leaf._byteids else tuple(accumulate(ids))
-
-
-def _bm25(scorer: BM25FScorer):
-    """``scorer._score`` (whoosh's ``bm25()``) with its length part remembered per length.
-
-    Field lengths are stored in one byte, so a field has at most 256 of them;
-    the expression is whoosh's, evaluated in the same order, so the float is
-    the same.
-    """
-    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    k1_plus_1 = K1 + 1
-    norms: dict[int, float] = {}
-
-    def score(tf, fl):
-        norm = norms.get(fl)
-        if norm is None:
-            norm = norms[fl] = K1 * ((1 - B) + B * fl / avgfl)
-        return idf * ((tf * k1_plus_1) / (tf + norm))
-
-    return score
 
 
 def _union(a: dict, b: dict) -> dict:

@@ -12,13 +12,36 @@ ranking, bit for bit.
 from __future__ import annotations
 
 import threading
+from array import array
 from collections import OrderedDict
 
 from whoosh.scoring import BM25F, BM25FScorer
 
 _LOCK = threading.Lock()
-MAX_TABLES = 96  # (segment, field) tables kept: a few fields of a few dozen segments
+NAN = float("nan")
+MAX_TABLES = 96  # length and norm tables kept: a few fields of a few dozen segments
 _TABLES: OrderedDict = OrderedDict()
+
+
+def _segment_key(searcher):
+    """(index name, segment id) of a one-segment searcher, else None."""
+    segment = getattr(searcher.reader(), "segment", None)
+    return None if segment is None else (segment().indexname, segment().segment_id())
+
+
+def _kept(key, make):
+    """The table under ``key``, made by ``make()`` the first time (an LRU of MAX_TABLES)."""
+    with _LOCK:
+        table = _TABLES.get(key)
+        if table is not None:
+            _TABLES.move_to_end(key)
+            return table
+    table = make()
+    with _LOCK:
+        _TABLES[key] = table
+        while len(_TABLES) > MAX_TABLES:
+            _TABLES.popitem(last=False)
+    return table
 
 
 def field_lengths(searcher, fieldname: str):
@@ -27,27 +50,32 @@ def field_lengths(searcher, fieldname: str):
     Kept per segment (segments never change once written), so every thread's
     searcher and every generation that still holds the segment share one table.
     """
-    reader = searcher.reader()
-    segment = getattr(reader, "segment", None)
+    segment = _segment_key(searcher)
     if segment is None:  # not one segment's reader: nothing to share
         return None
-    key = (segment().indexname, segment().segment_id(), fieldname)
-    with _LOCK:
-        table = _TABLES.get(key)
-        if table is not None:
-            _TABLES.move_to_end(key)
-            return table
+    reader = searcher.reader()
     lengths = reader.doc_field_length
-    table = tuple([lengths(d, fieldname, 1) for d in range(reader.doc_count_all())])
-    with _LOCK:
-        _TABLES[key] = table
-        while len(_TABLES) > MAX_TABLES:
-            _TABLES.popitem(last=False)
-    return table
+    return _kept((*segment, fieldname),
+                 lambda: tuple([lengths(d, fieldname, 1) for d in range(reader.doc_count_all())]))
+
+
+def length_norms(searcher, scorer: BM25FScorer, table) -> array:
+    """docnum → the length part of whoosh's ``bm25()`` for this scorer's field:
+    ``K1 * ((1 - B) + B * fl / avgfl)``, the same expression on the same numbers,
+    so a score made with it is whoosh's float.  Kept per segment, field and
+    parameters (the average length is the whole index's, so a new commit has its own).
+    A document without a length (an empty title) has no posting in the field: NaN.
+    """
+    K1, B, avgfl = scorer.K1, scorer.B, scorer.avgfl
+    key = (*_segment_key(searcher), scorer.fieldname, "norms", K1, B, avgfl)
+    return _kept(key, lambda: array("d", [NAN if fl is None else K1 * ((1 - B) + B * fl / avgfl)
+                                          for fl in table]))
 
 
 class CachedLengthBM25F(BM25F):
-    """``BM25F`` whose scorers look document lengths up in memory (``field_lengths``)."""
+    """``BM25F`` whose scorers look document lengths up in memory (``field_lengths``),
+    and carry each document's length norm (``length_norms``) for scoring whole
+    posting lists (search/list_scoring.py)."""
 
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
@@ -55,4 +83,6 @@ class CachedLengthBM25F(BM25F):
             table = field_lengths(searcher, fieldname)
             if table is not None:
                 scorer.dfl = table.__getitem__
+                scorer.fieldname = fieldname
+                scorer.length_norms = length_norms(searcher, scorer, table)
         return scorer
