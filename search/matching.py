@@ -40,6 +40,9 @@ MAX_EXPANSIONS = 10_000
 MAX_QUERY_EXPANSIONS = 20_000
 # Remembered expansions per searcher (a searcher lives until the index changes).
 EXPANSION_CACHE = 20_000
+# ... and the candidates of fuzzy terms, by field and first letters (a few hundred
+# words each; the largest a few thousand).
+PREFIX_WORDS_CACHE = 64
 CHECK_EVERY = 64  # documents (or expanded terms) between two looks at the clock
 
 
@@ -98,10 +101,12 @@ def _key(q: MultiTerm):
             getattr(q, "maxdist", None), getattr(q, "prefixlength", None))
 
 
-def _list_terms(q: MultiTerm, reader, deadline: Deadline) -> tuple[bytes, ...]:
+def _list_terms(q: MultiTerm, reader, deadline: Deadline, words_under: dict) -> tuple[bytes, ...]:
     found = []
     if isinstance(q, Q.FuzzyTerm):  # the same neighbours on one segment or several
-        listed = fuzzy_terms(reader, q.fieldname, q.text, q.maxdist, q.prefixlength)
+        if len(words_under) >= PREFIX_WORDS_CACHE:
+            words_under.clear()
+        listed = fuzzy_terms(reader, q.fieldname, q.text, q.maxdist, q.prefixlength, words_under)
     else:
         listed = q._btexts(reader)
     for n, btext in enumerate(listed, 1):
@@ -129,6 +134,7 @@ def expand(parsed, searcher, deadline: Deadline):
     cache = getattr(searcher, "_kavosh_expansions", None)
     if cache is None:
         cache = searcher._kavosh_expansions = {}
+        searcher._kavosh_prefix_words = {}  # fuzzy terms' candidates, by field and first letters
     reader = searcher.reader()
     lists: dict[tuple, tuple[bytes, ...]] = {}
 
@@ -137,7 +143,7 @@ def expand(parsed, searcher, deadline: Deadline):
             key = _key(q)
             btexts = cache.get(key)
             if btexts is None:
-                btexts = _list_terms(q, reader, deadline)
+                btexts = _list_terms(q, reader, deadline, searcher._kavosh_prefix_words)
                 if len(cache) >= EXPANSION_CACHE:
                     cache.clear()
                 cache[key] = btexts

@@ -32,17 +32,26 @@ def levenshtein_within(words: list[str], word: str, maxdist: int) -> list[str]:
     return [words[i] for i in sorted(i for _w, _dist, i in found)]
 
 
-def fuzzy_terms(reader, field: str, word: str, maxdist: int, prefix: int) -> list[str]:
+def fuzzy_terms(reader, field: str, word: str, maxdist: int, prefix: int,
+                words_under: dict | None = None) -> list[str]:
     """What a one-segment reader's ``terms_within`` lists, on any reader, in the terms' order.
 
     whoosh lists a several-segment index's neighbours with Damerau–Levenshtein
     (a swap is one edit) but one segment's with a plain Levenshtein automaton
     (a swap is two): the same documents gave other terms, totals and top 10s
     once an index had two segments.  This is the automaton's answer everywhere.
+    ``words_under``: a dict that keeps the terms read under each prefix, for the
+    next word with the same first letters (the caller's, for one reader; the
+    caller bounds it).
     """
     if len(word) < prefix:
         return []
-    words = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix(field, word[:prefix])]
+    key = (field, word[:prefix])
+    words = None if words_under is None else words_under.get(key)
+    if words is None:
+        words = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix(*key)]
+        if words_under is not None:
+            words_under[key] = words
     return levenshtein_within(words, word, maxdist)
 
 
