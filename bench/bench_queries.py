@@ -25,6 +25,12 @@ file written by ``--answers`` (an earlier run, another branch): what changed.
 ``--check-exhaustive`` compares each all-words top 10 with a whoosh search
 that scores every match (no block-quality pruning, no matcher replacement):
 the order Kavosh must return.
+
+``--slowest N`` prints each mode's N slowest queries of the timed pass with
+where their time went: parsing, listing patterns (expand), matching and
+scoring (match), folding near-duplicates (collapse) and the hits' snippets.
+The queries come from any index's own titles, so the same command measures
+the archive, the doubled archive or a small test index.
 """
 
 from __future__ import annotations
@@ -83,9 +89,13 @@ def _ids(result) -> list[str]:
     return [h["id"] if isinstance(h, dict) else h.id for h in hits]
 
 
-def run(engine, queries, **kwargs) -> tuple[list[float], dict]:
+def run(engine, queries, parts=None, **kwargs) -> tuple[list[float], dict]:
+    """Wall ms per query and each query's (total, top ids); ``parts``, if given
+    (a ``Breakdown``), records where each query's time went."""
     times, answers = [], {}
     for _kind, q in queries:
+        if parts is not None:
+            parts.start()
         started = time.perf_counter()
         try:
             result = engine.search(q, **kwargs)
@@ -94,7 +104,53 @@ def run(engine, queries, **kwargs) -> tuple[list[float], dict]:
         else:
             answers[q] = (_total(result), _ids(result))
         times.append((time.perf_counter() - started) * 1000)
+        if parts is not None:
+            parts.finish(q)
     return times, answers
+
+
+class Breakdown:
+    """Wall ms per query spent in the engine's steps, by wrapping the functions
+    that do them (only while ``--slowest`` asks for it)."""
+
+    STEPS = {"parse": ("kavosh.engine", "Engine.parse"), "expand": ("kavosh.engine", "expand"),
+             "match": ("whoosh.searching", "Searcher.search_with_collector"),
+             "collapse": ("kavosh.collapse", "page"), "hits": ("kavosh.engine", "Engine._hit")}
+
+    def __init__(self):
+        import importlib
+
+        self.current: dict[str, float] = {}
+        self.per_query: dict[str, dict[str, float]] = {}
+        for step, (module_name, path) in self.STEPS.items():
+            owner = importlib.import_module(module_name)
+            *outer, name = path.split(".")
+            for part in outer:
+                owner = getattr(owner, part)
+            setattr(owner, name, self._timed(step, getattr(owner, name)))
+
+    def _timed(self, step, fn):
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.current[step] = self.current.get(step, 0.0) + (time.perf_counter() - started) * 1000
+        return timed
+
+    def start(self):
+        self.current = {}
+
+    def finish(self, query):
+        self.per_query[query] = self.current
+
+    def report(self, name, queries, times, answers, n):
+        kinds = dict((q, kind) for kind, q in queries)
+        print(f"{name}: the {n} slowest")
+        for ms, (_kind, q) in sorted(zip(times, queries), key=lambda item: -item[0])[:n]:
+            split = "  ".join(f"{step} {v:.1f}" for step, v in self.per_query.get(q, {}).items())
+            total = answers[q][0] if isinstance(answers[q], tuple) else answers[q]
+            print(f"  {ms:7.1f} ms  {kinds[q]:6}  total {total!s:>6}  {split}  {q}")
 
 
 def news_modes(engine) -> dict[str, dict]:
@@ -195,6 +251,8 @@ def main(argv=None):
     parser.add_argument("--check-exhaustive", action="store_true")
     parser.add_argument("--answers", type=Path, help="write every query's (total, top-10 ids) here")
     parser.add_argument("--expect", type=Path, help="compare every answer with this --answers file")
+    parser.add_argument("--slowest", type=int, default=0, metavar="N",
+                        help="print each mode's N slowest queries and where their time went")
     args = parser.parse_args(argv)
 
     from whoosh.index import open_dir
@@ -209,6 +267,9 @@ def main(argv=None):
         # so a one-writer and a --procs index of the same articles get the same queries
         titles = sorted(f.get("title", "") for f in searcher.all_stored_fields())
     queries = sample_queries(titles, args.queries, args.seed)
+    if not queries:
+        parser.exit(2, f"{args.index}: no title has Persian or Arabic words to make queries from\n")
+    breakdown = Breakdown() if args.slowest else None
     modes = {"all-words": {}, "any-word": {"mode": "any"}, "exact": {"exact": True}}
     if "date_key" in ix.schema:  # an index with dates and sources: filters and sorting too
         modes.update(news_modes(engine))
@@ -216,11 +277,17 @@ def main(argv=None):
         run(engine, queries[:20], **kwargs)  # warm-up: page cache, lexicon, memo
     print(f"{len(queries)} queries from {len(titles):,} titles, index {args.index}")
     report = {}
+    slowest = []
     for name, kwargs in modes.items():
-        times, answers = run(engine, queries, **kwargs)
+        times, answers = run(engine, queries, breakdown, **kwargs)
         report[name] = answers
         print(f"{name:>10}: p50 {statistics.median(times):7.1f} ms   p95 {percentile(times, 95):7.1f}"
               f"   p99 {percentile(times, 99):7.1f}   max {max(times):7.1f}")
+        if breakdown is not None:
+            slowest.append((name, dict(breakdown.per_query), times, answers))
+    for name, per_query, times, answers in slowest:
+        breakdown.per_query = per_query
+        breakdown.report(name, queries, times, answers, args.slowest)
     if "date_key" in ix.schema:
         plain, faceted = [], []  # alternated twice, so a change of load hits both
         for _round in range(2):
