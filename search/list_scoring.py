@@ -13,10 +13,10 @@ are read a block at a time and scored in one loop, and each node combines
 its children's {docnum: score} tables exactly as its matcher would combine
 their scores on one document (a union adds the sides present, an
 intersection adds both, ``BestOf`` takes the larger, a wrapper multiplies by
-its boost).  The tree is whoosh's own, built by the query as before, so the
-sums are added in the same order and every score is the same float, bit for
-bit.  A matcher this module does not know (phrases, exclusions) is walked
-document by document as before.  ``AllScored`` hands the collector the
+its boost, an exclusion drops the other side's documents).  The tree is
+whoosh's own, built by the query as before, so the sums are added in the
+same order and every score is the same float, bit for bit.  A matcher this
+module does not know (phrases) is walked document by document as before.  ``AllScored`` hands the collector the
 result as a flat list, a chunk of document numbers at a time.
 """
 
@@ -33,6 +33,7 @@ from whoosh.query import Query
 from whoosh.scoring import BM25FScorer, WeightLengthScorer
 
 from .dismax import BestOfMatcher
+from .query import ExcludingMatcher
 
 # Documents scored at a time: a search past its deadline keeps the hits of the
 # chunks already done, as a document-at-a-time search kept those it had seen.
@@ -61,7 +62,32 @@ def scores_of(matcher, below: int) -> dict[int, float]:
         ids, exclude = matcher._ids, matcher._exclude
         kept = {d: s for d, s in kept.items() if (d in ids) != exclude}
         return _boosted(kept, matcher.boost)
+    if kind is ExcludingMatcher:  # `a -b`: a's scores, without b's documents
+        kept = scores_of(matcher.a, below)
+        excluded = ids_of(matcher.b, below)
+        return {d: s for d, s in kept.items() if d not in excluded} if excluded else kept
     return _walked(matcher, below)
+
+
+def ids_of(matcher, below: int) -> set[int]:
+    """The documents below ``below`` that an unscored ``matcher`` (an excluded side)
+    has yet to match.  Moves it as ``scores_of`` does."""
+    kind = type(matcher)
+    if kind is NullMatcherClass or not matcher.is_active():
+        return set()
+    if kind is W3LeafMatcher:
+        return {d for ids, _weights in _postings(matcher, below) for d in ids}
+    if kind is UnionMatcher or kind is BestOfMatcher:
+        return ids_of(matcher.a, below) | ids_of(matcher.b, below)
+    if kind is IntersectionMatcher:
+        return ids_of(matcher.a, below) & ids_of(matcher.b, below)
+    if kind is WrappingMatcher:
+        return ids_of(matcher.child, below)
+    found = set()
+    while matcher.is_active() and matcher.id() < below:
+        found.add(matcher.id())
+        matcher.next()
+    return found
 
 
 def _scores_in_bulk(leaf) -> bool:
@@ -73,7 +99,7 @@ def _scores_in_bulk(leaf) -> bool:
 
 
 def _leaf_scores(leaf, below: int) -> dict[int, float]:
-    """One term's postings from the leaf's current position to ``below``, a block at a time."""
+    """One term's postings from the leaf's current position to ``below``, scored."""
     scorer = leaf.scorer
     norms = getattr(scorer, "length_norms", None) if type(scorer) is BM25FScorer else None
     if norms is not None:  # whoosh's bm25(), its length part read per document
@@ -81,6 +107,17 @@ def _leaf_scores(leaf, below: int) -> dict[int, float]:
     else:
         score, length = scorer._score, scorer.dfl
     out: dict[int, float] = {}
+    for ids, weights in _postings(leaf, below):
+        if norms is not None:
+            out.update({d: idf * ((tf * k1_plus_1) / (tf + norms[d])) for d, tf in zip(ids, weights)})
+        else:
+            out.update({d: score(tf, length(d)) for d, tf in zip(ids, weights)})
+    return out
+
+
+def _postings(leaf, below: int):
+    """(document numbers, weights) of a term's postings, a block at a time, from the
+    leaf's current position to ``below``; leaves the leaf on its first posting after."""
     while leaf.is_active():
         if leaf._ids is None:
             _read_ids(leaf)
@@ -89,17 +126,12 @@ def _leaf_scores(leaf, below: int) -> dict[int, float]:
         start, ids = leaf._i, leaf._ids
         whole = leaf.block_max_id() < below
         end = len(ids) if whole else bisect_left(ids, below, start)
-        postings = zip(ids[start:end], leaf._weights[start:end])
-        if norms is not None:
-            out.update({d: idf * ((tf * k1_plus_1) / (tf + norms[d])) for d, tf in postings})
-        else:
-            out.update({d: score(tf, length(d)) for d, tf in postings})
+        yield ids[start:end], leaf._weights[start:end]
         if not whole:
             leaf._i = end  # the first posting at ``below`` or later, in this block
-            break
+            return
         leaf._i = leaf._blocklength - 1
         leaf.next()  # on to the next block (or the end)
-    return out
 
 
 def _read_ids(leaf) -> None:

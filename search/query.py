@@ -517,7 +517,7 @@ class _Alternatives(SpanOr):
         return min(q.estimate_min_size(ixreader) for q in self.subqs)
 
 
-class _AndNotMatcher(AndNotMatcher):
+class ExcludingMatcher(AndNotMatcher):
     """whoosh's ``AndNotMatcher``, which skips the excluded documents from the first
     match on.  whoosh's looks at the excluded side at the start only when both
     begin on the same document: when the excluded list begins earlier, a first
@@ -534,7 +534,7 @@ class _AndNot(Q.AndNot):
     def matcher(self, searcher, context=None):
         scored = self.a.matcher(searcher, context)
         excluded = self.b.matcher(searcher, searcher.boolean_context())
-        return _AndNotMatcher(scored, excluded)
+        return ExcludingMatcher(scored, excluded)
 
 
 @dataclass
