@@ -259,7 +259,7 @@ class Engine:
         with self.searching() as searcher:
             query, _terms, _keys = expand(parsed, searcher, Deadline(None))
             if rewrite is not None:
-                query = rewrite(query)
+                query = query.rewritten(rewrite)  # the whoosh query inside AllScored
             collector = TopAndCounts(limit, language_table(searcher), None, Deadline(None))
             searcher.search_with_collector(query, collector)
             ids = _id_table(searcher)

@@ -290,6 +290,10 @@ class AllScored(Query):
             return inner
         return ChunkScored(inner, searcher.doc_count_all(), self.deadline)
 
+    def rewritten(self, fn) -> "AllScored":
+        """The same, around ``fn(query)`` (an experiment's change to the whoosh query)."""
+        return AllScored(fn(self.query), self.deadline)
+
     def leaves(self):
         return self.query.leaves()
 
