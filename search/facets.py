@@ -28,7 +28,7 @@ from kavosh.index.dates import bound_key, single_year
 from kavosh.index.errors import QueryError
 from kavosh.index.sources import MAX_SOURCE_CHARS, source_key
 
-from .list_scoring import CollectsChunks, keep_best
+from .list_scoring import CollectsChunks, keep_best, keep_best_scored
 from .matching import LANGUAGES, Deadline, DeadlineChecks, language_table
 
 SORTS = ("relevance", "newest", "oldest")
@@ -224,7 +224,7 @@ class FacetedTop(CollectsChunks, DeadlineChecks, TopCollector):
         self.matched += len(kept)
         if self.sort == "relevance":
             self.total += len(kept)
-            keep_best(self.items, self.limit, ((scores[d], -(offset + d)) for d in kept))
+            keep_best_scored(self.items, self.limit, kept, scores, offset)
         else:
             sort = self.sort
             keep_best(self.dated_items, self.limit,

@@ -264,7 +264,20 @@ def keep_best(heap: list, limit: int, items) -> None:
     what it keeps is the ``limit`` largest by (score, -docnum), which is what
     this keeps too.
     """
-    for item in nlargest(limit, items):
+    _offer(heap, limit, nlargest(limit, items))
+
+
+def keep_best_scored(heap: list, limit: int, ids: list[int], scores: dict[int, float],
+                     offset: int) -> None:
+    """``keep_best`` of (score, -(offset + docnum)) for ``ids`` (in docnum order), made
+    only for the ``limit`` best: ``nlargest`` by score keeps the earlier of equal
+    scores, the lower docnum, as (score, -docnum) does."""
+    score = scores.__getitem__
+    _offer(heap, limit, [(score(d), -(offset + d)) for d in nlargest(limit, ids, key=score)])
+
+
+def _offer(heap: list, limit: int, best_first) -> None:
+    for item in best_first:
         if len(heap) < limit:
             heappush(heap, item)
         elif item > heap[0]:

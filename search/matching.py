@@ -28,7 +28,7 @@ from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import QueryError
 
-from .list_scoring import AllScored, CollectsChunks, keep_best
+from .list_scoring import AllScored, CollectsChunks, keep_best_scored
 from .spelling import fuzzy_terms
 
 LANGUAGES = ("fa", "ar", "mixed", "other")
@@ -230,7 +230,7 @@ class TopAndCounts(CollectsChunks, DeadlineChecks, TopCollector):
             if only is None or code == only:
                 kept.append(docnum)
         self.total += len(kept)
-        keep_best(self.items, self.limit, ((scores[d], -(offset + d)) for d in kept))
+        keep_best_scored(self.items, self.limit, kept, scores, offset)
 
     def counts(self) -> dict[str, int]:
         return {LANGUAGES[i]: n for i, n in sorted(enumerate(self.per_language),
