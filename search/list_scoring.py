@@ -22,7 +22,10 @@ result as a flat list, a chunk of document numbers at a time.
 
 from __future__ import annotations
 
+import threading
+from array import array
 from bisect import bisect_left
+from collections import OrderedDict
 from heapq import heappush, heapreplace, nlargest
 from itertools import accumulate
 
@@ -38,6 +41,10 @@ from .query import ExcludingMatcher
 # Documents scored at a time: a search past its deadline keeps the hits of the
 # chunks already done, as a document-at-a-time search kept those it had seen.
 CHUNK_DOCS = 8192
+CACHED_POSTINGS = 1_500_000  # decoded postings kept per process (~18 MB)
+_BLOCKS: OrderedDict = OrderedDict()  # (postings file, block offset) -> (ids, weights)
+_BLOCKS_LOCK = threading.Lock()
+_cached_postings = 0
 
 
 def scores_of(matcher, below: int) -> dict[int, float]:
@@ -119,10 +126,8 @@ def _postings(leaf, below: int):
     """(document numbers, weights) of a term's postings, a block at a time, from the
     leaf's current position to ``below``; leaves the leaf on its first posting after."""
     while leaf.is_active():
-        if leaf._ids is None:
-            _read_ids(leaf)
-        if leaf._weights is None:
-            leaf._read_weights()
+        if leaf._ids is None or leaf._weights is None:
+            leaf._ids, leaf._weights = _block(leaf)
         start, ids = leaf._i, leaf._ids
         whole = leaf.block_max_id() < below
         end = len(ids) if whole else bisect_left(ids, below, start)
@@ -134,12 +139,36 @@ def _postings(leaf, below: int):
         leaf.next()  # on to the next block (or the end)
 
 
-def _read_ids(leaf) -> None:
-    """whoosh's ``W3LeafMatcher._read_ids``, with its delta decoding done in C (``accumulate``)."""
+def _block(leaf) -> tuple:
+    """(document numbers, weights) of the leaf's current block, decoded once per process.
+
+    A block is a zlib-compressed pickle of its ids, weights and positions, and
+    decoding it was most of scoring a frequent word; the same words come back
+    query after query.  Segment files never change once written and are named
+    by their random segment id, so (file name, offset) names a block for good;
+    at most ``CACHED_POSTINGS`` postings are kept (least recently used first
+    out, 12 bytes each: ids and weights as C arrays, the same numbers).
+    """
+    name = getattr(leaf._postfile, "_name", None)
+    key = (name, leaf._dataoffset)
+    with _BLOCKS_LOCK:
+        found = _BLOCKS.get(key) if name else None
+        if found is not None:
+            _BLOCKS.move_to_end(key)
+            return found
     if leaf._data is None:
         leaf._read_data()
-    ids = leaf._data[0]
-    leaf._ids = ids if leaf._byteids else tuple(accumulate(ids))
+    raw = leaf._data[0]
+    leaf._read_weights()
+    found = (array("I", raw if leaf._byteids else accumulate(raw)), array("d", leaf._weights))
+    if name:
+        with _BLOCKS_LOCK:
+            global _cached_postings
+            _BLOCKS[key] = found
+            _cached_postings += len(found[0])
+            while _cached_postings > CACHED_POSTINGS and _BLOCKS:
+                _cached_postings -= len(_BLOCKS.popitem(last=False)[1][0])
+    return found
 
 
 def _union(a: dict, b: dict) -> dict:
