@@ -160,7 +160,9 @@ def _block(leaf) -> tuple:
         leaf._read_data()
     raw = leaf._data[0]
     leaf._read_weights()
-    found = (array("I", raw if leaf._byteids else accumulate(raw)), array("d", leaf._weights))
+    if leaf._byteids:  # a term vector's postings (ids are terms): not a document list
+        return raw, leaf._weights
+    found = (array("I", accumulate(raw)), array("d", leaf._weights))
     if name:
         with _BLOCKS_LOCK:
             global _cached_postings
