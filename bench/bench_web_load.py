@@ -78,6 +78,7 @@ class Totals:
         self.latencies: dict[str, list[float]] = {}
         self.statuses: dict[str, dict[int, int]] = {}
         self.errors: list[str] = []
+        self.connections = 0
         self.remaining = max_requests
 
     def take(self) -> bool:
@@ -87,8 +88,9 @@ class Totals:
             self.remaining -= 1
             return True
 
-    def add(self, latencies: dict, statuses: dict, errors: list):
+    def add(self, latencies: dict, statuses: dict, errors: list, connections: int):
         with self.lock:
+            self.connections += connections
             for kind, values in latencies.items():
                 self.latencies.setdefault(kind, []).extend(values)
             for kind, counts in statuses.items():
@@ -106,7 +108,7 @@ def client(host, port, plan, start, deadline, totals: Totals, timeout: float):
     latencies = {kind: [] for kind in paths}
     statuses = {kind: {} for kind in paths}
     errors = []
-    conn = None
+    conn, connections = None, 0
     i = start
     while time.perf_counter() < deadline and totals.take():
         kind = sequence[i % len(sequence)]
@@ -117,6 +119,7 @@ def client(host, port, plan, start, deadline, totals: Totals, timeout: float):
         try:
             if conn is None:
                 conn = http.client.HTTPConnection(host, port, timeout=timeout)
+                connections += 1
             conn.request("GET", path, headers={"Accept": ACCEPT[kind]})
             response = conn.getresponse()
             response.read()
@@ -134,7 +137,7 @@ def client(host, port, plan, start, deadline, totals: Totals, timeout: float):
         statuses[kind][status] = statuses[kind].get(status, 0) + 1
     if conn is not None:
         conn.close()
-    totals.add(latencies, statuses, errors)
+    totals.add(latencies, statuses, errors, connections)
 
 
 def check_answers(base: str, paths: dict[str, list[str]]):
@@ -207,6 +210,7 @@ def run_load(base: str, clients: int, duration: float, max_requests: int, warmup
         "non_2xx": overall["requests"] - ok,
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "transport_errors": len(totals.errors),
+        "connections_opened": totals.connections,
         "first_errors": totals.errors[:5],
         "hit_request_cap": totals.remaining <= 0,
         "server_pid": server_pid,
@@ -384,7 +388,8 @@ def print_report(result: dict, max_requests: int):
     for name, k, share, bad in rows:
         print(f"  {name:8}{k['requests']:>9}{k['requests_per_s']:>8}{share:>7}{k['p50']:>8}{k['p90']:>8}"
               f"{k['p99']:>8}{k['max']:>8}{bad:>9}")
-    print(f"  statuses      {result['statuses']}")
+    print(f"  statuses      {result['statuses']}; {result['connections_opened']} connections opened "
+          f"(the server closes kept-alive ones to balance its workers)")
     print(f"  errors        {result['transport_errors']}" +
           (f"  e.g. {result['first_errors'][0]}" if result["first_errors"] else ""))
     memory = result["memory"]
