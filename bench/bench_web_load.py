@@ -33,30 +33,24 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import ipaddress
 import json
 import os
 import platform
-import re
-import select
-import subprocess
 import sys
-import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # imported as bench.bench_web_load by the tests
     sys.path.insert(0, str(HERE))
 
 from proc_memory import MemorySampler, listening_pid, memory_summary  # noqa: E402
+from web_load_server import LocalServer, loopback_only  # noqa: E402
 from web_load_mix import ACCEPT, DEFAULT_MIX, kind_sequence, parse_mix, request_paths  # noqa: E402
-
-ROOT = HERE.parent
-SEEDS = ROOT / "seeds"
 
 MAX_CLIENTS = 64
 MAX_DURATION = 300.0
@@ -79,6 +73,7 @@ class Totals:
         self.statuses: dict[str, dict[int, int]] = {}
         self.errors: list[str] = []
         self.connections = 0
+        self.by_path: dict[str, list[float]] = {}
         self.remaining = max_requests
 
     def take(self) -> bool:
@@ -88,9 +83,11 @@ class Totals:
             self.remaining -= 1
             return True
 
-    def add(self, latencies: dict, statuses: dict, errors: list, connections: int):
+    def add(self, latencies: dict, statuses: dict, errors: list, connections: int, by_path: dict):
         with self.lock:
             self.connections += connections
+            for path, values in by_path.items():
+                self.by_path.setdefault(path, []).extend(values)
             for kind, values in latencies.items():
                 self.latencies.setdefault(kind, []).extend(values)
             for kind, counts in statuses.items():
@@ -108,7 +105,7 @@ def client(host, port, plan, start, deadline, totals: Totals, timeout: float):
     latencies = {kind: [] for kind in paths}
     statuses = {kind: {} for kind in paths}
     errors = []
-    conn, connections = None, 0
+    conn, connections, by_path = None, 0, {}
     i = start
     while time.perf_counter() < deadline and totals.take():
         kind = sequence[i % len(sequence)]
@@ -134,10 +131,11 @@ def client(host, port, plan, start, deadline, totals: Totals, timeout: float):
             conn = None
             continue
         latencies[kind].append(time.perf_counter() - began)
+        by_path.setdefault(path, []).append(latencies[kind][-1])
         statuses[kind][status] = statuses[kind].get(status, 0) + 1
     if conn is not None:
         conn.close()
-    totals.add(latencies, statuses, errors, connections)
+    totals.add(latencies, statuses, errors, connections, by_path)
 
 
 def check_answers(base: str, paths: dict[str, list[str]]):
@@ -145,7 +143,14 @@ def check_answers(base: str, paths: dict[str, list[str]]):
     for kind, kind_paths in paths.items():
         for path in kind_paths:
             request = urllib.request.Request(base + path, headers={"Accept": ACCEPT[kind]})
-            with urllib.request.urlopen(request, timeout=30) as r:
+            try:
+                r = urllib.request.urlopen(request, timeout=30)
+            except urllib.error.HTTPError as exc:
+                raise SystemExit(f"bench: {unquote_plus(path)} answered {exc.code}: "
+                                 f"{exc.read()[:200].decode('utf-8', 'replace')}") from None
+            except OSError as exc:
+                raise SystemExit(f"bench: cannot reach {base} ({exc}): is the server running?") from None
+            with r:
                 body = r.read().decode("utf-8")
                 if kind == "page":
                     ok = r.status == 200 and "text/html" in r.headers.get("Content-Type", "")
@@ -167,6 +172,13 @@ def latency_figures(values: list[float], elapsed: float) -> dict:
         "max": round(lat[-1] * 1000, 1) if lat else 0.0,
         "mean": round(sum(lat) / len(lat) * 1000, 1) if lat else 0.0,
     }
+
+
+def slowest_paths(by_path: dict[str, list[float]], n: int = 5) -> list[dict]:
+    """The ``n`` paths of the mix with the highest median latency: what to speed up first."""
+    medians = sorted(((percentile(sorted(v), 50), path, len(v)) for path, v in by_path.items()), reverse=True)
+    return [{"path": unquote_plus(path), "p50_ms": round(m * 1000, 1), "requests": count}
+            for m, path, count in medians[:n]]
 
 
 def run_load(base: str, clients: int, duration: float, max_requests: int, warmup: float,
@@ -211,6 +223,7 @@ def run_load(base: str, clients: int, duration: float, max_requests: int, warmup
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "transport_errors": len(totals.errors),
         "connections_opened": totals.connections,
+        "slowest_paths": slowest_paths(totals.by_path),
         "first_errors": totals.errors[:5],
         "hit_request_cap": totals.remaining <= 0,
         "server_pid": server_pid,
@@ -229,93 +242,6 @@ def run_clients(host, port, plan, clients, duration, totals, timeout) -> float:
     for t in threads:
         t.join(duration + timeout + 5)
     return time.perf_counter() - started
-
-
-# --- a server of our own -----------------------------------------------------
-
-
-class LocalServer:
-    """`kavosh serve` over an index (built from seeds/ when none is given), on a free port."""
-
-    def __init__(self, index_dir: Path | None, workers: int | None, threads: int | None):
-        self.tmp = None
-        if index_dir is None:
-            self.tmp = tempfile.TemporaryDirectory(prefix="kavosh-bench-web-")
-            index_dir = Path(self.tmp.name) / "index"
-            subprocess.run([sys.executable, "-m", "kavosh", "index", "--quiet", "--index", str(index_dir),
-                            str(SEEDS)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        self.index_dir = index_dir
-        sizing = [*(["--workers", str(workers)] if workers else []),
-                  *(["--threads", str(threads)] if threads else [])]
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kavosh", "serve", "--host", "127.0.0.1", "--port", "0", *sizing,
-             "--index", str(index_dir)],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        self.url = self._wait_for_url(30)
-        self.banner = self.output[-1].strip()
-        # Keep reading what the server prints (waitress's queue warnings under load):
-        # a full pipe would stop the server mid-run.
-        threading.Thread(target=self._drain, daemon=True).start()
-        self._wait_healthy(30)
-
-    def _drain(self):
-        for line in self.proc.stdout:
-            self.output.append(line)
-            del self.output[:-20]
-
-    def _wait_for_url(self, timeout):
-        deadline = time.monotonic() + timeout
-        self.output = seen = []
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            if select.select([self.proc.stdout], [], [], 0.2)[0]:
-                line = self.proc.stdout.readline()
-                seen.append(line)
-                m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-                if m:
-                    return f"http://127.0.0.1:{m.group(1)}"
-        self.close()
-        raise SystemExit("bench: kavosh serve did not start:\n" + "".join(seen))
-
-    def _wait_healthy(self, timeout):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                if time.monotonic() > deadline:
-                    self.close()
-                    raise SystemExit("bench: the server never became healthy")
-            time.sleep(0.1)
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.tmp is not None:
-            self.tmp.cleanup()
-            self.tmp = None
-
-
-def loopback_only(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme != "http" or not parts.hostname:
-        raise SystemExit(f"bench: --url must be http://HOST:PORT, not {url!r}")
-    host = parts.hostname
-    try:
-        is_loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        is_loopback = False
-    if not is_loopback:
-        raise SystemExit(f"bench: only loopback servers may be load-tested (127.0.0.0/8, ::1), not {host}")
-    return f"http://{parts.netloc}"
 
 
 def main(argv=None) -> int:
@@ -392,6 +318,7 @@ def print_report(result: dict, max_requests: int):
           f"(the server closes kept-alive ones to balance its workers)")
     print(f"  errors        {result['transport_errors']}" +
           (f"  e.g. {result['first_errors'][0]}" if result["first_errors"] else ""))
+    print("  slowest       " + "; ".join(f"{p['path']} {p['p50_ms']} ms" for p in result["slowest_paths"][:3]))
     memory = result["memory"]
     if memory:
         for name in ("rss", "pss"):
