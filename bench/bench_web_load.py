@@ -48,7 +48,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # imported as bench.bench_web_load by the tests
     sys.path.insert(0, str(HERE))
 
-from proc_memory import MemorySampler, listening_pid, memory_summary  # noqa: E402
+from proc_memory import MemorySampler, listening_pid, memory_summary, tree_cpu_seconds  # noqa: E402
 from web_load_server import LocalServer, loopback_only  # noqa: E402
 from web_load_mix import ACCEPT, DEFAULT_MIX, kind_sequence, parse_mix, request_paths  # noqa: E402
 
@@ -192,7 +192,9 @@ def run_load(base: str, clients: int, duration: float, max_requests: int, warmup
         run_clients(host, port, plan, clients, warmup, Totals(max_requests), timeout)
     totals = Totals(max_requests)
     sampler = MemorySampler(server_pid).start() if server_pid else None
+    cpu_before = tree_cpu_seconds(server_pid) if server_pid else 0.0
     elapsed = run_clients(host, port, plan, clients, duration, totals, timeout)
+    cpu = tree_cpu_seconds(server_pid) - cpu_before if server_pid else None
     memory = memory_summary(sampler.stop()) if sampler else None
     everything = [x for values in totals.latencies.values() for x in values]
     overall = latency_figures(everything, elapsed)
@@ -228,6 +230,9 @@ def run_load(base: str, clients: int, duration: float, max_requests: int, warmup
         "hit_request_cap": totals.remaining <= 0,
         "server_pid": server_pid,
         "memory": memory,
+        "server_cpu_s": round(cpu, 2) if cpu is not None else None,
+        "server_cpu_ms_per_request": round(cpu * 1000 / overall["requests"], 2)
+        if cpu is not None and overall["requests"] else None,
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
@@ -327,6 +332,9 @@ def print_report(result: dict, max_requests: int):
                   f"growth {m['growth_mb']:+} MB ({m['growth_pct']:+}%), "
                   f"over the second half {m['second_half_growth_mb']:+} MB")
         print(f"                (process tree of pid {result['server_pid']}, {memory['samples']} samples)")
+        print(f"  server CPU    {result['server_cpu_s']} s, {result['server_cpu_ms_per_request']} ms a request "
+              f"({result['server_cpu_s'] / result['duration_s'] * 100:.0f}% of one core; steadier than "
+              f"latency on a shared machine)")
     else:
         print("  server memory not sampled (no process found listening on that port: pass --server-pid)")
     if result["hit_request_cap"]:

@@ -1,4 +1,4 @@
-"""Memory of a server's whole process tree, sampled while a benchmark runs (Linux /proc).
+"""Memory and CPU time of a server's whole process tree, sampled while a benchmark runs (Linux /proc).
 
 `kavosh serve --workers N` is a parent and N forked children, and a worker that
 dies is replaced: a leak shows in the tree, not in one pid.  RSS counts the pages
@@ -38,6 +38,35 @@ def tree_memory(pid: int) -> tuple[int, int]:
         total_pss += _pss(p)
         todo.extend(children.get(p, ()))
     return total_rss, total_pss
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used by ``pid``, its live descendants and the children
+    it has reaped (a replaced worker's time stays counted); 0.0 once it is gone.
+
+    A server's CPU time per request hardly depends on what else runs on the machine,
+    where its latency does: compare two versions by this when the machine is shared."""
+    parents: dict[int, int] = {}
+    times: dict[int, tuple[int, int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                parts = fh.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(parts[1])
+            # utime stime cutime cstime, in clock ticks
+            times[int(entry)] = (int(parts[11]) + int(parts[12]), int(parts[13]) + int(parts[14]))
+        except (OSError, IndexError, ValueError):
+            continue
+    if pid not in times:
+        return 0.0
+    ticks, todo = times[pid][1], [pid]  # the root's reaped children, then every live process
+    while todo:
+        p = todo.pop()
+        ticks += times[p][0]
+        todo.extend(c for c, parent in parents.items() if parent == p)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _pss(pid: int) -> int:

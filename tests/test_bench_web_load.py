@@ -68,6 +68,7 @@ def test_a_short_run_reports_every_kind_and_the_server_trees_memory(seeds_index)
     # The tree of the server it started (the parent and its two workers), sampled each second.
     assert result["server_pid"] and result["memory"]["rss"]["start_mb"] > 0
     assert result["memory"]["samples"] >= 2
+    assert result["server_cpu_s"] > 0 and result["server_cpu_ms_per_request"] > 0  # it did the work
     assert "2 processes" in result["server"]
 
 
