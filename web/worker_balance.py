@@ -11,16 +11,18 @@ kernel's accept queue the one queue all workers serve from:
   is running here, or a connection it has just accepted has not sent its
   request yet, the listening socket is not watched, so an idle worker (or,
   when every worker is busy, the first to finish) takes the next connection:
-  one at a time, not all that waited.  Once the newest running request is older than ``ACCEPT_DEFER``
-  (an export, a search near its time limit), the worker accepts again: a
-  long request never holds back the others' traffic.
+  one at a time, not all that waited.  Once the newest running request is
+  older than ``ACCEPT_DEFER`` (an export, a search near its time limit), the
+  worker accepts again: a long request never holds back the others' traffic.
 * **A busy worker lets go of the connection it answers.**  A response written
   while another request is running in this process ends with
   ``Connection: close``; the client's next request goes through the shared
   queue to whichever worker is free.  An idle server keeps connections alive.
 
-Both hook waitress where it is made to be extended (the server's ``readable``,
-the channel's ``task_class``), in the one place it is built: ``balanced_server``.
+Both rules subclass waitress's own classes (the server's ``readable`` and
+``handle_accept``, the channel's ``task_class``, the task's response header):
+waitress internals rather than its documented API, hence setup.cfg's
+``waitress<4`` and tests/test_worker_balance.py, which runs them on real sockets.
 """
 
 from __future__ import annotations
