@@ -10,7 +10,7 @@
 2. the analysis chain's MB/s per language (bench_analysis.py);
 3. query latency per mode and the top 10 against exhaustive scoring, on the
    index step 1 built (bench_queries.py --check-exhaustive);
-4. the web API under concurrent clients, `kavosh serve` over that index
+4. the web server under concurrent clients (pages, API, suggestions), `kavosh serve` over that index
    (bench_web_load.py).
 
 The index of step 1 is kept in ``--workdir`` (default: kavosh-bench in the

@@ -3,8 +3,9 @@
 Searching is CPU-bound Python, so one process serves one core's worth of
 queries however many threads it has (the GIL).  With ``workers`` > 1 the
 parent binds the socket, then forks that many children; each opens its own
-``Engine`` and runs waitress on the inherited socket, and the kernel hands
-each new connection to one of them.  waitress stays the server (pure Python,
+``Engine`` and runs waitress on the inherited socket, and a worker that is
+busy leaves new connections, and lets go of its kept-alive ones, to the idle
+ones (worker_balance.py): the accept queue is the one queue they all serve.  waitress stays the server (pure Python,
 and it buffers slow clients so a worker thread is never held by one).  The
 parent only supervises: a child that dies is replaced, Ctrl-C or SIGTERM
 stops them all.
@@ -102,7 +103,7 @@ def _fork(make_app, sock, threads, handlers) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     code = 0
     try:
-        _serve(make_app, sock, threads)
+        _serve(make_app, sock, threads, balanced=True)
     except (KeyboardInterrupt, SystemExit):
         pass
     except BaseException:
@@ -112,10 +113,15 @@ def _fork(make_app, sock, threads, handlers) -> int:
         os._exit(code)
 
 
-def _serve(make_app, sock, threads: int) -> None:
-    from waitress import create_server
+def _serve(make_app, sock, threads: int, balanced: bool = False) -> None:
+    if balanced:  # one of several workers: leave requests to the idle ones (worker_balance.py)
+        from .worker_balance import balanced_server
 
-    server = create_server(make_app(), sockets=[sock], threads=threads, ident="kavosh")
+        server = balanced_server(make_app(), sock, threads=threads)
+    else:
+        from waitress import create_server
+
+        server = create_server(make_app(), sockets=[sock], threads=threads, ident="kavosh")
     try:
         server.run()
     except KeyboardInterrupt:
