@@ -21,11 +21,14 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import warnings
 
-from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.multiproc import MpWriter
+
+from .postings import GroupedPostingsWriter, KavoshSegmentWriter
 
 _PR_SET_PDEATHSIG = 1
 
@@ -56,17 +59,39 @@ def _run(parent, storage, indexname, jobqueue, resultqueue, kwargs):
     MemoizingAnalyzer._CACHE_LIMIT = SUBWRITER_CACHE_WORDS  # in this child process only
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
-        SubWriterTask(storage, indexname, jobqueue, resultqueue, kwargs, True).run()
+        _write_segment(storage, indexname, jobqueue, resultqueue, kwargs)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails
         resultqueue.put(("error", f"{type(exc).__name__}: {exc}"))
         raise
+
+
+def _write_segment(storage, indexname, jobqueue, resultqueue, kwargs):
+    """A sub-writer: whoosh's SubWriterTask loop (multisegment), with Kavosh's
+    segment writer.  Each job is a file of pickled (0, fields) documents; at
+    the end (a None job) the segment is finished and handed to the parent."""
+    writer = KavoshSegmentWriter(storage.open_index(indexname), _lk=False, **kwargs)
+    tempstorage = writer.temp_storage()
+    while (job := jobqueue.get()) is not None:
+        _add_job_file(writer, tempstorage, *job)
+    fieldnames = writer.pool.fieldnames
+    resultqueue.put((None, fieldnames, writer._finalize_segment()), timeout=5)
+
+
+def _add_job_file(writer, tempstorage, filename: str, doc_count: int) -> None:
+    """Add the documents of one job file (the parent's pickled batch), then remove it."""
+    with tempstorage.open_file(filename).raw_file() as f:
+        for _ in range(doc_count):
+            code, fields = pickle.load(f)
+            assert code == 0, code  # whoosh's job files hold add_document calls only
+            writer.add_document(**fields)
+    tempstorage.delete_file(filename)
 
 
 class SubWriterFailed(RuntimeError):
     pass
 
 
-class ParallelWriter(MpWriter):
+class ParallelWriter(GroupedPostingsWriter, MpWriter):
     """An MpWriter with multisegment=True whose sub-writers are forked, die with
     the parent, and whose failures fail the commit."""
 
