@@ -14,7 +14,7 @@ before) is written the plain way; the postings are the same.
 from __future__ import annotations
 
 from collections import Counter
-from itertools import chain
+from itertools import chain, islice
 
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
@@ -23,23 +23,37 @@ from .analysis import TOKEN_PATTERN, MemoizingAnalyzer
 
 
 def _word_terms(analyzer: MemoizingAnalyzer, value: str) -> tuple[list[str], dict]:
-    """The value's matched words, and {word: its unstopped index-time terms} covering them."""
+    """The value's matched words, and {word: its unstopped index-time terms} covering them.
+
+    The word → terms cache (in the analyzer's memo, under its own key) fills
+    up to ``_CACHE_LIMIT`` words and then stops growing: words met after that
+    are analysed again in each document that has them.  Words follow Zipf's
+    law, so the words that fill it first are the frequent ones; emptying it
+    instead (the token path's rule) made a sub-writer of the news archive
+    analyse 2.6 times as many words.
+    """
     lang = analyzer.items[0].language(value)
-    key = (lang, True, "index")
-    memo = analyzer._memo.get(key)
-    if memo is None or len(memo) > analyzer._CACHE_LIMIT:  # the token path's rule, so both share one cache
-        memo = analyzer._memo[key] = {}
-    # word → its unstopped terms, beside the token path's memo (and dropped with it).
-    terms = analyzer._memo.get(key + ("terms",))
-    if terms is None or len(terms) > analyzer._CACHE_LIMIT:
-        terms = analyzer._memo[key + ("terms",)] = {}
+    key = (lang, True, "index", "terms")
+    terms = analyzer._memo.get(key)
+    if terms is None:
+        terms = analyzer._memo[key] = {}
     words = TOKEN_PATTERN.findall(value)
-    for word in set(words).difference(terms):  # words not seen before: analyse each once
-        entry = memo.get(word)
-        if entry is None:
-            entry = memo[word] = analyzer._entry(word, lang, True, "index")
-        terms[word] = tuple(text for text, stopped, _normalized in entry[2] if not stopped)
-    return words, terms
+    new = set(words).difference(terms)
+    if not new:
+        return words, terms
+    found = {word: _unstopped_terms(analyzer, word, lang) for word in new}
+    room = analyzer._CACHE_LIMIT - len(terms)
+    if len(found) <= room:
+        terms.update(found)
+        return words, terms
+    terms.update(islice(found.items(), max(room, 0)))  # fill it up; the rest only for this value
+    found.update((word, terms[word]) for word in set(words).difference(found))
+    return words, found
+
+
+def _unstopped_terms(analyzer: MemoizingAnalyzer, word: str, lang: str) -> tuple[str, ...]:
+    entry = analyzer._entry(word, lang, True, "index")
+    return tuple(text for text, stopped, _normalized in entry[2] if not stopped)
 
 
 def term_frequencies(analyzer: MemoizingAnalyzer, value: str) -> Counter:

@@ -68,3 +68,20 @@ def test_counted_needs_a_frequency_or_positions_field():
 
     with pytest.raises(TypeError):
         counted(ID())
+
+
+def test_a_full_word_cache_stops_growing_and_changes_nothing(monkeypatch):
+    """Past its limit the cache keeps what it has; later words are analysed each time."""
+    from kavosh.index.analysis import MemoizingAnalyzer
+
+    monkeypatch.setattr(MemoizingAnalyzer, "_CACHE_LIMIT", 40)
+    schema = build_schema()  # a fresh analyzer: an empty cache
+    texts = _texts()
+    for name, plain_format in (("body", Positions), ("variant", Frequency)):
+        field = schema[name]
+        plain = plain_format(field_boost=field.format.field_boost)
+        for text in texts:
+            expected = sorted(plain.word_values(text, field.analyzer, mode="index"))
+            assert sorted(field.format.word_values(text, field.analyzer, mode="index")) == expected
+        caches = [c for key, c in field.analyzer._memo.items() if key[-1] == "terms"]
+        assert caches and all(len(c) <= 40 for c in caches) and any(len(c) == 40 for c in caches)
