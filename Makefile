@@ -73,7 +73,12 @@ browser-deps:
 # web load.  BENCH="--quick" for a few minutes; the index is kept in BENCH_DIR.
 BENCH     ?=
 BENCH_DIR ?= $(or $(TMPDIR),/tmp)/kavosh-bench
-bench: $(VENV)/.test-installed
+$(VENV)/.bench-installed: $(VENV)/.test-installed
+	@echo "Installing the benchmark's reference engine into $(VENV) (tantivy)"
+	@$(PY) -m pip install --quiet -e '.[test,bench]'
+	@touch $@
+
+bench: $(VENV)/.bench-installed
 	$(PY) bench/run_all.py --workdir $(BENCH_DIR) $(BENCH)
 
 # kill -9 while indexing, a live server under a writer, fuzzed queries (~15 min; --quick ~2 min)

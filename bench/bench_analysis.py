@@ -16,8 +16,10 @@ Measured, for each language, over the same list of texts:
   stay loaded: their load time is reported once, separately), first pass;
 * chain, warm: the same analyzer after that pass, memo filled.
 
-The chain runs as indexing runs it: ``positions=True, chars=True``, every
-token consumed.  Each figure is the median of ``--runs`` runs (default 3);
+The chain runs as a token stream (``positions=True, chars=True``, every
+token consumed: what queries and highlighting run) and, in the "index"
+columns, as `kavosh index` runs it for a title or body: the body field's
+counted positions (index/term_counts.py), cold (a fresh chain) and warm.  Each figure is the median of ``--runs`` runs (default 3);
 MB are megabytes (10**6) of the input's UTF-8 encoding.  Nothing is written.
 """
 
@@ -38,12 +40,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from kavosh.index import normalize, stemmers  # noqa: E402
 from kavosh.index.analysis import kavosh_analyzer  # noqa: E402
+from kavosh.index.schema import build_schema  # noqa: E402
 from kavosh.index.lexicon import persian_lexicon, stopwords  # noqa: E402
 
 CORPORA = Path(os.environ.get("KAVOSH_CORPORA", Path(__file__).resolve().parents[2] / "shared" / "corpora"))
 SEEDS = ROOT / "seeds"
 LANGUAGES = ("fa", "ar")
-GOAL_MB_S = 10.0
+GOAL_MB_S = 15.0  # issue 13: per core, cold and warm, both languages
 WORD = re.compile(r"\w+")
 
 
@@ -99,19 +102,37 @@ def time_chain(analyzer, texts: list[str]) -> tuple[float, int]:
     return time.perf_counter() - start, n
 
 
+def time_index_path(field, texts: list[str]) -> tuple[float, int]:
+    """What `kavosh index` runs for a title or body: the field's counted
+    positions (index/term_counts.py), from the same chain's word cache."""
+    start = time.perf_counter()
+    n = 0
+    for text in texts:
+        n += len(field.format.word_values(text, field.analyzer, mode="index"))
+    return time.perf_counter() - start, n
+
+
 def measure(texts: list[str], runs: int) -> dict:
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     regex = [time_regex(texts) for _ in range(runs)]
-    cold, warm = [], []
+    cold, warm, index_cold, index_warm = [], [], [], []
     for _ in range(runs):
         clear_word_caches()
         analyzer = kavosh_analyzer()
         cold.append(time_chain(analyzer, texts))
         warm.append(time_chain(analyzer, texts))
+        clear_word_caches()
+        body = build_schema()["body"]  # a fresh chain: an empty word cache
+        index_cold.append(time_index_path(body, texts))
+        index_warm.append(time_index_path(body, texts))
     regex_s = statistics.median(s for s, _ in regex)
     cold_s = statistics.median(s for s, _ in cold)
     warm_s = statistics.median(s for s, _ in warm)
+    index_cold_s = statistics.median(s for s, _ in index_cold)
+    index_warm_s = statistics.median(s for s, _ in index_warm)
     return {
+        "index_cold_mb_s": round(megabytes / index_cold_s, 2),
+        "index_warm_mb_s": round(megabytes / index_warm_s, 2),
         "texts": len(texts),
         "megabytes": round(megabytes, 3),
         "regex_words": regex[0][1],
@@ -169,22 +190,27 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"Kavosh analysis chain, Python {results['python']} ({results['machine']}), "
           f"median of {args.runs}; word lists load once in {results['word_list_load_s']} s")
-    header = ("lang", "MB", "regex MB/s", "cold MB/s", "warm MB/s", "cold/regex", "warm/regex", "tokens")
-    print("{:<5}{:>9}{:>12}{:>11}{:>11}{:>12}{:>12}{:>12}".format(*header))
+    header = ("lang", "MB", "regex MB/s", "cold MB/s", "warm MB/s", "cold/regex", "warm/regex", "tokens",
+              "index cold", "index warm")
+    print("{:<5}{:>9}{:>12}{:>11}{:>11}{:>12}{:>12}{:>12}{:>12}{:>12}".format(*header))
     for lang, r in results["languages"].items():
         if "megabytes" not in r:
             print(f"{lang:<5} (nothing to measure: {r['source']})")
             continue
-        print("{:<5}{:>9.1f}{:>12.1f}{:>11.1f}{:>11.1f}{:>12.2f}{:>12.2f}{:>12,}".format(
+        print("{:<5}{:>9.1f}{:>12.1f}{:>11.1f}{:>11.1f}{:>12.2f}{:>12.2f}{:>12,}{:>12.1f}{:>12.1f}".format(
             lang, r["megabytes"], r["regex_mb_s"], r["cold_mb_s"], r["warm_mb_s"],
-            r["cold_vs_regex"], r["warm_vs_regex"], r["chain_tokens"]))
+            r["cold_vs_regex"], r["warm_vs_regex"], r["chain_tokens"],
+            r["index_cold_mb_s"], r["index_warm_mb_s"]))
+    print("  cold/warm: the token stream (queries, highlighting); index cold/warm: what "
+          "`kavosh index` runs for a title or body (counted positions, MB/s)")
     for lang, r in results["languages"].items():
         print(f"  {lang}: {r['source']}")
     for lang, r in results["languages"].items():
         if "megabytes" in r:
             verdict = "meets" if min(r["cold_mb_s"], r["warm_mb_s"]) >= GOAL_MB_S else "is below"
             print(f"  {lang}: the chain {verdict} the {GOAL_MB_S:g} MB/s goal "
-                  f"(cold {r['cold_mb_s']:.1f}, warm {r['warm_mb_s']:.1f}); one process, one core")
+                  f"(cold {r['cold_mb_s']:.1f}, warm {r['warm_mb_s']:.1f}; as indexing runs it "
+                  f"{r['index_cold_mb_s']:.1f} / {r['index_warm_mb_s']:.1f}); one process, one core")
     print(f"  load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} CPUs (other work on the machine lowers every figure)")
     return 0

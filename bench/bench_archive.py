@@ -5,8 +5,8 @@
 
 Each round builds, one after another in fresh scratch folders, (a) Kavosh's
 index through the real CLI (``kavosh index --quiet``, the full analysis
-chain, as many analysing processes as CPUs unless ``--procs``: 1 is the
-single writer), (b) a plain
+chain; one column per ``--procs`` value, by default the single writer and
+one analysing process per CPU), (b) a plain
 whoosh index of the same fields with a ``\\w+`` analyzer in one process
 (bench/plain_baseline.py, the "no Persian/Arabic analysis" column) and (c) a
 tantivy index of the same fields (the physical reference; skipped with a
@@ -191,16 +191,16 @@ def have_tantivy() -> bool:
     return True
 
 
-def run_round(work: Path, data: Path, procs: int | None, tantivy: bool, keep: Path | None) -> dict:
-    env = dict(os.environ, KAVOSH_INDEX_PROCS=str(procs))
+def run_round(work: Path, data: Path, procs: list[int], tantivy: bool, keep: Path | None) -> dict:
     row = {}
-    ix = work / "kavosh"
-    shutil.rmtree(ix, ignore_errors=True)
-    row["kavosh"] = timed(kavosh_cmd(ix, data), env)
-    if keep is not None:
-        shutil.rmtree(keep, ignore_errors=True)
-        shutil.move(str(ix), keep)
-    shutil.rmtree(ix, ignore_errors=True)
+    for n in procs:
+        ix = work / "kavosh"
+        shutil.rmtree(ix, ignore_errors=True)
+        row[f"kavosh-{n}"] = timed(kavosh_cmd(ix, data), dict(os.environ, KAVOSH_INDEX_PROCS=str(n)))
+        if keep is not None and n == procs[0]:
+            shutil.rmtree(keep, ignore_errors=True)
+            shutil.move(str(ix), keep)
+        shutil.rmtree(ix, ignore_errors=True)
     plain = work / "plain"
     shutil.rmtree(plain, ignore_errors=True)
     plain.mkdir()
@@ -216,57 +216,67 @@ def run_round(work: Path, data: Path, procs: int | None, tantivy: bool, keep: Pa
     return row
 
 
+def _ratio(rounds, a: str, b: str, measure: str = "seconds") -> float:
+    """The median over rounds of a/b, each round's own ratio (so load that comes and goes cancels)."""
+    return statistics.median(r[a][measure] / r[b][measure] for r in rounds)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=None, help="articles per language (default: all)")
     ap.add_argument("--runs", type=int, default=3, help="interleaved rounds")
-    ap.add_argument("--procs", type=int, default=None, help="Kavosh's analysing processes (default: the CPUs)")
+    ap.add_argument("--procs", default=None,
+                    help="Kavosh's analysing processes, one column each, e.g. 1,2 "
+                         "(default: 1 and the CPUs; the first one's index is --keep'd)")
     ap.add_argument("--double", action="store_true", help="also the corpus twice with new ids (scaling)")
-    ap.add_argument("--keep", type=Path, default=None, help="leave the last Kavosh index here")
+    ap.add_argument("--keep", type=Path, default=None, help="leave the first column's Kavosh index here")
+    ap.add_argument("--keep-double", type=Path, default=None, help="with --double: leave the doubled index here")
     ap.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temp dir)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
     tantivy = have_tantivy()
-    if args.procs is None:
-        args.procs = len(os.sched_getaffinity(0))
+    cpus = len(os.sched_getaffinity(0))
+    procs = [int(p) for p in args.procs.split(",")] if args.procs else sorted({1, cpus})
+    kavosh_cols = [f"kavosh-{n}" for n in procs]
     work = Path(tempfile.mkdtemp(prefix="speed-archive-", dir=args.workdir))
     try:
         data = work / "data"
         docs, size = prepare(data, args.limit)
-        rounds = [run_round(work, data, args.procs, tantivy, args.keep) for _ in range(args.runs)]
-        result = {"documents": docs, "mb": round(size / 1e6, 1), "procs": args.procs,
+        rounds = [run_round(work, data, procs, tantivy, args.keep) for _ in range(args.runs)]
+        result = {"documents": docs, "mb": round(size / 1e6, 1), "procs": procs,
                   "rounds": [{k: {m: round(v[m], 2) for m in ("seconds", "cpu_seconds", "rss_mb", "pss_mb")} for k, v in r.items()}
                              for r in rounds]}
-        cols = ["kavosh", "plain"] + (["tantivy"] if tantivy else [])
+        cols = kavosh_cols + ["plain"] + (["tantivy"] if tantivy else [])
         med = {c: statistics.median(r[c]["seconds"] for r in rounds) for c in cols}
         cpu = {c: statistics.median(r[c]["cpu_seconds"] for r in rounds) for c in cols}
         rss = {c: max(r[c]["rss_mb"] for r in rounds) for c in cols}
         pss = {c: max(r[c]["pss_mb"] for r in rounds) for c in cols}
         result["median_seconds"] = {c: round(v, 1) for c, v in med.items()}
         result["median_cpu_seconds"] = {c: round(v, 1) for c, v in cpu.items()}
-        result["kavosh_cpu_over_plain"] = round(statistics.median(
-            r["kavosh"]["cpu_seconds"] / r["plain"]["cpu_seconds"] for r in rounds), 2)
         result["peak_rss_mb"] = {c: round(v) for c, v in rss.items()}
         result["peak_pss_mb"] = {c: round(v) for c, v in pss.items()}
-        result["kavosh_over_plain"] = round(statistics.median(
-            r["kavosh"]["seconds"] / r["plain"]["seconds"] for r in rounds), 2)
+        result["over_plain"] = {c: round(_ratio(rounds, c, "plain"), 2) for c in kavosh_cols}
+        result["cpu_over_plain"] = {c: round(_ratio(rounds, c, "plain", "cpu_seconds"), 2) for c in kavosh_cols}
         if tantivy:
-            result["kavosh_over_tantivy"] = round(statistics.median(
-                r["kavosh"]["seconds"] / r["tantivy"]["seconds"] for r in rounds), 1)
+            result["over_tantivy"] = {c: round(_ratio(rounds, c, "tantivy"), 1) for c in kavosh_cols}
         if args.double:
             data2 = work / "data2"
             prepare(data2, args.limit, copies=2)
-            env = dict(os.environ, KAVOSH_INDEX_PROCS=str(args.procs))
+            env = dict(os.environ, KAVOSH_INDEX_PROCS=str(procs[-1]))
             pairs = []
             for _ in range(max(1, args.runs - 1)):
                 one = timed(kavosh_cmd(work / "k1", data), env)
                 shutil.rmtree(work / "k1", ignore_errors=True)
                 two = timed(kavosh_cmd(work / "k2", data2), env)
+                if args.keep_double is not None:
+                    shutil.rmtree(args.keep_double, ignore_errors=True)
+                    shutil.move(str(work / "k2"), args.keep_double)
                 shutil.rmtree(work / "k2", ignore_errors=True)
                 pairs.append((one["seconds"], two["seconds"], two["pss_mb"],
                               one["cpu_seconds"], two["cpu_seconds"]))
-            result["double"] = {"seconds_1x": round(statistics.median(p[0] for p in pairs), 1),
+            result["double"] = {"procs": procs[-1],
+                                "seconds_1x": round(statistics.median(p[0] for p in pairs), 1),
                                 "seconds_2x": round(statistics.median(p[1] for p in pairs), 1),
                                 "ratio": round(statistics.median(p[1] / p[0] for p in pairs), 2),
                                 "cpu_ratio": round(statistics.median(p[4] / p[3] for p in pairs), 2),
@@ -279,24 +289,23 @@ def main() -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
     print(f"{docs} articles, {result['mb']} MB of JSONL; {args.runs} interleaved rounds; "
-          f"Kavosh with {result['procs']} analysing processes")
+          f"kavosh-N: `kavosh index` with N analysing processes")
     print(f"{'':<22}" + "".join(f"{c:>14}" for c in cols))
     print(f"{'wall s (median)':<22}" + "".join(f"{med[c]:>14.1f}" for c in cols))
     print(f"{'CPU s, all processes':<22}" + "".join(f"{cpu[c]:>14.1f}" for c in cols))
     print(f"{'docs/s':<22}" + "".join(f"{docs / med[c]:>14.0f}" for c in cols))
     print(f"{'peak RSS MB (tree)':<22}" + "".join(f"{rss[c]:>14.0f}" for c in cols))
     print(f"{'peak PSS MB (tree)':<22}" + "".join(f"{pss[c]:>14.0f}" for c in cols))
-    line = f"Kavosh / plain whoosh: {result['kavosh_over_plain']}"
+    print(f"{'wall / plain whoosh':<22}" + "".join(f"{result['over_plain'][c]:>14.2f}" for c in kavosh_cols))
+    print(f"{'CPU / plain whoosh':<22}" + "".join(f"{result['cpu_over_plain'][c]:>14.2f}" for c in kavosh_cols))
     if tantivy:
-        line += f"; Kavosh / tantivy: {result['kavosh_over_tantivy']}"
+        print(f"{'wall / tantivy':<22}" + "".join(f"{result['over_tantivy'][c]:>14.1f}" for c in kavosh_cols))
     else:
-        line += "; tantivy column skipped: `pip install tantivy` into this venv to add it"
-    print(line + " (wall-time ratios within each round, median)")
-    print(f"CPU time Kavosh / plain whoosh: {result['kavosh_cpu_over_plain']} "
-          "(what the work costs, whatever else runs on the machine)")
+        print("tantivy column skipped: `make bench` (or pip install -e '.[bench]') installs it")
+    print("(ratios: within each round, then the median; CPU time is what the work costs, whatever else runs)")
     if args.double:
         d = result["double"]
-        print(f"twice the corpus (new ids): {d['seconds_2x']} s vs {d['seconds_1x']} s, "
+        print(f"twice the corpus (new ids), kavosh-{d['procs']}: {d['seconds_2x']} s vs {d['seconds_1x']} s, "
               f"ratio {d['ratio']} (CPU time {d['cpu_ratio']}), peak PSS {d['peak_pss_mb_2x']} MB")
     print("load average after: " + " ".join(f"{x:.2f}" for x in result["load_after"]))
     return 0

@@ -1,19 +1,24 @@
 """Run every speed benchmark in turn and print their figures (`make bench`).
 
-    python bench/run_all.py                 # the whole archive: ~20-30 min on 2 cores
+    python bench/run_all.py                 # the whole archive, 3 rounds: about an hour on 2 cores
+    python bench/run_all.py --runs 1        # one indexing round: about 25 minutes
     python bench/run_all.py --quick         # 2,000 articles per language, 1 round: a few minutes
     python bench/run_all.py --index DIR     # queries and web load on an existing index, no indexing
     python bench/run_all.py --reuse         # keep the index built last time in --workdir
 
-1. indexing: Kavosh, plain whoosh and tantivy side by side (bench_archive.py:
-   wall, docs/s, peak RSS/PSS, ratios within interleaved rounds);
+1. indexing: Kavosh with one writer and with one analysing process per CPU,
+   plain whoosh and tantivy side by side (bench_archive.py: wall, CPU,
+   docs/s, peak RSS/PSS, ratios within interleaved rounds), then the corpus
+   twice over with new ids (scaling);
 2. the analysis chain's MB/s per language (bench_analysis.py);
 3. query latency per mode and the top 10 against exhaustive scoring, on the
-   index step 1 built (bench_queries.py --check-exhaustive);
-4. the web server under concurrent clients (pages, API, suggestions), `kavosh serve` over that index
+   single writer's index of step 1 (bench_queries.py --check-exhaustive),
+   then the same queries on the doubled index;
+4. the web server under 8 concurrent clients (result pages, API,
+   suggestions), `kavosh serve` over that index
    (bench_web_load.py).
 
-The index of step 1 is kept in ``--workdir`` (default: kavosh-bench in the
+The indexes of step 1 are kept in ``--workdir`` (default: kavosh-bench in the
 temp folder), one per corpus size, for steps 3 and 4 and for ``--reuse``.
 Retrieval quality is separate and slower: `make eval` (bench/eval.py).
 """
@@ -49,19 +54,23 @@ def main() -> int:
     runs = args.runs or (1 if args.quick else 3)
     args.workdir.mkdir(parents=True, exist_ok=True)
     index = args.index or args.workdir / ("index-quick" if args.quick else "index-full")
+    doubled = args.workdir / ("index-quick-x2" if args.quick else "index-full-x2")
     steps = []
     if args.index is None and not (args.reuse and (index / "kavosh.json").exists()):
-        steps.append(("indexing: Kavosh vs plain whoosh vs tantivy",
+        steps.append(("indexing: Kavosh (1 and N processes) vs plain whoosh vs tantivy, and twice the corpus",
                       ["bench_archive.py", *limit, "--runs", str(runs), "--keep", str(index),
-                       "--workdir", str(args.workdir)]))
+                       "--double", "--keep-double", str(doubled), "--workdir", str(args.workdir)]))
     else:
         print(f"indexing skipped: using the index in {index}")
     steps.append(("analysis chain (MB/s per language vs the regex floor)",
                   ["bench_analysis.py", *limit, "--runs", "1" if args.quick else "3"]))
+    queries = ["--queries", "60"] if args.quick else []
     steps.append(("query latency per mode, top 10 vs exhaustive scoring",
-                  ["bench_queries.py", "--index", str(index), "--check-exhaustive",
-                   *(["--queries", "60"] if args.quick else [])]))
-    steps.append(("web: concurrent clients against /api/search (kavosh serve, default workers)",
+                  ["bench_queries.py", "--index", str(index), "--check-exhaustive", *queries]))
+    if (doubled / "kavosh.json").exists() or args.index is None:
+        steps.append(("query latency on twice the corpus (new ids): compare p50 with the step above",
+                      ["bench_queries.py", "--index", str(doubled), *queries]))
+    steps.append(("web: 8 clients, mixed pages / API / suggestions (kavosh serve, default workers)",
                   ["bench_web_load.py", "--index", str(index),
                    *(["--duration", "5"] if args.quick else [])]))
     failed = 0

@@ -45,18 +45,16 @@ _BORROWED = 1 << _VALUE_BITS  # ...and a borrowed value carries its distance abo
 
 def signature(text: str) -> bytes:
     """The MinHash signature of ``text`` (``BINS`` 32-bit values), or b"" when too short."""
-    words = [w for w in (normalize_token(t) for t in TOKEN_PATTERN.findall(text[:SCAN_CHARS])) if w]
-    count = len(words) - SHINGLE + 1
-    if count < MIN_SHINGLES:
+    words = [w for w in map(normalize_token, TOKEN_PATTERN.findall(text[:SCAN_CHARS])) if w]
+    if len(words) - SHINGLE + 1 < MIN_SHINGLES:
         return b""
-    mins = [_EMPTY] * BINS
-    crc = zlib.crc32
+    shingles = map(" ".join, zip(*(words[k:] for k in range(SHINGLE))))
+    hashes = sorted(map(zlib.crc32, map(str.encode, shingles)), reverse=True)
+    # Within a bin (the low bits), a larger hash has a larger value (the high
+    # bits): filled from the largest down, each bin ends with its smallest.
     mask = BINS - 1
-    for i in range(count):
-        h = crc(" ".join(words[i:i + SHINGLE]).encode("utf-8"))
-        b, v = h & mask, h >> _BIN_BITS
-        if v < mins[b]:
-            mins[b] = v
+    filled = {h & mask: h >> _BIN_BITS for h in hashes}
+    mins = [filled.get(b, _EMPTY) for b in range(BINS)]
     for b in range(BINS):  # densify: an empty bin takes the next filled bin's value, marked by distance
         if mins[b] == _EMPTY:
             for step in range(1, BINS):

@@ -45,10 +45,11 @@ def build_schema(*, title_boost: float = TITLE_BOOST, **analyzer_options) -> Sch
         path=STORED(),
         root=ID(stored=True),
         source_file=ID(stored=True),
-        title=TEXT(analyzer=analyzer, stored=True, phrase=True, field_boost=title_boost),
+        title=counted(TEXT(analyzer=analyzer, stored=True, phrase=True, field_boost=title_boost)),
         # No chars=True: character offsets in the postings were a fifth of the
         # indexing time; vocabulary.surface_forms re-analyses the stored text.
-        body=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        # counted(): positions collected from the word cache (index/term_counts.py).
+        body=counted(TEXT(analyzer=analyzer, stored=True, phrase=True)),
         # Cross-script skeletons of title and body words (index/variants.py):
         # lets ترامپ find ترامب at a lower weight than an exact match.
         # counted(): its frequencies come from the word cache, not a token per key.

@@ -84,10 +84,16 @@ def _light10_suffixes(word: str) -> str:
     return word
 
 
+_PROTECTED_PREFIXES = ("و", "ف", "ب", "ل", "ک") + ARABIC_PREFIXES
+_PROTECTED_PREFIX_LENGTHS = sorted({len(p) for p in _PROTECTED_PREFIXES})
+
+
 def _protected(word: str, protected) -> str | None:
     if word in protected:
         return protected[word]
-    for prefix in ("و", "ف", "ب", "ل", "ک") + ARABIC_PREFIXES:
+    if not any(word[n:] in protected for n in _PROTECTED_PREFIX_LENGTHS):
+        return None  # no prefix's rest is protected: the loop below would find nothing
+    for prefix in _PROTECTED_PREFIXES:
         if len(word) > len(prefix) + 1 and word.startswith(prefix):
             rest = word[len(prefix):]
             if rest in protected:

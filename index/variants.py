@@ -375,10 +375,11 @@ class VariantField(TEXT):
     """
 
     def index(self, value, **kwargs):
-        for btext, freq, weight, vbytes in super().index(value, **kwargs):
-            # The writer adds ``freq`` to the length; the posting's own frequency
-            # and weight (what BM25 scores) are in ``vbytes`` and ``weight``.
-            yield btext, (freq if btext.startswith(_LOOSE_BYTES) else 0), weight, vbytes
+        # The writer adds ``freq`` to the length; the posting's own frequency
+        # and weight (what BM25 scores) are in ``vbytes`` and ``weight``.
+        loose = _LOOSE_BYTES
+        return [(btext, (freq if btext.startswith(loose) else 0), weight, vbytes)
+                for btext, freq, weight, vbytes in super().index(value, **kwargs)]
 
 
 def variant_analyzer(**options):

@@ -25,6 +25,7 @@ from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from .near_dup import signature as near_dup_signature
 from .normalize import detect_language
 from .parallel import ParallelWriter
+from .postings import KavoshSegmentWriter
 from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
 from .schema import INDEX_NAME, SCHEMA_VERSION, index_exists, read_meta, write_meta
 from .store import (LazyWriter, clean_leftovers, merge_dropping_empty, open_or_create,
@@ -288,7 +289,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
                               and state[sf.text_path]["mtime"] == sf.mtime))
         explicit = procs is not None or os.environ.get("KAVOSH_INDEX_PROCS", "").strip().isdigit()
         procs = index_procs(procs) if explicit or (AUTO_PARALLEL and to_read >= PARALLEL_MIN_BYTES) else 1
-        factory = None
+        factory = lambda **kw: KavoshSegmentWriter(ix, **kw)  # noqa: E731
         if procs > 1:  # analysis in `procs` processes, one segment each (index/parallel.py)
             factory = lambda **kw: ParallelWriter(ix, procs=procs, **kw)  # noqa: E731
         writer = LazyWriter(ix, factory, limitmb=max(MIN_LIMIT_MB, LIMIT_MB // procs), compound=False)

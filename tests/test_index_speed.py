@@ -79,7 +79,7 @@ def test_parallel_index_equals_single_writer_through_updates_and_deletions(tmp_p
 
 
 def test_a_failing_analysis_process_fails_the_run_and_keeps_the_old_index(tmp_path, parallel, monkeypatch):
-    from whoosh.multiproc import SubWriterTask
+    from kavosh.index import parallel as parallel_writer
 
     data = tmp_path / "data"
     data.mkdir()
@@ -88,10 +88,10 @@ def test_a_failing_analysis_process_fails_the_run_and_keeps_the_old_index(tmp_pa
     index_paths(index_dir, [data], procs=1)
     _jsonl(data / "a.jsonl", 150, "a")
 
-    def broken(self, filename, doc_count):
+    def broken(writer, tempstorage, filename, doc_count):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(SubWriterTask, "_process_file", broken)  # the forked children inherit it
+    monkeypatch.setattr(parallel_writer, "_add_job_file", broken)  # the forked children inherit it
     with pytest.raises(Exception, match="disk on fire"):
         index_paths(index_dir, [data], procs=2)
     monkeypatch.undo()
