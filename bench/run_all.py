@@ -72,7 +72,8 @@ def main() -> int:
                       ["bench_queries.py", "--index", str(doubled), *queries]))
     steps.append(("web: 8 clients, mixed pages / API / suggestions (kavosh serve, default workers)",
                   ["bench_web_load.py", "--index", str(index),
-                   *(["--duration", "5"] if args.quick else [])]))
+                   # 5 minutes: long enough to see whether the server's memory is stable
+                   *(["--duration", "5"] if args.quick else ["--duration", "300"])]))
     failed = 0
     for title, cmd in steps:
         print(f"\n== {title}: bench/{' '.join(cmd)}\n   load average before: {_load()}", flush=True)
