@@ -60,33 +60,33 @@ def test_prefix_scan_frequencies_equal_the_terms_files_own(two_segment_index):
         assert len(prefixes) > 200
         compared = 0
         # Small scan limits cut the scans short (of one field, or one segment, not the other).
-        for limit in (1, 3, 10, SCAN_LIMIT):
+        for limit in (2, SCAN_LIMIT):
             for prefix in prefixes:
                 pair = [prefix] + [p for p in [strip_arabic_prefix(prefix)] if p != prefix and len(p) >= 2]
                 for asked in ([prefix], pair):
                     assert prefix_frequencies(reader, asked, FIELDS, limit) == \
                         _looked_up(reader, asked, limit), (asked, limit)
                     compared += 1
-        assert compared > 800
+        assert compared > 400
 
 
 def test_cached_completions_equal_uncached_ones(two_segment_index):
     with Engine(two_segment_index) as engine:
         vocabulary = engine.vocabulary
         with engine.searching() as searcher:
-            beginnings = _beginnings(searcher.reader(), letters=(2, 3, 4))
+            beginnings = _beginnings(searcher.reader(), letters=(2, 3))
         typed = beginnings + ["ال" + b for b in beginnings[:40]]
         # The same letters on the other keyboard, after words already typed, with a field.
         typed += [b.replace("ی", "ي").replace("ک", "ك") for b in beginnings if "ی" in b or "ک" in b]
         typed += ["پهپاد " + b for b in beginnings[:30]] + ["title:" + b for b in beginnings[:30]]
         offered = 0
         for text in typed:
-            for limit in (8, 1, 20):
+            for limit in (8, 1):
                 uncached = vocabulary.completions(text, limit, cached=False)
                 assert vocabulary.completions(text, limit) == uncached, (text, limit)
                 assert vocabulary.completions(text, limit) == uncached, (text, limit)  # now from the cache
                 offered += bool(uncached)
-        assert offered > 500
+        assert offered > 300
 
 
 def test_a_reindex_is_seen_by_the_suggestions(seeds_copy, tmp_path):
