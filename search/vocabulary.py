@@ -32,6 +32,7 @@ from kavosh.index.stemmers import strip_arabic_prefix
 from . import snippets
 from .matching import Deadline
 from .query import MAX_QUERY_CHARS
+from .prefix_terms import CommitCache, commit_key, prefix_frequencies
 from .spelling import Neighbours, edit_distance
 
 MAX_SUGGEST_CHARS = 100  # longer input gets no completions (it is a query, not a word)
@@ -56,6 +57,7 @@ _TO_PERSIAN = str.maketrans({"ي": "ی", "ك": "ک"})
 
 MAX_SUGGESTIONS = 20
 SURFACE_CACHE = 20_000  # remembered stems' surface forms
+COMPLETION_CACHE = 4096  # remembered (prefix, script, limit) answers of the latest commit
 
 
 # --- scripts -----------------------------------------------------------------
@@ -128,6 +130,7 @@ class Vocabulary:
         self._surfaces: dict[tuple[int, str], Counter] = {}  # (generation, stem) → forms
         self._examples: tuple[int, list[str]] | None = None  # (generation, examples)
         self._neighbours = Neighbours()
+        self._completed = CommitCache(COMPLETION_CACHE)
 
     def surface_forms(self, searcher, term: str) -> Counter:
         """How the documents write words indexed as ``term`` (display forms, counted in a sample)."""
@@ -162,11 +165,12 @@ class Vocabulary:
             self._surfaces[key] = forms
         return forms
 
-    def completions(self, text: str, limit: int = 8) -> list[str]:
+    def completions(self, text: str, limit: int = 8, *, cached: bool = True) -> list[str]:
         """Whole queries completing the last word of ``text`` with words of the index.
 
         The words typed before it are kept as typed; the completed word is a
         surface form from the documents, in the user's script, most frequent first.
+        Answers are kept per commit of the index (``cached=False``: computed afresh).
         """
         if not 1 <= limit <= MAX_SUGGESTIONS:
             raise QueryError(f"limit must be between 1 and {MAX_SUGGESTIONS}, not {limit}")
@@ -186,34 +190,38 @@ class Vocabulary:
         bare = strip_arabic_prefix(typed)
         prefixes = [typed] + ([bare] if bare != typed and len(bare) >= MIN_PREFIX else [])
         script = query_language(text)
-        out, seen = [], set()
         with self._engine.searching() as searcher:
-            reader = searcher.reader()
-            candidates: dict[str, int] = {}
-            for prefix in prefixes:
-                for field in FIELDS:
-                    for i, term in enumerate(reader.expand_prefix(field, prefix)):
-                        if i >= SCAN_LIMIT:
-                            break
-                        term = _text(term)
-                        if term not in candidates:
-                            candidates[term] = _doc_frequency(reader, term)
-            ranked = sorted(candidates.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
-            for term, _df in ranked[: limit * 3]:
-                forms = self.surface_forms(searcher, term)
-                if not forms and term.startswith(typed):
-                    forms = Counter({term: 1})
-                form = _best_form(forms, term, typed, analyzer=self._analyzer)
-                if form is None:
-                    continue
-                form = in_script(form, script)
-                if normalize_token(form) in seen:
-                    continue
-                seen.add(normalize_token(form))
-                out.append(m.group("head") + m.group("lead") + form)
-                if len(out) >= limit:
-                    break
-        return out
+            commit = commit_key(searcher.reader())
+            key = (typed, script, limit)
+            words = self._completed.get(commit, key) if cached else None
+            if words is None:
+                words = self.completed_words(searcher, typed, prefixes, script, limit)
+                if cached:
+                    self._completed.put(commit, key, words)
+        return [m.group("head") + m.group("lead") + word for word in words]
+
+    def completed_words(self, searcher, typed: str, prefixes: list[str], script: str | None,
+                        limit: int) -> tuple[str, ...]:
+        """The words completing ``typed`` (most documents first), uncached: what ``completions`` keeps."""
+        reader = searcher.reader()
+        candidates = prefix_frequencies(reader, prefixes, FIELDS, SCAN_LIMIT)
+        ranked = sorted(candidates.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
+        out, seen = [], set()
+        for term, _df in ranked[: limit * 3]:
+            forms = self.surface_forms(searcher, term)
+            if not forms and term.startswith(typed):
+                forms = Counter({term: 1})
+            form = _best_form(forms, term, typed, analyzer=self._analyzer)
+            if form is None:
+                continue
+            form = in_script(form, script)
+            if normalize_token(form) in seen:
+                continue
+            seen.add(normalize_token(form))
+            out.append(form)
+            if len(out) >= limit:
+                break
+        return tuple(out)
 
     def _correct_word(self, searcher, word: str, rare: bool, deadline) -> str | None:
         """A word of the index close to ``word``, in the user's script; None if none.
