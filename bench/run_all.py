@@ -14,12 +14,13 @@
 3. query latency per mode and the top 10 against exhaustive scoring, on the
    single writer's index of step 1 (bench_queries.py --check-exhaustive),
    then the same queries on the doubled index;
-4. the web server under 8 concurrent clients (result pages, API,
+4. suggestions per prefix (bench_suggest.py);
+5. the web server under 8 concurrent clients (result pages, API,
    suggestions), `kavosh serve` over that index
    (bench_web_load.py).
 
 The indexes of step 1 are kept in ``--workdir`` (default: kavosh-bench in the
-temp folder), one per corpus size, for steps 3 and 4 and for ``--reuse``.
+temp folder), one per corpus size, for the later steps and for ``--reuse``.
 Retrieval quality is separate and slower: `make eval` (bench/eval.py).
 """
 
@@ -70,6 +71,8 @@ def main() -> int:
     if (doubled / "kavosh.json").exists() or args.index is None:
         steps.append(("query latency on twice the corpus (new ids): compare p50 with the step above",
                       ["bench_queries.py", "--index", str(doubled), *queries]))
+    steps.append(("suggestions: completions per prefix, first / repeated / uncached, and /api/suggest",
+                  ["bench_suggest.py", "--index", str(index)]))
     steps.append(("web: 8 clients, mixed pages / API / suggestions (kavosh serve, default workers)",
                   ["bench_web_load.py", "--index", str(index),
                    # 5 minutes: long enough to see whether the server's memory is stable
