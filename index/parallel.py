@@ -43,14 +43,14 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-# Each sub-writer's analyzers keep a word cache per language (index/term_counts.py:
-# it fills up to its limit, then stops growing).  At the default 500,000 words
-# the caches of two analyzers were ~290 MB of each 420 MB sub-writer on the
-# news archive; with several sub-writers they are paid several times, so each
-# keeps fewer (the output is the same, only the hit rate moves).  A sub-writer
-# of the archive (half of its 39,611 articles) analysed 1.17 million words at
-# 60,000, 0.83 million at 100,000 and 0.61 million at 500,000.
-SUBWRITER_CACHE_WORDS = 100_000
+# Each sub-writer's analyzers keep word caches per language: at index time
+# index/term_counts.py's (INDEX_CACHE_WORDS), and the token path's memo, which
+# an index made before counted positions still writes through (emptied when
+# it outgrows this limit; at the default 500,000 words the caches of two
+# analyzers were ~290 MB of each 420 MB sub-writer).  With several
+# sub-writers they are paid several times, so each keeps fewer (the output is
+# the same, only the hit rate moves).
+SUBWRITER_CACHE_WORDS = 60_000
 
 
 def _run(parent, storage, indexname, jobqueue, resultqueue, kwargs):

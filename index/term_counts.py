@@ -22,11 +22,22 @@ from whoosh.system import pack_uint
 from .analysis import TOKEN_PATTERN, MemoizingAnalyzer
 
 
+# Words an index-time cache keeps (per analyzer and language).  A writer has
+# two chains (title/body and variant) and mostly two languages: four caches,
+# ~490 bytes a word on the news archive (100,000 words each: 196 MB).  At
+# 500,000 a single writer of the archive peaked at 736 MB (491 MB at 100,000).
+# The cost of a smaller one: a sub-writer of half the archive analysed 0.61
+# million words at 500,000, 0.83 million at 100,000 and 1.37 million at
+# 50,000, which made the single writer ~10% slower (``_CACHE_LIMIT`` still
+# caps it: tests lower it).
+INDEX_CACHE_WORDS = 100_000
+
+
 def _word_terms(analyzer: MemoizingAnalyzer, value: str) -> tuple[list[str], dict]:
     """The value's matched words, and {word: its unstopped index-time terms} covering them.
 
     The word → terms cache (in the analyzer's memo, under its own key) fills
-    up to ``_CACHE_LIMIT`` words and then stops growing: words met after that
+    up to ``INDEX_CACHE_WORDS`` words and then stops growing: words met after that
     are analysed again in each document that has them.  Words follow Zipf's
     law, so the words that fill it first are the frequent ones; emptying it
     instead (the token path's rule) made a sub-writer of the news archive
@@ -42,7 +53,7 @@ def _word_terms(analyzer: MemoizingAnalyzer, value: str) -> tuple[list[str], dic
     if not new:
         return words, terms
     found = {word: _unstopped_terms(analyzer, word, lang) for word in new}
-    room = analyzer._CACHE_LIMIT - len(terms)
+    room = min(analyzer._CACHE_LIMIT, INDEX_CACHE_WORDS) - len(terms)
     if len(found) <= room:
         terms.update(found)
         return words, terms
