@@ -1,7 +1,7 @@
 """Run every speed benchmark in turn and print their figures (`make bench`).
 
-    python bench/run_all.py                 # the whole archive, 3 rounds: about an hour on 2 cores
-    python bench/run_all.py --runs 1        # one indexing round: about 25 minutes
+    python bench/run_all.py                 # the whole archive, 3 indexing rounds: about 45 min on 2 cores
+    python bench/run_all.py --runs 1        # one indexing round: about 25 min
     python bench/run_all.py --quick         # 2,000 articles per language, 1 round: a few minutes
     python bench/run_all.py --index DIR     # queries and web load on an existing index, no indexing
     python bench/run_all.py --reuse         # keep the index built last time in --workdir
