@@ -43,13 +43,14 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-# Each sub-writer's analyzers keep word caches per language: at index time
-# index/term_counts.py's (INDEX_CACHE_WORDS), and the token path's memo, which
-# an index made before counted positions still writes through (emptied when
-# it outgrows this limit; at the default 500,000 words the caches of two
-# analyzers were ~290 MB of each 420 MB sub-writer).  With several
-# sub-writers they are paid several times, so each keeps fewer (the output is
-# the same, only the hit rate moves).
+# Each sub-writer's analyzers keep word caches per language, both capped at
+# this many words in a sub-writer: index/term_counts.py's (which stops growing
+# there; 100,000 in a single writer) and the token path's memo, which an index
+# made before counted positions still writes through (emptied when it
+# outgrows the cap; at the default 500,000 words the caches of two analyzers
+# were ~290 MB of each 420 MB sub-writer).  With several sub-writers they are
+# paid several times, so each keeps fewer (the output is the same, only the
+# hit rate moves).
 SUBWRITER_CACHE_WORDS = 60_000
 
 

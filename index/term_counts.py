@@ -4,10 +4,10 @@ whoosh's ``Frequency`` and ``Positions`` formats pull every term of a field
 through the analyzer's token generator and count (or collect the positions
 of) one ``Token`` at a time: about two tokens per word for the ``variant``
 field (index/variants.py), one or two for title and body.  Here the words are
-found with the same regex and each distinct word's cached outputs
-(``MemoizingAnalyzer``'s memo, shared with the token path) are counted
-directly: the same terms, frequencies, positions and weights, without a
-``Token`` per term.  An index whose schema has the plain formats (built
+found with the same regex and each distinct word's terms (the chain's
+outputs for it, kept in a cache of their own in ``MemoizingAnalyzer``'s
+memo) are counted directly: the same terms, frequencies, positions and
+weights, without a ``Token`` per term.  An index whose schema has the plain formats (built
 before) is written the plain way; the postings are the same.
 """
 
@@ -39,9 +39,10 @@ def _word_terms(analyzer: MemoizingAnalyzer, value: str) -> tuple[list[str], dic
     The word → terms cache (in the analyzer's memo, under its own key) fills
     up to ``INDEX_CACHE_WORDS`` words and then stops growing: words met after that
     are analysed again in each document that has them.  Words follow Zipf's
-    law, so the words that fill it first are the frequent ones; emptying it
-    instead (the token path's rule) made a sub-writer of the news archive
-    analyse 2.6 times as many words.
+    law, so the words that fill it first are the frequent ones: at 60,000
+    words, a sub-writer of half the news archive analysed 1.56 million words
+    when the cache was emptied on filling up (the token path's rule), 1.17
+    million now.
     """
     lang = analyzer.items[0].language(value)
     key = (lang, True, "index", "terms")
