@@ -46,6 +46,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from proc_memory import tree_memory  # noqa: E402  (the process tree's RSS and PSS)
 CORPORA = Path("/work/shared/corpora") if Path("/work/shared/corpora").is_dir() else ROOT.parent / "shared" / "corpora"
 PLAIN_CHILD = r"""
 import sys, json
@@ -83,44 +85,6 @@ print(n)
 """
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and its descendants (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                parts = fh.read().rsplit(")", 1)[1].split()
-            ppid, pages = int(parts[1]), int(parts[21])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = pages * page
-    total, pss, todo = 0, 0, [pid]
-    while todo:
-        p = todo.pop()
-        total += rss.get(p, 0)
-        pss += _pss(p)
-        todo.extend(children.get(p, ()))
-    return total, pss
-
-
-def _pss(pid: int) -> int:
-    """Proportional set size: shared pages (a forked child's copy of the parent's
-    interpreter and dictionaries) counted once across the processes sharing them."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
-
-
 def timed(cmd: list[str], env=None) -> dict:
     """Run ``cmd``; wall seconds, peak tree RSS (MB) and its stdout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -131,7 +95,7 @@ def timed(cmd: list[str], env=None) -> dict:
 
     def sample():
         while not done.wait(0.1):
-            rss, pss = _tree_rss(proc.pid)
+            rss, pss = tree_memory(proc.pid)
             peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
 
     t = threading.Thread(target=sample, daemon=True)
