@@ -127,11 +127,12 @@ class GroupedPostingPool:
         if not self.runs:
             yield from self._sorted_terms()
         else:
+            # The buffer becomes the last run: its memory is free for the
+            # commit's own (whoosh's term table), which peaks while runs merge.
+            self.save()
             # ``order`` makes every (field, term, order) distinct, so the lists
-            # are never compared; the buffer is the last (latest) run.
+            # are never compared.
             sources = [self._read_run(path, n) for n, path in enumerate(self.runs)]
-            last = len(sources)
-            sources.append((fn, bt, last, postings) for fn, bt, postings in self._sorted_terms())
             self.runs = []
             merged = heapq.merge(*sources)
             entry = next(merged, None)
