@@ -284,6 +284,8 @@ class CollectsChunks:
             self.collect_chunk(ids, scores)
 
     def collect_chunk(self, ids: list[int], scores: dict[int, float]) -> None:
+        """Take one chunk's matches (each collector does it its own way:
+        FacetedTop, TopAndCounts); a collector without it cannot mix this in."""
         raise NotImplementedError
 
 
