@@ -54,3 +54,15 @@ def test_indexed_document_has_its_words_as_written_with_positions(tmp_path):
         assert body.doc_frequency("body", "بی") == 0
         positions = dict(body.postings("body_exact", "عنوان").items_as("positions"))
         assert list(positions.values()) == [[8]]
+
+
+def test_a_quoted_phrase_is_marked_where_its_words_stand_together_only():
+    from kavosh import snippets
+
+    text = "او گفت من و تو با هم و بی بی سی گزارش داد به‌عنوان نماینده"
+    spans = snippets.match_spans(text, set(), phrases=[("من", "و", "تو"), ("بی", "بی", "سی"),
+                                                        ("به", "عنوان")])
+    assert [text[s:e] for s, e, _ in spans] == ["من و تو", "بی بی سی", "به\u200cعنوان"]
+    # The lone و after هم is no part of a quoted run: not marked.
+    html = snippets.to_html(snippets.snippet_segments(text, set(), phrases=[("بی", "بی", "سی")]))
+    assert html.count("<mark>") == 1 and "<mark>بی بی سی</mark>" in html
