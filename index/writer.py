@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +22,7 @@ from whoosh.writing import CLEAR
 from .analysis import ANALYZER_VERSION, DocumentText
 from .errors import IndexNotFound, InputError
 from .dates import date_key
+from .formats import suffix_label
 from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from .near_dup import signature as near_dup_signature
 from .normalize import detect_language
@@ -132,6 +134,7 @@ class IndexSummary:
     removed: int = 0
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)  # "file: reason"
+    unsupported: list[str] = field(default_factory=list)  # files of a type no format reads
     warnings: list[str] = field(default_factory=list)
     documents: int = 0  # in the index after the run
     bytes_read: int = 0
@@ -150,6 +153,17 @@ class IndexSummary:
             f"{self.documents} documents in the index; "
             f"{self.seconds:.1f} s, {rate:.0f} docs/s"
         )
+
+    def unsupported_line(self) -> str | None:
+        """'12 files of unsupported types (.pptx 7, .xlsx 5)', most common type first; None if none."""
+        if not self.unsupported:
+            return None
+        counts = Counter(suffix_label(name) for name in self.unsupported)
+        n = len(self.unsupported)
+        kinds = ", ".join(f"{suffix} {count}" for suffix, count in
+                          sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        return (f"{n} file{'s' if n > 1 else ''} of unsupported type{'s' if len(counts) > 1 else ''} "
+                f"({kinds})")
 
 
 @dataclass
@@ -274,6 +288,9 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         files, listed, left_to = [], set(), {}
         for root, _where, given in scopes:
             for sf in discover(given):
+                if sf.unsupported:
+                    summary.unsupported.append(root.prefix + root.rel(sf.text_path))
+                    continue
                 path = sf.text_path
                 holder = owner(path, roots)
                 if holder is not root:  # inside an older root given on its own

@@ -113,6 +113,7 @@ def main():
 @click.option("--rebuild", is_flag=True, help="Start from an empty index instead of updating.")
 @click.option("--wait", is_flag=True, help="If another `kavosh index` is running, wait for it.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no warnings: only errors and the summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list each file skipped for its type.")
 @click.option("--max-file-size", "max_file_size", default="10MB", show_default=True, metavar="SIZE",
               callback=lambda ctx, param, value: _size(value),
               help="Skip a .txt/.html file, or a JSONL record, bigger than this "
@@ -122,7 +123,7 @@ def main():
                    "$KAVOSH_INDEX_PROCS). Faster on a large input; leaves one segment per process.")
 @_index_option
 @_friendly_errors
-def index_cmd(paths, rebuild, wait, quiet, max_file_size, procs, index_dir):
+def index_cmd(paths, rebuild, wait, quiet, verbose, max_file_size, procs, index_dir):
     """Index PATHS (folders are searched recursively; default: the bundled seeds/).
 
     Reads .txt (first line is the title), .html/.htm (visible text) and .jsonl
@@ -156,6 +157,12 @@ def index_cmd(paths, rebuild, wait, quiet, max_file_size, procs, index_dir):
             click.echo(f"skipped: {skipped}", err=True)
         if summary.cleaned:
             click.echo(f"note: deleted {summary.cleaned} files left by an interrupted run", err=True)
+    if verbose:
+        for name in summary.unsupported:
+            click.echo(f"skipped: {name}: unsupported type", err=True)
+    unsupported = summary.unsupported_line()
+    if unsupported:  # even with --quiet: no file is left out without a word
+        click.echo(f"skipped: {unsupported}" + ("" if verbose else " (--verbose lists them)"), err=True)
     click.echo(f"{target}: {summary.line()}")
 
 
