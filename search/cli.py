@@ -357,7 +357,8 @@ def search_cmd(query, limit, offset, lang, any_words, exact, since, until, sourc
     for rank, hit in enumerate(result.hits, offset + 1):
         out.marked_line(f"{rank:>3}. ", [(s.text, s.marked) for s in hit.title], bold=True)
         meta = "  ".join(part for part in (hit.source, hit_date(hit)) if part)
-        meta = (meta + "  " if meta else "") + f"{hit.id}  [{hit.lang}]  score {hit.score:.2f}"
+        meta = (meta + "  " if meta else "") + f"{hit.id}" + (f"  page {hit.page}" if hit.page else "")
+        meta += f"  [{hit.lang}]  score {hit.score:.2f}"
         if hit.variants:
             meta += f"  (also as {'، '.join(hit.variants)})"
         out.line("     " + meta, dim=True)
@@ -405,16 +406,30 @@ def _export(index_dir, fmt, text, **arguments) -> None:
 @click.option("-q", "--query", default=None, help="Highlight this query's matches.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (UTF-8).")
 @click.option("--color/--no-color", default=None, help="Highlight matches (default: on a terminal).")
+@click.option("--page", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Only page N of a document with pages (a PDF).")
 @_index_option
 @_friendly_errors
-def show_cmd(doc_id, query, as_json, color, index_dir):
-    """Print the whole document DOC_ID (an id as `kavosh search` shows it)."""
+def show_cmd(doc_id, query, as_json, color, page, index_dir):
+    """Print the whole document DOC_ID (an id as `kavosh search` shows it), or one page of it."""
+    from .snippets import PAGE_BREAK, page_segments
+
     doc_id, query = _typed(doc_id, "document id"), _typed(query, "query")
     with _engine(index_dir) as engine:
         doc = engine.document(doc_id, query)
     if doc is None:
         raise KavoshError(f"no document with id {doc_id!r} in the index")
+    pages = 1 + sum(s.text.count(PAGE_BREAK) for s in doc.body)
+    if page is not None:
+        body = page_segments(doc.body, page)
+        if body is None:
+            raise KavoshError(f"{doc_id!r} has {pages} page{'s' if pages > 1 else ''}, no page {page}")
+        doc.body = body
+        doc.matches = sum(1 for s in body if s.marked) + sum(1 for s in doc.title if s.marked)
     if as_json:
+        if page is not None:
+            click.echo(_dumps({**doc.to_json(), "page": page, "pages": pages}))
+            return
         click.echo(_dumps(doc.to_json()))
         return
     color = sys.stdout.isatty() if color is None else color
@@ -428,9 +443,15 @@ def show_cmd(doc_id, query, as_json, color, index_dir):
 
     click.echo(click.style(render(doc.title), bold=True) if color else render(doc.title), color=color)
     meta = [doc.id, f"[{doc.lang}]"] + [v for v in (hit_date(doc), doc.source, doc.url) if v]
+    if pages > 1:
+        meta.append(f"page {page} of {pages}" if page else f"{pages} pages")
     click.echo("  ".join(meta))
     click.echo("")
-    click.echo(render(doc.body), color=color)
+    text = render(doc.body)
+    if page is None and pages > 1:  # a visible line where each page starts
+        parts = text.split(PAGE_BREAK)
+        text = parts[0] + "".join(f"\n\n— page {n} —\n\n{part}" for n, part in enumerate(parts[1:], 2))
+    click.echo(text, color=color)
 
 
 # --- stats -------------------------------------------------------------------

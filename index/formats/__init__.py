@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from . import html, jsonl, txt
+from . import html, jsonl, pdf, txt
 from .base import Document, Format, Parsed
 
-FORMATS: tuple[Format, ...] = (txt.FORMAT, html.FORMAT, jsonl.FORMAT)
+FORMATS: tuple[Format, ...] = (txt.FORMAT, html.FORMAT, jsonl.FORMAT, pdf.FORMAT)
 
 _BY_SUFFIX = {suffix: fmt for fmt in FORMATS for suffix in fmt.suffixes}
 SUPPORTED = tuple(_BY_SUFFIX)
