@@ -6,7 +6,9 @@ Makes the samples of tests/format_samples.py into PDFs with ReportLab (pre-shape
 presentation forms in visual order), Chromium's print-to-PDF (one column, and two
 columns with a running header) and LibreOffice, then extracts each with
 pypdfium2, pdfminer.six, pypdf and poppler's pdftotext, as returned ("raw") and
-after index/formats/rtl_text.py's repair.  Prints, per producer and extractor,
+after index/formats/rtl_text.py's repair; "kavosh" is what `kavosh index` reads
+(pdftotext, or pdfminer per glyph when pdftotext reversed lam-alef ligatures),
+"kavosh-nopoppler" what it reads without poppler installed.  Prints, per producer and extractor,
 the share of the sample's distinct words found (recall) and the share of
 extracted words that are the sample's (precision), after folding ی/ي, ک/ك,
 ZWNJ and diacritics as the analyzer does.
@@ -24,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from format_samples import (SAMPLES, chromium, chromium_pdf, libreoffice_convert,  # noqa: E402
+from format_samples import (SAMPLES, chromium, chromium_pdf, docx, libreoffice_convert,  # noqa: E402
                             reportlab_pdf, sample_html, soffice)
 from kavosh.index.formats.rtl_text import fold_presentation_forms, repair_text  # noqa: E402
 
@@ -59,7 +61,29 @@ def pdftotext(path):
     return out.stdout.decode().split("\f")
 
 
-EXTRACTORS = {"pypdfium2": pdfium, "pdfminer.six": pdfminer, "pypdf": pypdf, "pdftotext": pdftotext}
+def kavosh(path):
+    """What Kavosh indexes: pdftotext, or pdfminer per glyph when pdftotext reversed ligatures."""
+    from kavosh.index.formats import pdf as kavosh_pdf
+    from kavosh.index.formats.pdf_text import clean_pages
+    from kavosh.index.formats.rtl_text import ligatures_reversed
+
+    deadline = time.monotonic() + 120
+    raw = kavosh_pdf._poppler_pages(str(path), kavosh_pdf.PdfInfo(), deadline)
+    if ligatures_reversed("\n".join(raw)):
+        raw = kavosh_pdf._pdfminer_read(str(path), deadline)[1]
+    return clean_pages(raw)
+
+
+def kavosh_pdfminer(path):
+    """Kavosh without poppler: pdfminer.six read per glyph."""
+    from kavosh.index.formats import pdf as kavosh_pdf
+    from kavosh.index.formats.pdf_text import clean_pages
+
+    return clean_pages(kavosh_pdf._pdfminer_read(str(path), time.monotonic() + 120)[1])
+
+
+EXTRACTORS = {"pypdfium2": pdfium, "pdfminer.six": pdfminer, "pypdf": pypdf, "pdftotext": pdftotext,
+              "kavosh": kavosh, "kavosh-nopoppler": kavosh_pdfminer}
 
 
 def producers(out: Path):
@@ -72,7 +96,8 @@ def producers(out: Path):
         if soffice():
             src = out / f"{s.name}-lo.html"
             src.write_text(sample_html(s), encoding="utf-8")
-            yield "libreoffice", s, libreoffice_convert(src, "pdf", out)
+            yield "libreoffice (html)", s, libreoffice_convert(src, "pdf", out)
+            yield "libreoffice (docx)", s, libreoffice_convert(docx(s, out / f"{s.name}.docx"), "pdf", out)
 
 
 def main() -> None:
@@ -81,7 +106,7 @@ def main() -> None:
     args = ap.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="kavosh-pdfs-"))
     out.mkdir(parents=True, exist_ok=True)
-    print(f"{'producer':24} {'sample':9} {'extractor':13} {'raw R/P':>12} {'repaired R/P':>14} {'pages':>5} {'ms':>6}")
+    print(f"{'producer':20} {'sample':9} {'extractor':16} {'raw R/P':>12} {'repaired R/P':>14} {'pages':>5} {'ms':>6}")
     for producer, sample, pdf in producers(out):
         truth = set(words(sample.text))
         for name, extract in EXTRACTORS.items():
@@ -89,7 +114,7 @@ def main() -> None:
             try:
                 pages = [p for p in extract(pdf)]
             except Exception as exc:  # noqa: BLE001 — a measurement reports, never stops
-                print(f"{producer:24} {sample.name:9} {name:13} failed: {exc}")
+                print(f"{producer:20} {sample.name:9} {name:16} failed: {exc}")
                 continue
             ms = (time.perf_counter() - started) * 1000
             while pages and not pages[-1].strip():
@@ -100,7 +125,7 @@ def main() -> None:
                 recall = len(truth & set(found)) / len(truth)
                 precision = sum(w in truth for w in found) / max(1, len(found))
                 cols.append(f"{recall:.2f}/{precision:.2f}")
-            print(f"{producer:24} {sample.name:9} {name:13} {cols[0]:>12} {cols[1]:>14} {len(pages):>5} {ms:6.0f}")
+            print(f"{producer:20} {sample.name:9} {name:16} {cols[0]:>12} {cols[1]:>14} {len(pages):>5} {ms:6.0f}")
 
 
 if __name__ == "__main__":

@@ -157,3 +157,79 @@ def _wrap(text: str, width: int) -> list[str]:
         else:
             line = f"{line} {word}".strip()
     return lines + ([line] if line else [])
+
+
+# --- DOCX, ODT, EPUB, Markdown, written as their specifications say --------------
+
+def _zip(out: Path, members: dict[str, str], first: tuple[str, str] | None = None) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        if first:  # ODT and EPUB: the mimetype member first and stored
+            zf.writestr(zipfile.ZipInfo(first[0]), first[1], compress_type=zipfile.ZIP_STORED)
+        for name, text in members.items():
+            zf.writestr(name, text)
+    return out
+
+
+def docx(sample: Sample, out: Path, *, title: str | None = None, date: str = "2024-03-15T09:30:00Z") -> Path:
+    """A Word document: right-to-left paragraphs (w:bidi), a page break between pages,
+    title and date in docProps/core.xml."""
+    e = html.escape
+    body = []
+    for n, paragraphs in enumerate(sample.pages):
+        for i, p in enumerate(paragraphs):
+            brk = '<w:r><w:br w:type="page"/></w:r>' if n and not i else ""
+            body.append(f'<w:p><w:pPr><w:bidi/></w:pPr>{brk}<w:r><w:rPr><w:rtl/></w:rPr>'
+                        f'<w:t xml:space="preserve">{e(p)}</w:t></w:r></w:p>')
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    members = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>',
+        "word/document.xml": f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{w}"><w:body>{"".join(body)}</w:body></w:document>',
+        "docProps/core.xml": f'<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{e(title if title is not None else sample.title)}</dc:title><dc:language>{sample.lang}</dc:language><dcterms:created xsi:type="dcterms:W3CDTF">{date}</dcterms:created></cp:coreProperties>',
+    }
+    return _zip(out, members)
+
+
+def odt(sample: Sample, out: Path, *, date: str = "2023-11-04T10:00:00") -> Path:
+    """An OpenDocument text: paragraphs with text:s space runs, title/date/language in meta.xml."""
+    e = html.escape
+    paras = "".join(f"<text:p>{e(p).replace('  ', ' <text:s/>')}</text:p>"
+                    for page in sample.pages for p in page)
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    members = {
+        "META-INF/manifest.xml": '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/><manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/></manifest:manifest>',
+        "content.xml": f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}" xmlns:text="{text_ns}" office:version="1.2"><office:body><office:text>{paras}</office:text></office:body></office:document-content>',
+        "meta.xml": f'<?xml version="1.0" encoding="UTF-8"?><office:document-meta xmlns:office="{office}" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.2"><office:meta><dc:title>{e(sample.title)}</dc:title><dc:language>{sample.lang}</dc:language><meta:creation-date>{date}</meta:creation-date></office:meta></office:document-meta>',
+    }
+    return _zip(out, members, first=("mimetype", "application/vnd.oasis.opendocument.text"))
+
+
+def epub(sample: Sample, out: Path, *, date: str = "2022-06-01") -> Path:
+    """An EPUB 3 book, one chapter per sample page, dc:title/dc:date/dc:language in the OPF."""
+    e = html.escape
+    chapters = {f"OEBPS/ch{n}.xhtml": (
+        f'<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml" dir="rtl" lang="{sample.lang}">'
+        f'<head><title>{n}</title></head><body>{"".join(f"<p>{e(p)}</p>" for p in page)}</body></html>')
+        for n, page in enumerate(sample.pages, 1)}
+    items = "".join(f'<item id="c{n}" href="ch{n}.xhtml" media-type="application/xhtml+xml"/>'
+                    for n in range(1, len(sample.pages) + 1))
+    spine = "".join(f'<itemref idref="c{n}"/>' for n in range(1, len(sample.pages) + 1))
+    members = {
+        "META-INF/container.xml": '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/book.opf" media-type="application/oebps-package+xml"/></rootfiles></container>',
+        "OEBPS/book.opf": f'<?xml version="1.0" encoding="UTF-8"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">kavosh-test</dc:identifier><dc:title>{e(sample.title)}</dc:title><dc:language>{sample.lang}</dc:language><dc:date>{date}</dc:date></metadata><manifest>{items}</manifest><spine page-progression-direction="rtl">{spine}</spine></package>',
+        **chapters,
+    }
+    return _zip(out, members, first=("mimetype", "application/epub+zip"))
+
+
+def markdown(sample: Sample, out: Path, *, date: str = "1402/08/14") -> Path:
+    """Markdown with YAML front matter, a heading, emphasis and a link."""
+    first, *rest = [p for page in sample.pages for p in page]
+    paras = [f"**{rest[0]}**", f"[{rest[1]}](https://example.org/a)"] + [f"- {p}" for p in rest[2:]]
+    text = (f"---\ntitle: \"{sample.title}\"\ndate: {date}\nlang: {sample.lang}\n---\n\n# {first}\n\n"
+            + "\n\n".join(paras) + "\n")
+    out.write_text(text, encoding="utf-8")
+    return out

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from . import html, jsonl, pdf, txt
+from . import epub, html, jsonl, markdown, office, pdf, txt
 from .base import Document, Format, Parsed
 
-FORMATS: tuple[Format, ...] = (txt.FORMAT, html.FORMAT, jsonl.FORMAT, pdf.FORMAT)
+FORMATS: tuple[Format, ...] = (txt.FORMAT, html.FORMAT, jsonl.FORMAT, pdf.FORMAT, office.DOCX,
+                                office.ODT, epub.FORMAT, markdown.FORMAT)
 
 _BY_SUFFIX = {suffix: fmt for fmt in FORMATS for suffix in fmt.suffixes}
 SUPPORTED = tuple(_BY_SUFFIX)

@@ -29,6 +29,7 @@ from ..decoding import Skip
 from . import ocr
 from .base import Document, Format, first_line, pages_body
 from .pdf_text import clean_pages
+from .rtl_text import ligatures_reversed, logical_from_visual, order_evidence
 
 SECONDS_PER_FILE = 120  # pdftotext, or pdfminer's pages, before the file is given up
 MEMORY_LIMIT = 1 << 30  # bytes of address space for a pdftotext child
@@ -46,6 +47,12 @@ class PdfInfo:
     pages: int = 0
     encrypted: bool = False
     extra: dict = field(default_factory=dict)
+
+
+def extractor() -> str:
+    """pdftotext, unless $KAVOSH_PDF_EXTRACTOR says pdfminer (or poppler is not installed)."""
+    wanted = os.environ.get("KAVOSH_PDF_EXTRACTOR", "").strip().lower()
+    return "pdfminer" if wanted == "pdfminer" or not poppler() else "pdftotext"
 
 
 def poppler() -> bool:
@@ -98,10 +105,31 @@ def _poppler_pages(path: str, info: PdfInfo, deadline: float) -> list[str]:
     return pages
 
 
+def _glyph_lines(page, LTTextLine) -> list[str]:
+    """A pdfminer page's lines, each put in logical order glyph by glyph (rtl_text.py);
+    a line without evidence of its order follows the page's majority."""
+    lines: list[list[str]] = []
+
+    def walk(node):
+        for child in node:
+            if isinstance(child, LTTextLine):
+                lines.append([c.get_text() for c in child])
+            elif hasattr(child, "__iter__"):
+                walk(child)
+
+    walk(page)
+    evidence = [order_evidence("".join(glyphs)) for glyphs in lines]
+    page_visual = sum((e > 0) - (e < 0) for e in evidence) > 0
+    return ["".join(logical_from_visual(glyphs) if e > 0 or (e == 0 and page_visual) else "".join(glyphs))
+            .strip("\n") for glyphs, e in zip(lines, evidence)]
+
+
 def _pdfminer_read(path: str, deadline: float) -> tuple[PdfInfo, list[str]]:
+    """Pages read by pdfminer.six, reordered per glyph: slower than pdftotext, but a
+    ligature's letters stay in their order (see rtl_text.ligatures_reversed)."""
     try:
         from pdfminer.high_level import extract_pages
-        from pdfminer.layout import LAParams, LTTextContainer
+        from pdfminer.layout import LAParams, LTTextLine
         from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
         from pdfminer.pdfparser import PDFParser
         from pdfminer.utils import decode_text
@@ -117,10 +145,11 @@ def _pdfminer_read(path: str, deadline: float) -> tuple[PdfInfo, list[str]]:
                 if isinstance(value, bytes):
                     setattr(info, name, decode_text(value))
         pages = []
-        for page in extract_pages(path, laparams=LAParams(), maxpages=MAX_PAGES):
+        # A larger char_margin keeps a right-to-left line with numbers in it one line.
+        for page in extract_pages(path, laparams=LAParams(char_margin=6.0), maxpages=MAX_PAGES):
             if time.monotonic() > deadline:
                 raise Skip(f"PDF not read within {SECONDS_PER_FILE} s (too large or malformed)")
-            pages.append("".join(el.get_text() for el in page if isinstance(el, LTTextContainer)))
+            pages.append("\n".join(_glyph_lines(page, LTTextLine)))
     except PDFPasswordIncorrect:
         raise Skip("encrypted PDF (needs a password); save a copy without one to index it") from None
     except Skip:
@@ -148,9 +177,11 @@ def parse_pdf(data: bytes, sf, parsed) -> list[Document]:
         path = os.path.join(tmp, "in.pdf")  # the bytes that were hashed, not the file as it is now
         with open(path, "wb") as fh:
             fh.write(data)
-        if poppler():
+        if poppler() and extractor() == "pdftotext":
             info = _poppler_info(path, deadline)
             raw = _poppler_pages(path, info, deadline)
+            if ligatures_reversed("\n".join(raw)):  # LibreOffice's ligature glyphs: read per glyph
+                _info, raw = _pdfminer_read(path, deadline)
         else:
             info, raw = _pdfminer_read(path, deadline)
         pages = clean_pages(raw)

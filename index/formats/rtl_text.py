@@ -69,11 +69,31 @@ def order_evidence(line: str) -> int:
     return score
 
 
-def logical_from_visual(line: str) -> str:
+def logical_from_visual(line: str | list[str]) -> str:
     """A visual-order right-to-left line in logical order: reversed, brackets mirrored,
-    every Latin/digit run turned back the way it was printed."""
-    reversed_line = line[::-1].translate(_MIRRORED)
+    every Latin/digit run turned back the way it was printed.
+
+    Given a list of glyphs' texts (pdfminer's characters) rather than a string,
+    the glyphs are reversed but not the letters inside one glyph: a lam-alef
+    ligature whose text is «لا» stays «لا».
+    """
+    units = list(line) if isinstance(line, str) else line
+    reversed_line = "".join(reversed(units)).translate(_MIRRORED)
     return _LTR_RUN.sub(lambda m: m.group()[::-1], reversed_line)
+
+
+# What pdftotext makes of a PDF whose lam-alef ligature glyphs say «لا» inside a
+# visual-order run (LibreOffice's): the whole run reversed, the ligature too, so
+# «الإسكندرية» reads «اإلسكندرية» and «للطلاب» «للطالب».  Two alefs before a lam and a
+# lone «ال» never occur in correct text; «لا» occurs in nearly every Arabic page.
+_LIGATURE_REVERSED = re.compile(r"\u0627[\u0627\u0623\u0625\u0622]\u0644|(?<!\w)\u0627\u0644(?!\w)")
+_LAM_ALEF = re.compile(r"\u0644[\u0627\u0623\u0625\u0622]")
+
+
+def ligatures_reversed(text: str) -> bool:
+    """Whether an extractor reversed the letters inside lam-alef ligatures throughout ``text``."""
+    wrong = len(_LIGATURE_REVERSED.findall(text))
+    return wrong > len(_LAM_ALEF.findall(text))
 
 
 def repair_lines(lines: list[str], default_visual: bool | None = None) -> list[str]:
