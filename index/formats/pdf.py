@@ -105,23 +105,47 @@ def _poppler_pages(path: str, info: PdfInfo, deadline: float) -> list[str]:
     return pages
 
 
-def _glyph_lines(page, LTTextLine) -> list[str]:
-    """A pdfminer page's lines, each put in logical order glyph by glyph (rtl_text.py);
-    a line without evidence of its order follows the page's majority."""
+SPACE_GAP = 0.2  # of the font size: a gap this wide between glyphs is a space
+COLUMN_GAP = 1.5  # of the font size: a gap this wide on one baseline separates columns
+
+
+def _glyphs(node, LTChar):
+    for child in node:
+        if isinstance(child, LTChar):
+            yield child
+        elif hasattr(child, "__iter__"):
+            yield from _glyphs(child, LTChar)
+
+
+def _glyph_lines(page, LTChar) -> list[str]:
+    """A pdfminer page's lines built from its glyphs' positions, each put in logical order
+    glyph by glyph (rtl_text.py); a line without evidence of its order follows the page's
+    majority.  Grouping by baseline ourselves keeps a right-to-left line whole where
+    pdfminer's layout splits it around numbers set in another font."""
+    rows: list[tuple[float, list]] = []
+    for glyph in sorted(_glyphs(page, LTChar), key=lambda g: (-g.y0, g.x0)):
+        if rows and abs(rows[-1][0] - glyph.y0) <= 0.4 * max(glyph.size, 1.0):
+            rows[-1][1].append(glyph)
+        else:
+            rows.append((glyph.y0, [glyph]))
     lines: list[list[str]] = []
-
-    def walk(node):
-        for child in node:
-            if isinstance(child, LTTextLine):
-                lines.append([c.get_text() for c in child])
-            elif hasattr(child, "__iter__"):
-                walk(child)
-
-    walk(page)
-    evidence = [order_evidence("".join(glyphs)) for glyphs in lines]
+    for _y, row in rows:
+        row.sort(key=lambda g: g.x0)
+        units: list[str] = []
+        for before, glyph in zip([None] + row[:-1], row):
+            if before is not None:
+                gap = glyph.x0 - before.x1
+                if gap > COLUMN_GAP * glyph.size:
+                    lines.append(units)
+                    units = []
+                elif gap > SPACE_GAP * glyph.size and units and units[-1] != " ":
+                    units.append(" ")
+            units.append(glyph.get_text())
+        lines.append(units)
+    evidence = [order_evidence("".join(units)) for units in lines]
     page_visual = sum((e > 0) - (e < 0) for e in evidence) > 0
-    return ["".join(logical_from_visual(glyphs) if e > 0 or (e == 0 and page_visual) else "".join(glyphs))
-            .strip("\n") for glyphs, e in zip(lines, evidence)]
+    return [(logical_from_visual(units) if e > 0 or (e == 0 and page_visual) else "".join(units)).strip()
+            for units, e in zip(lines, evidence)]
 
 
 def _pdfminer_read(path: str, deadline: float) -> tuple[PdfInfo, list[str]]:
@@ -129,7 +153,7 @@ def _pdfminer_read(path: str, deadline: float) -> tuple[PdfInfo, list[str]]:
     ligature's letters stay in their order (see rtl_text.ligatures_reversed)."""
     try:
         from pdfminer.high_level import extract_pages
-        from pdfminer.layout import LAParams, LTTextLine
+        from pdfminer.layout import LAParams, LTChar
         from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
         from pdfminer.pdfparser import PDFParser
         from pdfminer.utils import decode_text
@@ -145,11 +169,10 @@ def _pdfminer_read(path: str, deadline: float) -> tuple[PdfInfo, list[str]]:
                 if isinstance(value, bytes):
                     setattr(info, name, decode_text(value))
         pages = []
-        # A larger char_margin keeps a right-to-left line with numbers in it one line.
-        for page in extract_pages(path, laparams=LAParams(char_margin=6.0), maxpages=MAX_PAGES):
+        for page in extract_pages(path, laparams=LAParams(), maxpages=MAX_PAGES):
             if time.monotonic() > deadline:
                 raise Skip(f"PDF not read within {SECONDS_PER_FILE} s (too large or malformed)")
-            pages.append("\n".join(_glyph_lines(page, LTTextLine)))
+            pages.append("\n".join(_glyph_lines(page, LTChar)))
     except PDFPasswordIncorrect:
         raise Skip("encrypted PDF (needs a password); save a copy without one to index it") from None
     except Skip:
