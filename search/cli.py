@@ -98,7 +98,7 @@ def main():
     """Kavosh (کاوش): full-text search for Persian and Arabic documents.
 
     \b
-    kavosh index ~/archive        index a folder (.txt, .html, .jsonl)
+    kavosh index ~/archive        index a folder (.txt .html .jsonl .pdf .docx .odt .epub .md)
     kavosh search 'پهپاد کیف'     search it
     kavosh serve                  search it in the browser
     kavosh remove ~/archive       drop the folder from the index
@@ -116,7 +116,7 @@ def main():
 @click.option("-v", "--verbose", is_flag=True, help="Also list each file skipped for its type.")
 @click.option("--max-file-size", "max_file_size", default="10MB", show_default=True, metavar="SIZE",
               callback=lambda ctx, param, value: _size(value),
-              help="Skip a .txt/.html file, or a JSONL record, bigger than this "
+              help="Skip a file (.txt, .pdf…), or a JSONL record, bigger than this "
                    "(e.g. 500kB, 50MB). JSONL files themselves may be any size.")
 @click.option("--procs", type=click.IntRange(min=0), default=None, metavar="N",
               help="Analyse documents in N processes (0: one per CPU; default 1, or "
@@ -126,9 +126,11 @@ def main():
 def index_cmd(paths, rebuild, wait, quiet, verbose, max_file_size, procs, index_dir):
     """Index PATHS (folders are searched recursively; default: the bundled seeds/).
 
-    Reads .txt (first line is the title), .html/.htm (visible text) and .jsonl
-    (one {"id","title","body"|"text","url","date","lang"} per line), in UTF-8
-    or legacy Windows-1256.  Run again to pick up new, changed and deleted
+    Reads .txt (first line is the title), .html/.htm (visible text), .jsonl
+    (one {"id","title","body"|"text","url","date","lang"} per line), .pdf (each
+    page a section; scanned pages need Tesseract), .docx, .odt, .epub and .md;
+    text in UTF-8 or legacy Windows-1256.  Files of other types are counted at
+    the end (--verbose lists them).  Run again to pick up new, changed and deleted
     files; only those are re-indexed, and only under PATHS: other folders in
     the index are left alone (`kavosh stats` lists them, `kavosh remove`
     drops one).  Ids are paths relative to the first folder indexed; a later
