@@ -271,3 +271,17 @@ def test_without_tesseract_a_scanned_pdf_is_skipped_saying_what_to_install(tmp_p
     result = kavosh("index", str(folder), index=tmp_path / "ix")
     assert ("skipped: gozaresh-scan.pdf: scanned PDF (no text layer): to read it, install Tesseract "
             "(apt-get install tesseract-ocr tesseract-ocr-fas tesseract-ocr-ara poppler-utils)") in result.stderr
+
+
+def test_the_web_page_says_on_which_page_a_hit_is_and_the_document_shows_its_pages(library):
+    from kavosh.web import create_app
+
+    index, made, _ = library
+    need("reportlab.pdf" in made, "ReportLab")
+    client = create_app(index).test_client()
+    page = client.get("/", query_string={"q": "جرش", "ui": "ar", "collapse": "0"}).get_data(as_text=True)
+    assert 'الصفحة ٤' in page
+    assert "taqrir-reportlab.pdf?q=" in page and "#page-4" in page
+    doc = client.get("/doc/taqrir-reportlab.pdf", query_string={"q": "جرش", "ui": "fa"}).get_data(as_text=True)
+    assert 'id="page-4"' in doc and "صفحهٔ ۴" in doc
+    assert doc.index('id="page-4"') < doc.index("<mark>جرش</mark>")
