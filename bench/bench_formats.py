@@ -99,7 +99,7 @@ def main() -> None:
             n = _scans(work, scans, args.ocr_pages)
             seconds = _time_build(scans, 1, 1)
             print(f"scanned (OCR, 300 dpi):   {n / seconds:6.2f} pages/s  ({n} pages in {seconds:.1f} s)")
-        else:
+        elif args.ocr_pages:
             print("scanned: Tesseract not installed, not measured")
 
 

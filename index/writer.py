@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,7 +23,7 @@ from whoosh.writing import CLEAR
 from .analysis import ANALYZER_VERSION, DocumentText
 from .errors import IndexNotFound, InputError
 from .dates import date_key
-from .formats import suffix_label
+from .formats import format_for, suffix_label
 from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from .near_dup import signature as near_dup_signature
 from .normalize import detect_language
@@ -320,6 +321,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
             _release(ids, state[source_file], source_file)
         in_scope = lambda f: any(f == where or is_under(f, where) for _root, where, _given in scopes)  # noqa: E731
         recheck = {f for f in recheck if f in listed or not in_scope(f)}
+        ahead = _ReadAhead(files, state, max_doc_bytes, procs)
         try:
             for n, sf in enumerate(files):
                 counter.start(n, sf.rel)
@@ -328,7 +330,8 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
                 if old and key in recheck:  # it had records skipped for a taken id: read it again
                     old = dict(old, size=None, sha1=None, rechecked_sha1=old["sha1"])
                 recheck.discard(key)
-                changed |= _index_file(writer, sf, old, summary, ids, recheck, max_doc_bytes, counter)
+                changed |= _index_file(writer, sf, old, summary, ids, recheck, max_doc_bytes, counter,
+                                       ahead.take(n))
             for source_file in gone:
                 writer.delete_by_term("source_file", source_file)
                 summary.removed += len(state[source_file]["keys"])
@@ -338,6 +341,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
                 writer.cancel()
             raise
         finally:
+            ahead.close()
             if searcher is not None:
                 searcher.close()
         if changed:
@@ -435,9 +439,53 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
     return [removed for removed, _t, _r in plan], left
 
 
+class _ReadAhead:
+    """Files of a format that waits on other programs (PDF: pdftotext, Tesseract) read in
+    ``procs`` threads ahead of the loop that indexes them, so that --procs N keeps N such
+    programs running.  At most 2×procs files are in memory at once; a file unchanged by
+    size and time is never read ahead (it is skipped without reading, as before)."""
+
+    def __init__(self, files, state: dict, max_doc_bytes: int, procs: int):
+        self.files, self.state, self.max_doc_bytes = files, state, max_doc_bytes
+        self.wanted = [i for i, sf in enumerate(files) if procs > 1 and self._worth(sf)]
+        self.pool = ThreadPoolExecutor(procs, thread_name_prefix="kavosh-read") if self.wanted else None
+        self.window = 2 * procs
+        self.futures: dict[int, Future] = {}
+        self.cursor = 0  # into self.wanted
+
+    def _worth(self, sf) -> bool:
+        fmt = format_for(sf.path)
+        old = self.state.get(sf.text_path)
+        unchanged = old and old["size"] == sf.size and old["mtime"] == sf.mtime
+        return bool(fmt and fmt.read_ahead and not sf.problem and not unchanged)
+
+    def _read(self, sf):
+        source = open_source(sf, self.max_doc_bytes)
+        parsed = source.parse()
+        parsed.documents = list(parsed.documents)
+        return source, parsed
+
+    def take(self, n: int) -> Future | None:
+        """The read of file ``n`` if it was read ahead; keeps the window filled."""
+        if self.pool is None:
+            return None
+        while self.cursor < len(self.wanted) and len(self.futures) < self.window:
+            i = self.wanted[self.cursor]
+            if i >= n:
+                self.futures[i] = self.pool.submit(self._read, self.files[i])
+            self.cursor += 1
+        return self.futures.pop(n, None)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            for future in self.futures.values():
+                future.cancel()
+            self.pool.shutdown(wait=True)
+
+
 def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
                 ids: _Ids, recheck: set[str], max_doc_bytes: int = MAX_DOC_BYTES,
-                counter: _Counter | None = None) -> bool:
+                counter: _Counter | None = None, ready: Future | None = None) -> bool:
     """Add, replace or skip one file's documents; returns whether the index changed.
 
     ``ids`` (every id in the index → its holder) is kept up to date: a record
@@ -450,14 +498,18 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
         summary.unchanged += len(old["keys"])
         return False
     try:
-        source = open_source(sf, max_doc_bytes)  # checked and hashed, in bounded memory
+        if ready is not None:  # read ahead in a thread (_ReadAhead): its Skip is raised here
+            source, parsed = ready.result()
+        else:
+            source = open_source(sf, max_doc_bytes)  # checked and hashed, in bounded memory
         summary.bytes_read += source.size
         if counter is not None:
             counter.opened(source.lines)
         if old and old["sha1"] == source.sha1:
             summary.unchanged += len(old["keys"])
             return False
-        parsed = source.parse()
+        if ready is None:
+            parsed = source.parse()
     except Skip as skip:
         summary.skipped.append(f"{sf.rel}: {skip}")
         if old:  # the file was indexed before and is now unusable: its old text goes

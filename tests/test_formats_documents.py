@@ -166,7 +166,8 @@ def test_running_headers_are_kept_once_not_on_every_page(library):
 # --- PDFs that cannot be read, and the fallbacks ---------------------------------
 
 
-def test_broken_encrypted_and_fake_pdfs_are_skipped_with_a_reason(tmp_path):
+@pytest.mark.parametrize("procs", ["1", "2"])  # 2: PDFs read ahead in threads
+def test_broken_encrypted_and_fake_pdfs_are_skipped_with_a_reason(tmp_path, procs):
     need(has_reportlab(), "ReportLab with fonts-noto-core")
     from reportlab.lib.pdfencrypt import StandardEncryption
     from reportlab.pdfgen import canvas
@@ -179,13 +180,16 @@ def test_broken_encrypted_and_fake_pdfs_are_skipped_with_a_reason(tmp_path):
     c.drawString(72, 720, "secret")
     c.save()
     fs.reportlab_pdf(fs.PERSIAN, folder / "good.pdf")
+    fs.reportlab_pdf(fs.ARABIC, folder / "good2.pdf")
     index = tmp_path / "ix"
-    result = kavosh("index", str(folder), index=index)
+    result = kavosh("index", "--procs", procs, str(folder), index=index)
     assert result.exit_code == 0, result.output
     assert re.search(r"skipped: broken\.pdf: broken PDF \(.+\)", result.stderr), result.stderr
     assert "skipped: notes.pdf: not a PDF (no %PDF- header)" in result.stderr
     assert "skipped: secret.pdf: encrypted PDF (needs a password)" in result.stderr
-    assert "1 added" in result.stdout and "3 skipped" in result.stdout
+    assert "2 added" in result.stdout and "3 skipped" in result.stdout
+    assert [h["id"] for h in search(index, "جرش")] == ["good2.pdf"]
+    assert [h["id"] for h in search(index, "زعفران")] == ["good.pdf"]
 
 
 def test_max_file_size_applies_to_pdfs(tmp_path):

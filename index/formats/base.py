@@ -57,6 +57,9 @@ class Format:
     parse: Callable | None = None
     decoded: bool = True
     stream: Callable[..., Iterator[Document]] | None = None
+    # Reading waits on other programs (pdftotext, Tesseract): with --procs N,
+    # N such files are read at once, ahead of the documents being indexed.
+    read_ahead: bool = False
 
 
 def pages_body(pages: list[str]) -> str:

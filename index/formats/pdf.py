@@ -230,4 +230,4 @@ def parse_pdf(data: bytes, sf, parsed) -> list[Document]:
                      date_origin="document" if date else None)]
 
 
-FORMAT = Format("PDF", (".pdf",), parse_pdf, decoded=False)
+FORMAT = Format("PDF", (".pdf",), parse_pdf, decoded=False, read_ahead=True)
