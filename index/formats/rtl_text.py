@@ -7,11 +7,11 @@ order** (the glyphs left to right as printed: «ينهجاوي يذلا» for «
 يواجهني»), as PDFs made from pre-shaped, pre-reordered text are (ReportLab
 with arabic-reshaper and python-bidi, many report generators).
 
-The order is decided per line from evidence in the line itself: a word's
-joined shapes say which end is its start (an initial form comes first in
-logical order, last in visual order), and the commonest short words of
-Persian and Arabic (در، از، في، على…) are recognisable written forwards
-and not backwards.  A visual line is reversed whole and then every run of
+The order is decided per line from evidence in the line itself: joined
+shapes come in one order only (an initial form before a medial or final one
+in logical order, after it in visual order), the commonest short words of
+Persian and Arabic (از، به، في، على…) are recognisable written forwards and
+not backwards, and ة/ى end words.  A visual line is reversed whole and then every run of
 digits and Latin words is turned back, so «2024» and «New York» read as
 printed; lam-alef ligatures are reversed as one glyph before they are
 decomposed, so «لا» does not become «ال».
@@ -31,12 +31,18 @@ _LTR_TOKEN = "[0-9A-Za-z\u00c0-\u024f\u0660-\u0669\u06f0-\u06f9]+"
 _LTR_RUN = re.compile(f"{_LTR_TOKEN}(?:[ .,:/\\-\u066b\u066c%]+{_LTR_TOKEN})*")
 _MIRRORED = str.maketrans("()[]{}<>«»", ")(][}{><»«")
 
-# The commonest short words, which are rarely words when reversed.
+# The commonest short words, which are rarely words when reversed.  Those whose
+# reversal is a word too (در/رد, بر/رب, یک/کی, مع/عم) say nothing either way.
+_AMBIGUOUS = frozenset("در رد بر رب یک کی کي مع عم".split())
 _COMMON = frozenset(
-    "در از به که این را با است برای آن یک می‌شود شده های ها خود تا بر نیز"  # Persian
-    " في من على إلى الى أن عن التي الذي هذا مع كان قد بين بعد وقال ذلك هذه"  # Arabic
-    .split())
-_COMMON_REVERSED = frozenset(w[::-1] for w in _COMMON) - _COMMON
+    "از به که این را با است برای آن می‌شود شده های ها خود تا نیز"  # Persian
+    " في من على إلى الى أن عن التي الذي هذا كان قد بين بعد وقال ذلك هذه"  # Arabic
+    .split()) - _AMBIGUOUS
+_COMMON_REVERSED = frozenset(w[::-1] for w in _COMMON) - _COMMON - _AMBIGUOUS
+# Joined shapes in order: a letter joined to the next is initial or medial and
+# the next medial or final, so these pairs occur only in one order.
+_LOGICAL_PAIRS = {("initial", "medial"), ("initial", "final"), ("medial", "final")}
+_VISUAL_PAIRS = {(b, a) for a, b in _LOGICAL_PAIRS}
 
 
 def fold_presentation_forms(text: str) -> str:
@@ -58,14 +64,16 @@ def order_evidence(line: str) -> int:
     """Positive when ``line`` reads as visual order, negative as logical, 0 when it says nothing."""
     score = 0
     for word in _ARABIC_LETTERS.findall(line):
-        first, last = _shape(word[0]), _shape(word[-1])
-        if len(word) > 1:
-            score += (first == "final") + (last == "initial") - (first == "initial") - (last == "final")
+        if _FORMS.search(word):
+            shapes = [_shape(ch) for ch in word]
+            for pair in zip(shapes, shapes[1:]):
+                score += (pair in _VISUAL_PAIRS) - (pair in _LOGICAL_PAIRS)
         plain = fold_presentation_forms(word)
         if len(plain) > 1:
             score += 2 * ((plain in _COMMON_REVERSED) - (plain in _COMMON))
-            # ة and ى end words: at a word's start they say the word is reversed.
-            score += (plain[0] in "ةى") - (plain[-1] in "ةى")
+            # ة and ى end words: at a word's start they say the word is reversed;
+            # the article ال starts many Arabic words.
+            score += (plain[0] in "ةى") - (plain[-1] in "ةى") - (len(plain) > 3 and plain[:2] == "ال")
     return score
 
 
