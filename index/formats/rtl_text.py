@@ -23,12 +23,13 @@ import re
 import unicodedata
 
 _FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]+")
-_ARABIC_LETTERS = re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufefc]+")
+_ARABIC_LETTERS = re.compile("[\u0620-\u065f\u0670\u066e-\u06d3\u06d5\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufefc]+")
 # What keeps left-to-right order inside a right-to-left line: Latin words and
 # numbers in any digits, with the separators that join them (1,250; 12.5;
 # 2024-11-03; New York).
 _LTR_TOKEN = "[0-9A-Za-z\u00c0-\u024f\u0660-\u0669\u06f0-\u06f9]+"
 _LTR_RUN = re.compile(f"{_LTR_TOKEN}(?:[ .,:/\\-\u066b\u066c%]+{_LTR_TOKEN})*")
+_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat and tatweel: no cue either way
 _MIRRORED = str.maketrans("()[]{}<>«»", ")(][}{><»«")
 
 # The commonest short words, which are rarely words when reversed.  Those whose
@@ -68,11 +69,12 @@ def order_evidence(line: str) -> int:
             shapes = [_shape(ch) for ch in word]
             for pair in zip(shapes, shapes[1:]):
                 score += (pair in _VISUAL_PAIRS) - (pair in _LOGICAL_PAIRS)
-        plain = fold_presentation_forms(word)
+        plain = _MARKS.sub("", fold_presentation_forms(word))
         if len(plain) > 1:
             score += 2 * ((plain in _COMMON_REVERSED) - (plain in _COMMON))
             # ة and ى end words: at a word's start they say the word is reversed;
-            # the article ال starts many Arabic words.
+            # the article ال starts many Arabic words.  (A word ending in لا is
+            # not counted as one reversed: Persian اصلا، بالا، مبتلا are too common.)
             score += (plain[0] in "ةى") - (plain[-1] in "ةى") - (len(plain) > 3 and plain[:2] == "ال")
     return score
 
