@@ -81,3 +81,25 @@ def test_jsonl_titles_have_html_entities_unescaped(tmp_path):
     assert titles["q1"] == 'وزير الخارجية: "لا تفاوض" مع الاحتلال'
     assert hits(index, "گاز")[0]["title"] == "نفت & گاز ایران"
     assert hits(index, "title:تغییر")[0]["title"] == "AT&T و R&D بدون تغییر"
+
+
+def test_html_titles_lose_the_site_name_only_on_evidence(tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+
+    def page(name, title, heading="", site=""):
+        meta = f'<meta property="og:site_name" content="{site}">' if site else ""
+        h1 = f"<h1>{heading}</h1>" if heading else ""
+        (folder / name).write_text(f"<html><head><title>{title}</title>{meta}</head><body>{h1}"
+                                   f"<p>متن خبر درباره {name[:-5]} و بازار نفت</p></body></html>",
+                                   encoding="utf-8")
+
+    page("a.html", "افزایش قیمت نفت | خبرگزاری نمونه", heading="افزایش قیمت نفت")
+    page("b.html", "اخبار اقتصادی - صعود البورصة اليوم", site="اخبار اقتصادی")
+    page("c.html", "ایران - آمریکا: مذاکره ادامه دارد")  # no evidence: kept whole
+    page("d.html", "عنوان | سایت", heading="عنوان دیگر")  # the heading is no part of it
+    index = tmp_path / "ix"
+    assert kavosh("index", str(folder), index=index).exit_code == 0
+    titles = {h["id"]: h["title"] for h in hits(index, "نفت")}
+    assert titles == {"a.html": "افزایش قیمت نفت", "b.html": "صعود البورصة اليوم",
+                      "c.html": "ایران - آمریکا: مذاکره ادامه دارد", "d.html": "عنوان | سایت"}
