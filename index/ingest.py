@@ -1,4 +1,8 @@
-"""Reading documents from disk: .txt, .html/.htm and .jsonl, in UTF-8 or Windows-1256.
+"""Reading documents from disk: checking, hashing and handing each file to its format.
+
+The formats themselves (.txt, .html, .jsonl, .pdf, .docx, .odt, .epub, .md)
+are index/formats/, one module each; text formats are decoded here first, in
+UTF-8, UTF-16/32, Windows-1256 or what charset-normalizer recognises.
 
 Nothing here raises for a bad input: a file that cannot be used becomes a
 ``Skip`` with a reason, a bad JSONL line a skipped record, a repair a

@@ -82,13 +82,19 @@ def index_procs(procs: int | None = None) -> int:
     return max(1, procs)
 
 
+def _streamed(sf) -> bool:
+    fmt = format_for(sf.path)
+    return fmt is not None and fmt.stream is not None
+
+
 class _Counter:
     """Turns the documents read into Progress calls (see ``Progress``)."""
 
     def __init__(self, callback, files):
         self.callback = callback
         self.sizes = [sf.size or 0 for sf in files]
-        self.jsonl = [sf.text_path.lower().endswith(".jsonl") for sf in files]
+        # A streamed format (JSONL) holds many documents a file; the others one each.
+        self.streamed = [_streamed(sf) for sf in files]
         self.bytes_total = sum(self.sizes)
         self.before = 0  # bytes of the files finished
         self.docs = 0
@@ -117,7 +123,7 @@ class _Counter:
         done = self.before + (min(size, size * self.in_file // self.lines) if phase == "indexing" else size)
         later = range(self.index + 1, len(self.sizes))
         per_doc = done / self.docs if self.docs else 2000
-        guess = sum(1 if not self.jsonl[i] else round(self.sizes[i] / max(per_doc, 1)) for i in later)
+        guess = sum(1 if not self.streamed[i] else round(self.sizes[i] / max(per_doc, 1)) for i in later)
         total = self.docs + max(0, self.lines - self.in_file) + guess
         self.callback(Progress(phase, self.docs, total if phase == "indexing" else self.docs,
                                done if phase == "indexing" else self.bytes_total,
