@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,6 +28,7 @@ from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from .near_dup import signature as near_dup_signature
 from .normalize import detect_language
 from .parallel import ParallelWriter
+from .read_ahead import ReadAhead
 from .postings import KavoshSegmentWriter
 from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
 from .schema import INDEX_NAME, SCHEMA_VERSION, index_exists, read_meta, write_meta
@@ -327,7 +328,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
             _release(ids, state[source_file], source_file)
         in_scope = lambda f: any(f == where or is_under(f, where) for _root, where, _given in scopes)  # noqa: E731
         recheck = {f for f in recheck if f in listed or not in_scope(f)}
-        ahead = _ReadAhead(files, state, max_doc_bytes, procs)
+        ahead = ReadAhead(files, state, max_doc_bytes, procs)
         try:
             for n, sf in enumerate(files):
                 counter.start(n, sf.rel)
@@ -445,50 +446,6 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
     return [removed for removed, _t, _r in plan], left
 
 
-class _ReadAhead:
-    """Files of a format that waits on other programs (PDF: pdftotext, Tesseract) read in
-    ``procs`` threads ahead of the loop that indexes them, so that --procs N keeps N such
-    programs running.  At most 2×procs files are in memory at once; a file unchanged by
-    size and time is never read ahead (it is skipped without reading, as before)."""
-
-    def __init__(self, files, state: dict, max_doc_bytes: int, procs: int):
-        self.files, self.state, self.max_doc_bytes = files, state, max_doc_bytes
-        self.wanted = [i for i, sf in enumerate(files) if procs > 1 and self._worth(sf)]
-        self.pool = ThreadPoolExecutor(procs, thread_name_prefix="kavosh-read") if self.wanted else None
-        self.window = 2 * procs
-        self.futures: dict[int, Future] = {}
-        self.cursor = 0  # into self.wanted
-
-    def _worth(self, sf) -> bool:
-        fmt = format_for(sf.path)
-        old = self.state.get(sf.text_path)
-        unchanged = old and old["size"] == sf.size and old["mtime"] == sf.mtime
-        return bool(fmt and fmt.read_ahead and not sf.problem and not unchanged)
-
-    def _read(self, sf):
-        source = open_source(sf, self.max_doc_bytes)
-        parsed = source.parse()
-        parsed.documents = list(parsed.documents)
-        return source, parsed
-
-    def take(self, n: int) -> Future | None:
-        """The read of file ``n`` if it was read ahead; keeps the window filled."""
-        if self.pool is None:
-            return None
-        while self.cursor < len(self.wanted) and len(self.futures) < self.window:
-            i = self.wanted[self.cursor]
-            if i >= n:
-                self.futures[i] = self.pool.submit(self._read, self.files[i])
-            self.cursor += 1
-        return self.futures.pop(n, None)
-
-    def close(self) -> None:
-        if self.pool is not None:
-            for future in self.futures.values():
-                future.cancel()
-            self.pool.shutdown(wait=True)
-
-
 def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
                 ids: _Ids, recheck: set[str], max_doc_bytes: int = MAX_DOC_BYTES,
                 counter: _Counter | None = None, ready: Future | None = None) -> bool:
@@ -504,7 +461,7 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
         summary.unchanged += len(old["keys"])
         return False
     try:
-        if ready is not None:  # read ahead in a thread (_ReadAhead): its Skip is raised here
+        if ready is not None:  # read ahead in a thread (index/read_ahead.py): its Skip is raised here
             source, parsed = ready.result()
         else:
             source = open_source(sf, max_doc_bytes)  # checked and hashed, in bounded memory
