@@ -196,5 +196,9 @@ def read_source(sf: SourceFile, data: bytes, max_doc_bytes: int = MAX_DOC_BYTES)
         parsed.warnings.extend(f"{sf.rel}: {note}" for note in decoded.notes)
         content = decoded.text
     docs = fmt.parse(content, sf, parsed)
+    if not fmt.decoded:  # a packed format (DOCX, EPUB, PDF) can hold more text than its size says
+        text_bytes = sum(len(doc.body.encode("utf-8", "surrogatepass")) for doc in docs)
+        if text_bytes > max_doc_bytes:
+            raise Skip(too_big("its text", text_bytes, max_doc_bytes))
     parsed.documents = [_file_metadata(finish(doc, sf.rel, parsed.warnings), sf) for doc in docs]
     return parsed

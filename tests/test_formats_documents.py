@@ -289,3 +289,13 @@ def test_the_web_page_says_on_which_page_a_hit_is_and_the_document_shows_its_pag
     doc = client.get("/doc/taqrir-reportlab.pdf", query_string={"q": "جرش", "ui": "fa"}).get_data(as_text=True)
     assert 'id="page-4"' in doc and "صفحهٔ ۴" in doc
     assert doc.index('id="page-4"') < doc.index("<mark>جرش</mark>")
+
+
+def test_max_file_size_applies_to_the_text_a_packed_file_unpacks_to(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    long = fs.Sample("long", "fa", "گزارش بلند", (("گزارش بلند", "کتابخانه عمومی " * 100_000),), ())
+    fs.docx(long, folder / "long.docx")  # 2.8 MB of text in a small zip
+    assert (folder / "long.docx").stat().st_size < 100_000
+    result = kavosh("index", "--max-file-size", "1MB", str(folder), index=tmp_path / "ix")
+    assert re.search(r"skipped: long\.docx: its text is 2\.\d MB, over the per-document limit of 1 MB", result.stderr)
