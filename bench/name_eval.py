@@ -268,10 +268,10 @@ def judgements_for(queries: list[NameQuery], corpus: Path, set_path: Path,
     paths = corpus_paths(corpus)
     rules = hashlib.sha1(Path(set_path).read_bytes() + json.dumps(MACROS).encode()).hexdigest()[:12]
     cache = cache_dir / f"judged-{corpus_key(paths)}-{rules}.pkl"
-    if cache.exists():
-        return pickle.loads(cache.read_bytes())
+    if cache.exists():  # plain sets, so the cache reads the same whichever module wrote it
+        return {query: Judgement(*sets) for query, sets in pickle.loads(cache.read_bytes()).items()}
     judged = judge(queries, normalized_documents(paths, cache_dir))
-    _write(cache, pickle.dumps(judged))
+    _write(cache, pickle.dumps({query: (j.relevant, j.confusions) for query, j in judged.items()}))
     return judged
 
 
