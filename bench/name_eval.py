@@ -405,8 +405,8 @@ def compare(rows: list[dict], expected: list[dict]) -> list[str]:
         if old is None:
             changes.append(f"{r['query']}: new query")
             continue
-        moved = [f"{k} {old[k]:.2f}→{r[k]:.2f}" for k in ("p10", "p100", "recall") if abs(old[k] - r[k]) > 1e-9]
-        moved += [f"{k} {old[k]}→{r[k]}" for k in ("hits", "confusions", "twin_identical")
+        moved = [f"{k} {old[k]:.3f}→{r[k]:.3f}" for k in ("p10", "p100", "recall") if abs(old[k] - r[k]) > 1e-9]
+        moved += [f"{k} {old[k]}→{r[k]}" for k in ("hits", "relevant", "confusions", "twin_identical")
                   if k in r and old.get(k) != r[k]]
         if moved:
             changes.append(f"{r['query']}: " + ", ".join(moved))

@@ -117,3 +117,24 @@ def test_the_committed_name_set_loads_with_real_twins():
     assert len(queries) >= 60
     assert {q.category for q in queries} >= {"person", "place", "org", "acronym", "two-word",
                                               "noun-adj", "confusable", "latin"}
+
+
+def test_a_spelling_can_need_a_word_nearby_or_forbid_the_word_before():
+    """ظریف counts beside his office; الطائرة after الكرة (volleyball) is not an aircraft."""
+    from kavosh.index.normalize import normalize_token
+
+    queries = [
+        name_eval.NameQuery("ظریف", "person", "fa", relevant=[
+            name_eval.spelling({"re": "<P>ظریف", "with": "(?:وزیر|جواد)"})]),
+        name_eval.NameQuery("الطائرات", "confusable", "ar", relevant=[
+            name_eval.spelling({"re": "<A>طایره", "not_after": "<A>کره"})], confusions=[
+            name_eval.spelling("<A>طایر")]),
+    ]
+    texts = {"minister": "وزیر خارجه ظریف به نیویورک رفت", "delicate": "کنترل ظریف صدا در آواز",
+             "plane": "هبطت الطائرة في المطار", "volleyball": "فاز منتخب الكرة الطائرة",
+             "bird": "طار الطائر فوق الشجرة"}
+    docs = [(doc_id, "fa", [normalize_token(w) for w in text.split()]) for doc_id, text in texts.items()]
+    judged = name_eval.judge(queries, docs)
+    assert judged["ظریف"].relevant == {"minister"}
+    assert judged["الطائرات"].relevant == {"plane"}
+    assert judged["الطائرات"].confusions == {"bird"}
