@@ -28,6 +28,7 @@ from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from .lexicon import persian_verb_forms, stopwords
+from .pickled import reduced
 from .normalize import (FORMAT_CHARS, MARKS, detect_language, normalize_token, script_language,
                         token_language)
 from .stemmers import ARABIC_CLITICS, STEMMERS
@@ -384,11 +385,19 @@ class MemoizingAnalyzer(CompositeAnalyzer):
 
     _CACHE_LIMIT = 500_000
 
-    def __init__(self, *composables):
+    def __init__(self, *composables, options: dict | None = None):
         super().__init__(*composables)
         if not isinstance(self.items[0], KavoshTokenizer):
             raise TypeError("MemoizingAnalyzer needs a KavoshTokenizer first")
         self._memo = {}
+        # The ``kavosh_analyzer`` options that made this chain: what an index
+        # pickles (index/pickled.py) and what its fingerprint covers.
+        self.options = options
+
+    def __reduce__(self):
+        if getattr(self, "options", None) is None:
+            return (self.__class__, tuple(self.items))
+        return reduced("analysis_chain", self.options)
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -495,10 +504,21 @@ def kavosh_analyzer(*, stemmers=None, stoplist=None, extra_stopwords=(), protect
     * ``keep_unstemmed``: the unstemmed word beside its stem(s);
     * ``skeletons``: end in cross-script skeletons — the index's ``variant``
       field is this same chain with ``skeletons=True``.
+
+    The chain remembers the options that differ from the defaults: an index
+    pickles them, not the classes (index/pickled.py).
     """
-    return MemoizingAnalyzer(KavoshTokenizer(script_only=skeletons), *_filters(
-        stemmers, stoplist, extra_stopwords, protected, compounds, seats, keep_unstemmed,
-        skeletons))
+    given = dict(stemmers=stemmers, stoplist=stoplist, extra_stopwords=extra_stopwords,
+                 protected=protected, compounds=compounds, seats=seats,
+                 keep_unstemmed=keep_unstemmed, skeletons=skeletons)
+    options = {k: v for k, v in given.items() if v != CHAIN_DEFAULTS[k]}
+    return MemoizingAnalyzer(KavoshTokenizer(script_only=skeletons), *_filters(**given),
+                             options=options)
+
+
+# kavosh_analyzer's options as the shipped chain has them.
+CHAIN_DEFAULTS = dict(stemmers=None, stoplist=None, extra_stopwords=(), protected=(),
+                      compounds=True, seats=True, keep_unstemmed=False, skeletons=False)
 
 
 def plain_analyzer(**options):

@@ -27,6 +27,7 @@ from .normalize import detect_language
 from .parallel import ParallelWriter
 from .postings import KavoshSegmentWriter
 from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
+from .fingerprint import schema_fingerprint
 from .schema import INDEX_NAME, SCHEMA_VERSION, index_exists, read_meta, write_meta
 from .store import (LazyWriter, clean_leftovers, merge_dropping_empty, open_or_create,
                     remove_other_indexes, writer_lock)
@@ -338,6 +339,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
             format="kavosh-index",
             schema_version=SCHEMA_VERSION,
             analyzer_version=ANALYZER_VERSION,
+            analysis_fingerprint=schema_fingerprint(ix.schema),
             index_name=INDEX_NAME,
             created=old_meta.get("created") if not (rebuild or fresh) else now,
             updated=now if changed else old_meta.get("updated", now),

@@ -446,6 +446,10 @@ def stats_cmd(as_json, index_dir):
     click.echo(f"terms:     title {stats['terms']['title']}, body {stats['terms']['body']}")
     click.echo(f"size:      {stats['size_bytes'] / 1e6:.1f} MB")
     click.echo(f"updated:   {stats['updated'] or 'unknown'}")
+    click.echo(f"analysis:  version {stats['analyzer_version']}, "
+               + (f"fingerprint {stats['analysis_fingerprint']} (this Kavosh's)"
+                  if stats["analysis_fingerprint"] else
+                  "fingerprint not recorded (`kavosh index --rebuild PATH` records it)"))
     dates = stats["dates"]
     if dates["dated"] or dates["file_dated"]:
         span = f"{dates['earliest']} – {dates['latest']}  " if dates["dated"] else ""

@@ -16,6 +16,7 @@ from whoosh import query as Q
 from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
+from kavosh.index.fingerprint import check as check_analysis
 from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 
 from . import collapse as near_dups
@@ -397,12 +398,18 @@ def open_index(index_dir: Path):
             "run `kavosh index --rebuild PATH` to rebuild it"
         )
     try:
-        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, readonly=True)
+        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, readonly=True)
     except Exception as exc:  # a damaged or foreign index is the user's to fix, not a crash
         raise IncompatibleIndex(
             f"cannot open the index at {index_dir} ({exc.__class__.__name__}): "
             "run `kavosh index --rebuild PATH` to rebuild it"
         ) from None
+    try:  # built by another analysis: say so rather than answer differently
+        check_analysis(index_dir, meta, ix.schema)
+    except IncompatibleIndex:
+        ix.close()
+        raise
+    return ix
 
 
 def check_request(*, query: str | None = None, limit: int | None = None,
