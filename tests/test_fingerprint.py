@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import kavosh
 from kavosh.cli import main
 from kavosh.index import fingerprint
 from kavosh.index.fingerprint import analysis_fingerprint, code_tokens

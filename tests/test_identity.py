@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from click.testing import CliRunner
 
 from kavosh.index.schema import INDEX_NAME
 from kavosh.cli import main
+from runs import kill_now, start_index, wait_until
 from kavosh.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -282,17 +281,10 @@ def big_corpus(tmp_path_factory) -> Path:
 def _kill_while_indexing(index: Path, folder: Path):
     """Start `kavosh index` in a real process; kill -9 it once it is writing a new segment."""
     before = set(index.glob("*.pst")) if index.is_dir() else set()
-    cmd = [sys.executable, "-m", "kavosh", "index", "--quiet", "--index", str(index), str(folder)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline and proc.poll() is None:
-        if index.is_dir() and set(index.glob("*.pst")) - before:
-            break
-        time.sleep(0.02)
-    time.sleep(0.2)
-    assert proc.poll() is None, "indexing finished before it could be interrupted; grow the corpus"
-    proc.kill()
-    proc.wait()
+    proc = start_index(index, str(folder))
+    wait_until(proc, lambda: index.is_dir() and set(index.glob("*.pst")) - before,
+               "it wrote a new segment")
+    kill_now(proc)
 
 
 def _referenced(index: Path) -> set[str]:

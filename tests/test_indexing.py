@@ -5,9 +5,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kavosh.cli import main
+from runs import kill_now, start_index, wait_until
 
 PERSIAN = "روسیه چندین نقطه در اوکراین را بمباران کرد"
 ARABIC_BODY = "وصل وزير الخارجية الياباني إلى كييف يوم السبت لمناقشة التحالف العسكري."
@@ -158,12 +156,10 @@ def test_killed_indexer_leaves_previous_index_searchable(tmp_path):
     for i in range(4000):
         (big / f"{i:05}.txt").write_text(f"خبر {i}\n{ARABIC_BODY} {PERSIAN} شماره{i}\n" * 20,
                                          encoding="utf-8")
-    cmd = [sys.executable, "-m", "kavosh", "index", "--rebuild", "--quiet", "--index", str(index), str(big)]
-    proc = subprocess.Popen(cmd, cwd=Path(__file__).parent.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.5)
-    assert proc.poll() is None, "indexing finished too fast to be interrupted; grow the corpus"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    before = set(index.glob("*.pst"))
+    proc = start_index(index, "--rebuild", str(big))
+    wait_until(proc, lambda: set(index.glob("*.pst")) - before, "it wrote a new segment")
+    kill_now(proc)
     assert search_ids(index, "بمباران") == {"a.txt"}  # the previous state, whole
     result = run("index", str(small), index=index)
     assert result.exit_code == 0, result.output

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from kavosh.cli import main
-from serving import ROOT, fetch, served, wait_for_url, wait_until_healthy
+from serving import ROOT, STARTUP, fetch, served, wait_for_url, wait_until_healthy
 
 
 def invoke(*args):
@@ -111,12 +111,12 @@ def test_worker_processes_are_supervised_and_stopped(seeds_index):
          "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
-        base = wait_for_url(proc, timeout=30)
-        wait_until_healthy(base, timeout=30)
+        base = wait_for_url(proc, timeout=STARTUP)
+        wait_until_healthy(base, timeout=STARTUP)
         workers = _children(proc.pid)
         assert len(workers) == 2
         os.kill(next(iter(workers)), signal.SIGKILL)  # a worker dies: another takes its place
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + STARTUP
         while time.monotonic() < deadline and (len(_children(proc.pid)) < 2
                                                 or _children(proc.pid) == workers):
             time.sleep(0.1)
@@ -125,7 +125,7 @@ def test_worker_processes_are_supervised_and_stopped(seeds_index):
             assert fetch(f"{base}/api/search?q={quote('کیف')}")[0] == 200
         last = _children(proc.pid)
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=20) == 0
+        assert proc.wait(timeout=STARTUP) == 0
         assert not [p for p in last if os.path.exists(f"/proc/{p}") and
                     open(f"/proc/{p}/stat").read().split()[2] != "Z"]
     finally:
