@@ -539,9 +539,6 @@ def export_opensearch_cmd(out, name, query_text, any_words, exact, index_dir):
 # --- serve -------------------------------------------------------------------
 
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-
-
 @main.command("serve")
 @click.option("--host", default=None, metavar="ADDRESS",
               help="Address to listen on.  [default: 127.0.0.1, reachable from this machine only]")
@@ -560,6 +557,7 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 def serve_cmd(host, port, workers, threads, allowed, index_dir):
     """Serve the search page and JSON API (waitress, a production WSGI server)."""
     from kavosh.web import create_app
+    from kavosh.web.app import LOOPBACK_HOSTS
     from kavosh.web.server import listening_socket, run
 
     target = _resolve(index_dir)

@@ -80,9 +80,27 @@ def test_a_loopback_server_refuses_foreign_host_names(seeds_index):
         assert status == 400 and "--allow-host" in json.loads(body)["error"]
         status, page = fetch(f"{base}/?q={quote('کیف')}", {"Host": f"rebind.example:{port}"})
         assert status == 400 and "<mark>" not in page.decode()
+        # A name that starts like a loopback address is somebody's DNS name (rebinding).
+        for suffixed in (f"127.0.0.1.attacker.example:{port}", "localhost.attacker.example", "127.0.0.1x"):
+            assert fetch(base + "/healthz", {"Host": suffixed})[0] == 400, suffixed
     with served(seeds_index, "--allow-host", "kavosh.internal") as base:
         assert fetch(base + "/healthz", {"Host": "kavosh.internal"})[0] == 200
         assert fetch(base + "/healthz", {"Host": "other.internal"})[0] == 400
+
+
+def test_create_app_on_its_own_answers_only_loopback_names(seeds_index):
+    """Whoever serves create_app() (gunicorn, a WSGI host) gets the rebinding guard by default."""
+    from kavosh.web import create_app
+
+    client = create_app(seeds_index).test_client()
+    for host in ("127.0.0.1:5000", "localhost", "LOCALHOST:80", "[::1]:5000"):
+        assert client.get("/healthz", headers={"Host": host}).status_code == 200, host
+    for host in ("attacker.example", "127.0.0.1.attacker.example", "127.0.0.1.attacker.example:5000",
+                 "localhost.attacker.example", "[::2]"):
+        r = client.get("/api/search?q=x", headers={"Host": host})
+        assert r.status_code == 400 and "--allow-host" in r.get_json()["error"], host
+    anyone = create_app(seeds_index, {"KAVOSH_ALLOWED_HOSTS": None}).test_client()
+    assert anyone.get("/healthz", headers={"Host": "search.example"}).status_code == 200
 
 
 def test_a_hit_in_a_huge_one_line_document_is_a_small_answer(tmp_path):

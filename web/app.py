@@ -31,14 +31,18 @@ from .date_display import date_html
 
 log = logging.getLogger("kavosh.web")
 
+# The names a server on this machine alone is reached by (exactly these: 127.0.0.1.attacker.example is not one).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
 DEFAULTS = {
     "KAVOSH_TIME_LIMIT": 2.0,  # seconds a search may run before it is cut off
     "KAVOSH_PAGE_SIZE": 10,
     "KAVOSH_SUGGESTIONS": 8,
     "KAVOSH_RETRY_OPEN": 1.0,  # seconds between attempts to open a missing index
-    # Host names the app answers to (None: any).  `kavosh serve` on loopback sets
-    # the loopback names, so a rebinding DNS name cannot reach it from a browser.
-    "KAVOSH_ALLOWED_HOSTS": None,
+    # Host names the app answers to (None: any).  By default the loopback names,
+    # so a rebinding DNS name cannot reach it from a browser, whoever serves it;
+    # `kavosh serve --host ADDRESS` (not loopback) passes None, --allow-host adds.
+    "KAVOSH_ALLOWED_HOSTS": LOOPBACK_HOSTS,
     "SEND_FILE_MAX_AGE_DEFAULT": 86400,
     "MAX_CONTENT_LENGTH": 64 * 1024,
 }
