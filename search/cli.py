@@ -476,20 +476,31 @@ def stats_cmd(as_json, index_dir):
 @click.argument("text", nargs=-1, required=True)
 @click.option("--query", "query_mode", is_flag=True, help="Analyse as a query (both stems, no language).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_index_option
 @_friendly_errors
-def analyze_cmd(text, query_mode, as_json):
+def analyze_cmd(text, query_mode, as_json, index_dir):
     """Show how TEXT is analysed: every token's span, surface, normalized form and stem.
 
     Like Elasticsearch's _analyze: what the index stores for TEXT, and why a
-    query does or does not match.
+    query does or does not match.  With --index (or $KAVOSH_INDEX), the chain
+    that index was built with (an experiment's options included); else the
+    shipped chain.
     """
     from kavosh.index.analysis import kavosh_analyzer
     from kavosh.index.normalize import detect_language
 
     value = _typed(" ".join(text), "text")
     mode = "query" if query_mode else "index"
+    analyzer, options = kavosh_analyzer(), {}
+    if index_dir is not None:
+        from .engine import open_index
+
+        ix = open_index(index_dir)  # no index, or one of another analysis: its one line
+        analyzer = ix.schema["body"].analyzer
+        options = dict(getattr(analyzer, "options", None) or {})
+        ix.close()
     tokens = []
-    for t in kavosh_analyzer()(value, positions=True, chars=True, removestops=False, mode=mode):
+    for t in analyzer(value, positions=True, chars=True, removestops=False, mode=mode):
         if tokens and tokens[-1]["position"] == t.pos:
             tokens[-1]["terms"].append(t.text)
             continue
@@ -498,15 +509,32 @@ def analyze_cmd(text, query_mode, as_json):
             "normalized": t.normalized, "terms": [t.text], "stopword": bool(t.stopped),
         })
     result = {"text": value, "language": "query" if query_mode else detect_language(value),
-              "tokens": tokens}
+              "index": None if index_dir is None else str(index_dir),
+              "options": {k: _option_text(v) for k, v in options.items()}, "tokens": tokens}
     if as_json:
         click.echo(_dumps(result))
         return
+    if index_dir is not None:
+        shown = ", ".join(f"{k}={v}" for k, v in result["options"].items()) or "the shipped chain"
+        click.echo(f"chain:    the index at {index_dir} ({shown})")
     click.echo(f"language: {result['language']}")
     for tok in tokens:
         terms = "(stop word)" if tok["stopword"] else " | ".join(tok["terms"])
         click.echo(f"{tok['position']:>3}  {tok['start']:>4}-{tok['end']:<4}  {tok['surface']}"
                    f"  →  {tok['normalized']}  →  {terms}")
+
+
+def _option_text(value):
+    """A chain option as JSON can show it (a stemmer function by its name, a set as a sorted list)."""
+    if callable(value):
+        return getattr(value, "__name__", repr(value))
+    if isinstance(value, dict):
+        return {k: _option_text(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
 
 
 # --- export ------------------------------------------------------------------
