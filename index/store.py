@@ -42,6 +42,20 @@ def writer_lock(index_dir: Path, wait: bool = False):
         fh.close()
 
 
+def writer_running(index_dir: Path) -> bool:
+    """Whether a `kavosh index` holds this folder's writer lock now (it is running)."""
+    try:
+        with open(index_dir / LOCK_FILE, "rb") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    except OSError:  # no lock file: no run ever started here
+        return False
+    return False
+
+
 def open_or_create(index_dir: Path, rebuild: bool, schema_options: dict | None = None):
     """(index, fresh) for writing; refuses an incompatible index unless rebuilding.
 

@@ -18,6 +18,7 @@ from whoosh.searching import TimeLimit
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
 from kavosh.index.fingerprint import check as check_analysis
 from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
+from kavosh.index.store import writer_running
 
 from . import collapse as near_dups
 from . import export, snippets
@@ -387,7 +388,10 @@ def open_index(index_dir: Path):
             f"no index at {index_dir}: run `kavosh index PATH` first (or pass --index DIR)"
         )
     exists = index_exists(index_dir)
-    if meta is None and exists:  # the metadata is written last: the first run was killed
+    if meta is None and exists:  # the metadata is written last: the first run is running or was killed
+        if writer_running(index_dir):
+            raise IndexNotFound(f"the first `kavosh index` run on {index_dir} is still running: "
+                                "search again when it has finished")
         raise IndexNotFound(
             f"the first `kavosh index` run on {index_dir} did not finish: "
             "run `kavosh index PATH` again"
