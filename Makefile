@@ -6,6 +6,9 @@ PY      := $(VENV)/bin/python
 KAVOSH  := $(VENV)/bin/kavosh
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
+# `make run`'s index: this checkout's own, so two clones (or a clone and a
+# `pip install`) do not pile their seeds into one per-user index.
+INDEX   ?= .kavosh-index
 
 # hazm 0.12 (and so Kavosh) needs Python 3.12 or 3.13.  Look for one on PATH,
 # then under pyenv; PYTHON=/path/to/python3.x overrides.
@@ -49,10 +52,10 @@ $(VENV)/.test-installed: $(VENV)/.installed
 	@touch $@
 
 index: $(VENV)/.installed
-	$(KAVOSH) index seeds
+	$(KAVOSH) index --index $(INDEX) seeds
 
 run: index
-	$(KAVOSH) serve --host $(HOST) --port $(PORT)
+	$(KAVOSH) serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test-installed browser-deps
 	$(PY) -m pytest
