@@ -585,7 +585,7 @@ def export_opensearch_cmd(out, name, query_text, any_words, exact, index_dir):
 def serve_cmd(host, port, workers, threads, allowed, index_dir):
     """Serve the search page and JSON API (waitress, a production WSGI server)."""
     from kavosh.web import create_app
-    from kavosh.web.app import LOOPBACK_HOSTS
+    from kavosh.web.app import LOOPBACK_HOSTS, warm_analysis, warm_up
     from kavosh.web.server import listening_socket, run
 
     target = _resolve(index_dir)
@@ -603,7 +603,8 @@ def serve_cmd(host, port, workers, threads, allowed, index_dir):
     click.echo(f"Kavosh is serving {target} at http://{shown}:{sock.getsockname()[1]}/  "
                f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl-C stops)")
     sys.stdout.flush()
-    run(lambda: create_app(target, {"KAVOSH_ALLOWED_HOSTS": hosts}), sock,
+    warm_analysis()  # before the workers fork: they share its tables
+    run(lambda: warm_up(create_app(target, {"KAVOSH_ALLOWED_HOSTS": hosts})), sock,
         threads=threads, workers=workers)
 
 

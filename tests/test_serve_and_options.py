@@ -162,3 +162,22 @@ def test_bytes_that_are_not_utf8_on_the_command_line_are_one_line(seeds_index, c
     assert done.returncode == 2
     err = done.stderr.decode("utf-8")
     assert "Traceback" not in err and "not UTF-8" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_served_app_is_warmed_before_its_first_visitor(seeds_index, tmp_path):
+    """warm_up answers a first page itself: templates compiled, facet tables read."""
+    from kavosh.web import create_app
+    from kavosh.web.app import warm_analysis, warm_up
+
+    warm_analysis()
+    app = create_app(seeds_index)
+    assert not app.jinja_env.cache
+    assert warm_up(app) is app
+    assert any("results" in str(key) or "search" in str(key) for key in app.jinja_env.cache)
+    engine = app.extensions["kavosh"].get()
+    with engine.searching() as searcher:
+        assert getattr(searcher, "_kavosh_tables", None) is not None  # the facet tables are read
+    # No index yet: warming is quiet, and the page still says what to do.
+    empty = warm_up(create_app(tmp_path / "none"))
+    r = empty.test_client().get("/?q=x")
+    assert r.status_code in (404, 503) and "kavosh index" in r.get_data(as_text=True)
