@@ -214,9 +214,10 @@ class _IndexProgress:
         self.ticker.start()
 
     def close(self) -> None:
-        if self.stop is not None:
+        if self.stop is not None:  # (Ctrl-C may come before the ticker is started)
             self.stop.set()
-            self.ticker.join()
+            if self.ticker is not None:
+                self.ticker.join()
         if self.width:
             self.stream.write("\r" + " " * self.width + "\r")
             self.stream.flush()

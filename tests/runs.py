@@ -33,7 +33,9 @@ def start_index(index: Path, *args: str, progress: bool = False) -> subprocess.P
         return subprocess.Popen(cmd + ["--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
     leader, follower = pty.openpty()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=follower)
+    # Its own process group, as a shell gives a command: Ctrl-C reaches the whole group.
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=follower,
+                            process_group=0)
     os.close(follower)
     proc.progress_fd = leader
     return proc
@@ -79,6 +81,11 @@ def drain_progress(proc: subprocess.Popen) -> str:
         out += chunk
     os.close(proc.progress_fd)
     return out.decode("utf-8", "replace")
+
+
+def ctrl_c(proc: subprocess.Popen) -> None:
+    """What Ctrl-C on a terminal does: SIGINT to every process of the run's group."""
+    os.killpg(proc.pid, signal.SIGINT)
 
 
 def kill_now(proc: subprocess.Popen) -> None:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kavosh.cli import main
-from runs import kill_now, start_index, wait_until
+from runs import DEADLINE, ctrl_c, drain_progress, kill_now, read_progress_until, start_index, wait_until
 
 PERSIAN = "روسیه چندین نقطه در اوکراین را بمباران کرد"
 ARABIC_BODY = "وصل وزير الخارجية الياباني إلى كييف يوم السبت لمناقشة التحالف العسكري."
@@ -202,3 +202,29 @@ def test_jsonl_record_with_nan_or_null_title_keeps_its_body(tmp_path):
     assert hit["id"] == "p905" and hit["title"] == "متن درباره ونزوئلا" and "url" not in hit
     hit = json.loads(run("search", "--json", "کاراکاس", index=index).stdout)["hits"][0]
     assert "date" not in hit  # a year alone names no day: kept, undated, and said so
+
+
+@pytest.mark.parametrize("until, procs", [("committing", "1"), ("committing", "2"), ("indexing ", "2")])
+def test_ctrl_c_ends_a_run_at_once_and_keeps_the_previous_index(tmp_path, until, procs):
+    """Ctrl-C (SIGINT to the run's process group, as a terminal sends it) at the commit or
+    while indexing: the run ends with exit 130 and one line, the old index answers, and
+    the next run works."""
+    index = tmp_path / "ix"
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "a.txt").write_text("عنوان\n" + PERSIAN + "\n", encoding="utf-8")
+    run("index", str(small), index=index)
+    big = tmp_path / "big"
+    big.mkdir()
+    for i in range(600):
+        (big / f"{i:05}.txt").write_text(f"خبر {i}\n{ARABIC_BODY} {PERSIAN} شماره{i}\n" * 20, encoding="utf-8")
+    proc = start_index(index, "--procs", procs, str(big), progress=True)
+    read_progress_until(proc, until)
+    ctrl_c(proc)
+    assert proc.wait(timeout=DEADLINE) == 130
+    said = drain_progress(proc)
+    assert "kavosh: interrupted" in said and "Traceback" not in said, said[-2000:]
+    assert search_ids(index, "بمباران") == {"a.txt"}  # the previous state, whole
+    result = run("index", str(small), index=index)
+    assert result.exit_code == 0, result.output
+    assert search_ids(index, "بمباران") == {"a.txt"}
