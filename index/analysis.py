@@ -29,8 +29,8 @@ from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from .lexicon import persian_verb_forms, stopwords
 from .pickled import reduced
-from .normalize import (FORMAT_CHARS, MARKS, detect_language, normalize_token, script_language,
-                        token_language)
+from .normalize import (FORMAT_CHARS, MARKS, PART_SEPARATORS, detect_language, normalize_token,
+                        script_language, token_language)
 from .stemmers import ARABIC_CLITICS, STEMMERS
 
 # Version of what the chain produces: bump when a change alters index terms,
@@ -40,8 +40,9 @@ from .stemmers import ARABIC_CLITICS, STEMMERS
 # 6: variant terms hold the written spelling (folded when compared); an
 # article's bare form needs four letters.  7: a document's title and body are
 # stemmed in the document's one language (declared or detected from both),
-# not each alone.
-ANALYZER_VERSION = 7
+# not each alone.  8: a zero-width space or word joiner inside a word is
+# removed like the other joiners, not a word break.
+ANALYZER_VERSION = 8
 
 _MARKS = re.escape(MARKS) + "\u0640"
 _JOINERS = FORMAT_CHARS
@@ -332,13 +333,13 @@ class LanguageStemFilter(Filter):
         stems = self.word_stems(text, surface, lang)
         if getattr(self, "keep_unstemmed", False) and text not in stems:
             stems += (text,)
-        if not self.compounds or "\u200c" not in surface or lang == "query":
+        if not self.compounds or lang == "query" or not any(c in surface for c in PART_SEPARATORS):
             return stems
         if lang != "ar" and text in persian_verb_forms():
             return stems
         out = list(stems)
         stoplist = stopwords()
-        for part in surface.split("\u200c"):
+        for part in _PARTS.split(surface):
             norm = normalize_token(part)
             if len(norm) < 2 or norm in stoplist:
                 continue
@@ -368,6 +369,9 @@ def _stems_for(text: str, surface: str, lang: str) -> tuple[str, ...]:
 def _word_stems(text: str, surface: str, lang: str) -> tuple[str, ...]:
     """The default chain's stems of one word (``LanguageStemFilter.word_stems``)."""
     return _DEFAULT_STEMS.word_stems(text, surface, lang)
+
+
+_PARTS = re.compile(f"[{PART_SEPARATORS}]")
 
 
 class MemoizingAnalyzer(CompositeAnalyzer):

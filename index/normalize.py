@@ -42,7 +42,16 @@ FORMAT_CHARS = (
     "\u2066\u2067\u2068\u2069"  # isolates
     "\ufeff"  # BOM / ZWNBSP
     "\u00ad"  # soft hyphen
+    "\u200b"  # ZERO WIDTH SPACE: pasted from web pages inside words
+    "\u2060"  # WORD JOINER
 )
+
+# Of those, the ones that stand between a compound's parts (ZWNJ) or, pasted
+# from web pages, between two words (a zero-width space or word joiner where a
+# space belonged: بلند<ZWSP>نامزدها): a word with one is indexed whole and by
+# its parts.  (In Arabic it mostly splits a proclitic off, و<ZWSP>التجربة:
+# the whole word is the right one there.)
+PART_SEPARATORS = "\u200c\u200b\u2060"
 
 # Combining marks of the Arabic script: harakat, tanween, shadda, sukun
 # (pyarabic's TASHKEEL), the rest of U+064B–U+065F (maddah, hamza above and
