@@ -146,6 +146,17 @@ def test_second_indexer_is_refused_while_one_runs(collection, tmp_path):
 
 def test_killed_indexer_leaves_previous_index_searchable(tmp_path):
     """kill -9 in the middle of a run: the old index still answers, the next run works."""
+    index, small, big = _an_index_and_a_big_folder(tmp_path)
+    before = set(index.glob("*.pst"))
+    proc = start_index(index, "--rebuild", str(big))
+    wait_until(proc, lambda: set(index.glob("*.pst")) - before, "it wrote a new segment")
+    kill_now(proc)
+    _the_previous_state_answers(index, small)
+
+
+def _an_index_and_a_big_folder(tmp_path, files: int = 600) -> tuple[Path, Path, Path]:
+    """(an index of one small document, that document's folder, a folder of ``files``
+    bigger documents for a run to be interrupted over)."""
     index = tmp_path / "ix"
     small = tmp_path / "small"
     small.mkdir()
@@ -153,14 +164,14 @@ def test_killed_indexer_leaves_previous_index_searchable(tmp_path):
     run("index", str(small), index=index)
     big = tmp_path / "big"
     big.mkdir()
-    for i in range(4000):
-        (big / f"{i:05}.txt").write_text(f"خبر {i}\n{ARABIC_BODY} {PERSIAN} شماره{i}\n" * 20,
-                                         encoding="utf-8")
-    before = set(index.glob("*.pst"))
-    proc = start_index(index, "--rebuild", str(big))
-    wait_until(proc, lambda: set(index.glob("*.pst")) - before, "it wrote a new segment")
-    kill_now(proc)
-    assert search_ids(index, "بمباران") == {"a.txt"}  # the previous state, whole
+    for i in range(files):
+        (big / f"{i:05}.txt").write_text(f"خبر {i}\n{ARABIC_BODY} {PERSIAN} شماره{i}\n" * 20, encoding="utf-8")
+    return index, small, big
+
+
+def _the_previous_state_answers(index: Path, small: Path) -> None:
+    """The interrupted run left the index as it was, whole, and the next run works."""
+    assert search_ids(index, "بمباران") == {"a.txt"}
     result = run("index", str(small), index=index)
     assert result.exit_code == 0, result.output
     assert search_ids(index, "بمباران") == {"a.txt"}
@@ -209,22 +220,11 @@ def test_ctrl_c_ends_a_run_at_once_and_keeps_the_previous_index(tmp_path, until,
     """Ctrl-C (SIGINT to the run's process group, as a terminal sends it) at the commit or
     while indexing: the run ends with exit 130 and one line, the old index answers, and
     the next run works."""
-    index = tmp_path / "ix"
-    small = tmp_path / "small"
-    small.mkdir()
-    (small / "a.txt").write_text("عنوان\n" + PERSIAN + "\n", encoding="utf-8")
-    run("index", str(small), index=index)
-    big = tmp_path / "big"
-    big.mkdir()
-    for i in range(600):
-        (big / f"{i:05}.txt").write_text(f"خبر {i}\n{ARABIC_BODY} {PERSIAN} شماره{i}\n" * 20, encoding="utf-8")
+    index, small, big = _an_index_and_a_big_folder(tmp_path)
     proc = start_index(index, "--procs", procs, str(big), progress=True)
     read_progress_until(proc, until)
     ctrl_c(proc)
     assert proc.wait(timeout=DEADLINE) == 130
     said = drain_progress(proc)
     assert "kavosh: interrupted" in said and "Traceback" not in said, said[-2000:]
-    assert search_ids(index, "بمباران") == {"a.txt"}  # the previous state, whole
-    result = run("index", str(small), index=index)
-    assert result.exit_code == 0, result.output
-    assert search_ids(index, "بمباران") == {"a.txt"}
+    _the_previous_state_answers(index, small)
