@@ -234,7 +234,6 @@ class KavoshStopFilter(Filter):
 # indexes a *seat term*, its stem with that letter as ء, so the spellings
 # meet; words without a hamza there are untouched, so nothing else merges.
 _SEATS = "\u0626\u0624\u0623"  # ئ ؤ أ
-_SEAT_TABLE = {ord(c): "\u0621" for c in _SEATS}
 HAMZA = "\u0621"
 
 
@@ -361,13 +360,9 @@ class LanguageStemFilter(Filter):
 _DEFAULT_STEMS = LanguageStemFilter()
 
 
-def _stems_for(text: str, surface: str, lang: str) -> tuple[str, ...]:
-    """The default chain's terms for one token (``LanguageStemFilter.stems_for``)."""
-    return _DEFAULT_STEMS.stems_for(text, surface, lang)
-
-
-def _word_stems(text: str, surface: str, lang: str) -> tuple[str, ...]:
-    """The default chain's stems of one word (``LanguageStemFilter.word_stems``)."""
+def word_stems(text: str, surface: str, lang: str) -> tuple[str, ...]:
+    """The shipped chain's stems of one word (``LanguageStemFilter.word_stems``): what
+    the OpenSearch export's rules are made from (index/opensearch_rules.py)."""
     return _DEFAULT_STEMS.word_stems(text, surface, lang)
 
 

@@ -24,6 +24,7 @@ from .analysis import ANALYZER_VERSION
 from .lexicon import stopwords
 from .normalize import (FORMAT_CHARS, MARKS, NORMALIZATION_TABLE, PART_SEPARATORS, detect_language,
                         normalize_token)
+from .ranking import BM25_B, BM25_K1
 from .stemmers import ARABIC_CLITICS as CLITICS
 from .stemmers import ARABIC_PREFIXES, PERSIAN_PLURALS
 from .variants import (_LONG_VOWELS, _LOOSE_FOLD, _LOOSE_VOWELS, _SPELLING_FOLD, KEY_END,
@@ -322,7 +323,7 @@ def build_settings(rules: dict[str, dict[str, dict[str, str]]] | None = None) ->
     mapping_rules = [f"{escape_rule_text(k)} => {escape_rule_text(v)}"
                      for k, v in char_filter_table_cached().items()]
     return {"index": {
-        "similarity": {"default": {"type": "BM25", "b": 0.9, "k1": 1.2}},
+        "similarity": {"default": {"type": "BM25", "b": BM25_B, "k1": BM25_K1}},
         "analysis": {
             "char_filter": {"kavosh_normalize": {"type": "mapping", "mappings": mapping_rules}},
             "tokenizer": {"kavosh_words": {"type": "pattern", "pattern": TOKEN_REGEX, "group": 0}},

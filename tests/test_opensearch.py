@@ -381,7 +381,7 @@ def test_an_export_analyses_its_own_documents_as_kavosh_does(which, news_index, 
 def test_phrases_analyse_at_query_time_as_kavosh_does(export_dir):
     from opensearch_emulation import Analyzers
 
-    from kavosh.index.analysis import _word_stems, word_spans
+    from kavosh.index.analysis import word_stems, word_spans
     from kavosh.index.lexicon import stopwords
     from kavosh.index.normalize import normalize_token
 
@@ -392,5 +392,5 @@ def test_phrases_analyse_at_query_time_as_kavosh_does(export_dir):
         for pos, (surface, _s, _e) in enumerate(word_spans(phrase)):
             norm = normalize_token(surface)
             if norm not in stopwords():
-                expected += [(pos, stem) for stem in _word_stems(norm, surface, lang)]
+                expected += [(pos, stem) for stem in word_stems(norm, surface, lang)]
         assert sorted(lucene.analyze(f"kavosh_{lang}_query", phrase)) == sorted(expected), lang
