@@ -97,17 +97,24 @@ _LETTER_VARIANTS = {
 }
 
 
+# Persian ۰–۹ and Arabic-Indic ٠–٩ digits as ASCII, and their separators: the
+# decimal ٫ (what a Persian keyboard types for ".") and the thousands ٬.  Dates
+# (index/dates.py) read numbers through the same table.
+DIGITS: dict[int, str] = {
+    **{0x06F0 + i: str(i) for i in range(10)},
+    **{0x0660 + i: str(i) for i in range(10)},
+    0x066B: ".",
+    0x066C: ",",
+}
+
+
 def _base_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {}
     for ch in FORMAT_CHARS + MARKS + araby.TATWEEL:
         table[ord(ch)] = None
     for src, dst in _LETTER_VARIANTS.items():
         table[ord(src)] = dst
-    for i in range(10):
-        table[0x06F0 + i] = str(i)  # Persian digits ۰–۹
-        table[0x0660 + i] = str(i)  # Arabic-Indic digits ٠–٩
-    table[0x066B] = "."  # ARABIC DECIMAL SEPARATOR ٫
-    table[0x066C] = ","  # ARABIC THOUSANDS SEPARATOR ٬
+    table.update(DIGITS)
     return table
 
 
