@@ -19,6 +19,7 @@ import click
 from kavosh.index.errors import KavoshError, QueryError
 from kavosh.index.schema import default_index_dir
 
+from .choices import DEFAULT_SORT, LANGUAGES, SORTS
 from .terminal import Display, hit_date, mark, wrap_marked
 
 def _seeds() -> Path:
@@ -285,7 +286,7 @@ class _QueryCommand(click.Command):
 @click.argument("query", nargs=-1, required=True)
 @click.option("-n", "--limit", default=10, show_default=True, help="Hits to show (1–100).")
 @click.option("--offset", default=0, show_default=True, help="Skip this many hits (paging).")
-@click.option("--lang", type=click.Choice(["fa", "ar", "mixed", "other"]), default=None,
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Only documents in this language.")
 @click.option("--any", "any_words", is_flag=True,
               help="Rank documents matching any of the words (default: all must match).")
@@ -299,7 +300,7 @@ class _QueryCommand(click.Command):
               help="Only documents dated on or before DATE (its whole year, month or day).")
 @click.option("--source", "sources", multiple=True, metavar="NAME",
               help="Only documents from this source (repeat for several; case does not matter).")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
+@click.option("--sort", type=click.Choice(SORTS), default=DEFAULT_SORT,
               show_default=True, help="Order of the hits; undated documents come last.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (UTF-8); = --format json.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]), default=None,
