@@ -93,7 +93,24 @@ def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Commands(click.Group):
+    """The command group: Ctrl-C at any moment is one line and exit 130.
+
+    A command's own Ctrl-C is handled by ``_friendly_errors``; one that lands as
+    the command returns (a run's last milliseconds) would otherwise be click's
+    "Aborted!" and exit 1.
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("kavosh: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Commands,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="kavosh")
 def main():
     """Kavosh (کاوش): full-text search for Persian and Arabic documents.

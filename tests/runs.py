@@ -83,9 +83,14 @@ def drain_progress(proc: subprocess.Popen) -> str:
     return out.decode("utf-8", "replace")
 
 
-def ctrl_c(proc: subprocess.Popen) -> None:
-    """What Ctrl-C on a terminal does: SIGINT to every process of the run's group."""
-    os.killpg(proc.pid, signal.SIGINT)
+def ctrl_c(proc: subprocess.Popen) -> bool:
+    """What Ctrl-C on a terminal does: SIGINT to every process of the run's group.
+    False if the run had already ended (nothing to interrupt)."""
+    try:
+        os.killpg(proc.pid, signal.SIGINT)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def kill_now(proc: subprocess.Popen) -> None:
