@@ -135,7 +135,7 @@ def test_healthz_and_updates_refuse_an_index_of_another_analysis(built, tmp_path
     copy = tmp_path / "ix"
     shutil.copytree(built, copy)
     monkeypatch.setattr(fingerprint, "_code_and_data", lambda: "another chain's code and data")
-    client = create_app(copy).test_client()
+    client = create_app(copy, {"KAVOSH_RETRY_OPEN": 0}).test_client()  # tries again at each request
     health = client.get("/healthz")
     assert health.status_code == 503 and REFUSAL in health.get_json()["error"]
     update = CliRunner().invoke(main, ["index", "--index", str(copy), str(SEEDS)])
