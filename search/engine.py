@@ -16,7 +16,10 @@ from whoosh import query as Q
 from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
+from kavosh.index.fingerprint import check as check_analysis
+from kavosh.index.ranking import BM25_B, BM25_K1  # noqa: F401  (kavosh.engine.BM25_B: bench/)
 from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
+from kavosh.index.store import writer_running
 
 from . import collapse as near_dups
 from . import export, snippets
@@ -31,12 +34,6 @@ from .results import Document, Hit, SearchResult, document_from, hit_from, simil
 MODES = ("all", "any")
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
-# BM25 parameters: k1 saturates repeated terms, b normalizes document length.
-# b = 0.9 (not the usual 0.75): short passages meet long news articles, and
-# stronger length normalization won +0.04 MRR@10 with news distractors on both
-# dev sets without costing the passages alone (bench/eval.py).
-BM25_B = 0.9
-BM25_K1 = 1.2
 # Seconds the highlighting of one whole document may spend listing what its
 # query's prefixes and variants stand for.
 DOCUMENT_TIME = 5.0
@@ -387,7 +384,10 @@ def open_index(index_dir: Path):
             f"no index at {index_dir}: run `kavosh index PATH` first (or pass --index DIR)"
         )
     exists = index_exists(index_dir)
-    if meta is None and exists:  # the metadata is written last: the first run was killed
+    if meta is None and exists:  # the metadata is written last: the first run is running or was killed
+        if writer_running(index_dir):
+            raise IndexNotFound(f"the first `kavosh index` run on {index_dir} is still running: "
+                                "search again when it has finished")
         raise IndexNotFound(
             f"the first `kavosh index` run on {index_dir} did not finish: "
             "run `kavosh index PATH` again"
@@ -398,12 +398,18 @@ def open_index(index_dir: Path):
             "run `kavosh index --rebuild PATH` to rebuild it"
         )
     try:
-        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, readonly=True)
+        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, readonly=True)
     except Exception as exc:  # a damaged or foreign index is the user's to fix, not a crash
         raise IncompatibleIndex(
             f"cannot open the index at {index_dir} ({exc.__class__.__name__}): "
             "run `kavosh index --rebuild PATH` to rebuild it"
         ) from None
+    try:  # built by another analysis: say so rather than answer differently
+        check_analysis(index_dir, meta, ix.schema)
+    except IncompatibleIndex:
+        ix.close()
+        raise
+    return ix
 
 
 def check_request(*, query: str | None = None, limit: int | None = None,
