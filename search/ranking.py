@@ -41,11 +41,17 @@ one consistent list.
 from __future__ import annotations
 
 import math
+import threading
+from array import array
 from bisect import bisect_left
+from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import accumulate
 
-from whoosh.matching import ReadTooFar
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import WrappingMatcher
 
+from .list_scoring import _postings
 from .matching import LANGUAGES, language_table
 
 # A query is in one language when its words are this many times more common
@@ -62,6 +68,9 @@ NEAR = 8  # words apart (beyond the query's own gap) past which a pair is not ne
 PROXIMITY_FIELD = "body"
 _WORD_CACHE = 50_000  # (a word's terms → documents per language) remembered per searcher
 _FA, _AR = LANGUAGES.index("fa"), LANGUAGES.index("ar")
+CACHED_BLOCKS = 2000  # postings blocks kept with their positions (~9 KB each)
+_VALUES: OrderedDict = OrderedDict()  # (postings file, block offset) -> (ids, encoded positions)
+_VALUES_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,22 @@ def _top(searcher):
     return searcher.get_parent() if searcher.has_parent() else searcher
 
 
+def _leaf_ids(reader, term: str):
+    """The body postings' document numbers (whole-index numbering) of ``term``, a block
+    at a time, through the scoring's block cache (search/list_scoring.py): the search
+    that follows reads the same blocks."""
+    for leaf_reader, offset in reader.leaf_readers():
+        if (PROXIMITY_FIELD, term) not in leaf_reader:
+            continue
+        matcher = leaf_reader.postings(PROXIMITY_FIELD, term)
+        if type(matcher) is W3LeafMatcher:
+            blocks = (ids for ids, _weights in _postings(matcher, leaf_reader.doc_count_all()))
+        else:
+            blocks = [list(matcher.all_ids())]
+        for ids in blocks:
+            yield [offset + d for d in ids] if offset else ids
+
+
 def word_languages(searcher, terms: tuple[str, ...]) -> tuple[int, int]:
     """(Persian, Arabic) documents whose body holds any of ``terms`` (one query word's),
     counted once per searcher."""
@@ -113,11 +138,10 @@ def word_languages(searcher, terms: tuple[str, ...]) -> tuple[int, int]:
     found = cache.get(terms)
     if found is None:
         table = language_table(searcher)
-        reader = searcher.reader()
         docs: set[int] = set()
         for term in terms:
-            if (PROXIMITY_FIELD, term) in reader:
-                docs.update(reader.postings(PROXIMITY_FIELD, term).all_ids())
+            for ids in _leaf_ids(searcher.reader(), term):
+                docs.update(ids)
         counts = [0] * len(LANGUAGES)
         for docnum in docs:
             counts[table[docnum]] += 1
@@ -206,24 +230,50 @@ def closeness(first: list[int], second: list[int], gap: int) -> float:
     return 0.0 if best > NEAR else 1.0 / (1 + best)
 
 
+def _block_values(leaf) -> tuple:
+    """(document numbers, encoded positions) of the leaf's current block, decoded once
+    and kept (least recently used out past ``CACHED_BLOCKS``): the words people search
+    for come back, and decoding a block is most of reading one document's positions."""
+    key = (getattr(leaf._postfile, "_name", None), leaf._dataoffset)
+    with _VALUES_LOCK:
+        found = _VALUES.get(key) if key[0] else None
+        if found is not None:
+            _VALUES.move_to_end(key)
+            return found
+    if leaf._data is None:
+        leaf._read_data()
+    found = (array("I", accumulate(leaf._data[0])), leaf._data[2])
+    if key[0]:
+        with _VALUES_LOCK:
+            _VALUES[key] = found
+            while len(_VALUES) > CACHED_BLOCKS:
+                _VALUES.popitem(last=False)
+    return found
+
+
 def _positions(reader, term: str, docnums: list[int]) -> dict[int, list[int]]:
     """docnum → positions of ``term`` in the body, for the (sorted) ``docnums`` holding it."""
     out: dict[int, list[int]] = {}
-    if (PROXIMITY_FIELD, term) not in reader:
-        return out
-    matcher = reader.postings(PROXIMITY_FIELD, term)
-    for docnum in docnums:
-        if not matcher.is_active():
-            break
-        if matcher.id() < docnum:
-            try:
-                matcher.skip_to(docnum)
-            except ReadTooFar:
+    for leaf_reader, offset in reader.leaf_readers():
+        end = offset + leaf_reader.doc_count_all()
+        wanted = [d - offset for d in docnums if offset <= d < end]
+        if not wanted or (PROXIMITY_FIELD, term) not in leaf_reader:
+            continue
+        leaf = leaf_reader.postings(PROXIMITY_FIELD, term)
+        while isinstance(leaf, WrappingMatcher):  # a segment's deleted documents filtered
+            leaf = leaf.child
+        if type(leaf) is not W3LeafMatcher:
+            continue
+        decode = leaf.format.decode_positions
+        for docnum in wanted:
+            while leaf.is_active() and leaf.block_max_id() < docnum:
+                leaf._next_block()
+            if not leaf.is_active():
                 break
-            if not matcher.is_active():
-                break
-        if matcher.id() == docnum:
-            out[docnum] = matcher.value_as("positions")
+            ids, values = _block_values(leaf)
+            at = bisect_left(ids, docnum)
+            if at < len(ids) and ids[at] == docnum:
+                out[offset + docnum] = decode(values[at])
     return out
 
 
