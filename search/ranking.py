@@ -40,6 +40,7 @@ one consistent list.
 
 from __future__ import annotations
 
+import heapq
 import math
 import threading
 from array import array
@@ -194,7 +195,7 @@ class Preference:
 
 def preference(searcher, words) -> Preference | None:
     lang = language_of(searcher, words)
-    return None if lang is None or LANGUAGE_BOOST == 1.0 else Preference(lang)
+    return None if lang is None or LANGUAGE_BOOST == 1.0 else Preference(lang, LANGUAGE_BOOST)
 
 
 # --- proximity -------------------------------------------------------------
@@ -314,3 +315,16 @@ def rescored(searcher, top_n: list[tuple[float, int]], words, stopped,
     factors = proximity_factors(searcher, words, stopped, [d for _s, d in head])
     head = sorted(((score * factors[d], d) for score, d in head), key=lambda sd: (-sd[0], sd[1]))
     return head + tail
+
+
+def rescore_matches(searcher, matches, words, stopped, window: int = PROXIMITY_WINDOW) -> None:
+    """``rescored`` for an export's every match (``matches.scores``/``docnums``, search/export.py):
+    the top ``window`` by score get their proximity factor, in place, so sorting them all
+    by score gives the search's order."""
+    if len(words) < 2 or not len(matches.scores):
+        return
+    scores, docnums = matches.scores, matches.docnums
+    head = heapq.nsmallest(window, range(len(scores)), key=lambda i: (-scores[i], docnums[i]))
+    factors = proximity_factors(searcher, words, stopped, [docnums[i] for i in head])
+    for i in head:
+        scores[i] = scores[i] * factors[docnums[i]]

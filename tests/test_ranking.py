@@ -128,3 +128,13 @@ def test_the_other_keyboard_gives_the_identical_ranking(mixed_index, persian, ar
         fa = [(h.id, h.score) for h in engine.search(persian, collapse=False).hits]
         ar = [(h.id, h.score) for h in engine.search(arabic, collapse=False).hits]
     assert fa == ar
+
+
+def test_an_export_lists_the_hits_in_the_search_order(mixed_index):
+    """The export scores every match the same way: the language factor and the proximity of the top."""
+    with Engine(mixed_index) as engine:
+        for query in ("اینترنت ملی", "ایران"):
+            shown = [(hit.id, hit.score) for hit in engine.search(query, collapse=False).hits]
+            with engine.export(query) as rows:
+                exported = [(row["id"], row["score"]) for row in rows]
+            assert exported == shown, query
