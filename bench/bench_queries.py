@@ -202,7 +202,7 @@ def exhaustive_top(ix, engine, query_text: str, limit: int = 10) -> list[str]:
     if parsed.empty:
         return []
     with ix.searcher(weighting=engine.weighting) as searcher:
-        collector = TopCollector(limit=None, usequality=False, replace=0)
+        collector = TopCollector(limit=max(1, searcher.doc_count_all()), usequality=False, replace=0)
         searcher.search_with_collector(parsed.query, collector)
         scores = {docnum: score for score, docnum in collector.results().top_n}
         prefer = ranking.preference(searcher, parsed.words)
