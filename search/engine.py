@@ -216,7 +216,7 @@ class Engine:
                                       if not collector.table.source_codes([name])]
             result.langs = result.facets["lang"]
             ranked = collector.results()
-            if sort == "relevance":
+            if sort == "relevance" and not deadline.passed:  # past it, the hits as scored
                 ranked.top_n = ranking.rescored(searcher, ranked.top_n, parsed.words, parsed.stopped)
             if collapse:
                 column = near_dups.signatures(searcher)
