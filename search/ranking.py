@@ -216,7 +216,7 @@ def word_pairs(words, stopped) -> list[tuple[int, int, int]]:
 def closeness(first: list[int], second: list[int], gap: int) -> float:
     """1 when ``second`` holds a position ``gap`` after one in ``first`` (the phrase),
     1/(1 + k) when the nearest pair is k words off that, 0 beyond ``NEAR``; the
-    words in the other order count one word further off."""
+    words in the other order, ``second`` k words before ``first``, are k + gap off."""
     best = NEAR + 1
     for a in first:
         at = bisect_left(second, a - NEAR - gap)
