@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.reading import TermNotFound
 from whoosh.matching.wrappers import WrappingMatcher
 
 from .list_scoring import _postings
@@ -259,9 +260,12 @@ def _positions(reader, term: str, docnums: list[int]) -> dict[int, list[int]]:
     for leaf_reader, offset in reader.leaf_readers():
         end = offset + leaf_reader.doc_count_all()
         wanted = [d - offset for d in docnums if offset <= d < end]
-        if not wanted or (PROXIMITY_FIELD, term) not in leaf_reader:
+        if not wanted:
             continue
-        leaf = leaf_reader.postings(PROXIMITY_FIELD, term)
+        try:
+            leaf = leaf_reader.postings(PROXIMITY_FIELD, term)
+        except TermNotFound:
+            continue
         while isinstance(leaf, WrappingMatcher):  # a segment's deleted documents filtered
             leaf = leaf.child
         if type(leaf) is not W3LeafMatcher:
