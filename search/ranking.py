@@ -76,7 +76,7 @@ NEAR = 8  # words apart (beyond the query's own gap) past which a pair is not ne
 PROXIMITY_FIELD = "body"
 _WORD_CACHE = 50_000  # (a word's terms → documents per language) remembered per searcher
 _FA, _AR = LANGUAGES.index("fa"), LANGUAGES.index("ar")
-CACHED_BLOCKS = 2000  # postings blocks kept with their positions (~9 KB each)
+CACHED_BLOCKS = 2000  # postings blocks kept with their positions (~7 KB each on the archive: ~14 MB)
 _VALUES: OrderedDict = OrderedDict()  # (postings file, block offset) -> (ids, encoded positions)
 _VALUES_LOCK = threading.Lock()
 
