@@ -22,7 +22,7 @@ from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 from kavosh.index.store import writer_running
 
 from . import collapse as near_dups
-from . import export, snippets
+from . import export, ranking, snippets
 from .facets import SORTS, FacetedTop, request_filters, result_day, tables
 from .index_stats import describe
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
@@ -158,7 +158,11 @@ class Engine:
     # --- searching ------------------------------------------------------
 
     def parse(self, text: str, mode: str = "all", exact: bool = False):
-        return self._parsers[(mode, not exact)].parse(text)
+        """The parsed query, with the words it searches for (``words``: search/ranking.py's
+        ``QueryWord``s) and its stop words' positions (``stopped``) that ranking reads."""
+        parsed = self._parsers[(mode, not exact)].parse(text)
+        parsed.words, parsed.stopped = ranking.query_words(parsed, self.analyzer)
+        return parsed
 
     def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
                mode: str = "all", exact: bool = False, time_limit: float | None = None,
@@ -194,6 +198,8 @@ class Engine:
         want = offset + limit
         with self.searching() as searcher:
             fetch = near_dups.most_fetched(want) if collapse else want
+            if sort == "relevance" and len(parsed.words) > 1:
+                fetch = max(fetch, ranking.PROXIMITY_WINDOW)
             collector = FacetedTop(fetch, tables(searcher), filters, deadline, sort)
             terms, variant_keys = parsed.terms, parsed.variant_keys
             try:
@@ -207,6 +213,8 @@ class Engine:
                                       if not collector.table.source_codes([name])]
             result.langs = result.facets["lang"]
             ranked = collector.results()
+            if sort == "relevance" and not deadline.passed:  # past it, the hits as scored
+                ranked.top_n = ranking.rescored(searcher, ranked.top_n, parsed.words, parsed.stopped)
             if collapse:
                 column = near_dups.signatures(searcher)
                 page = near_dups.page(lambda i: column[ranked.docnum(i)], ranked.scored_length(),
@@ -257,10 +265,12 @@ class Engine:
             query, _terms, _keys = expand(parsed, searcher, Deadline(None))
             if rewrite is not None:
                 query = query.rewritten(rewrite)  # the whoosh query inside AllScored
-            collector = TopAndCounts(limit, language_table(searcher), None, Deadline(None))
+            collector = TopAndCounts(max(limit, ranking.PROXIMITY_WINDOW), language_table(searcher),
+                                     None, Deadline(None))
             searcher.search_with_collector(query, collector)
             ids = _id_table(searcher)
-            return [(ids[hit.docnum], float(hit.score)) for hit in collector.results()]
+            top = ranking.rescored(searcher, collector.results().top_n, parsed.words, parsed.stopped)
+            return [(ids[docnum], float(score)) for score, docnum in top[:limit]]
 
     def _hit(self, hit, terms, variant_keys, width, marked=True) -> Hit:
         """One hit.  Past the deadline its snippet is the text's start, unmarked."""

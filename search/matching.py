@@ -158,7 +158,8 @@ def expand(parsed, searcher, deadline: Deadline):
             return q.apply(visit)
         return q
 
-    query = None if parsed.query is None else AllScored(visit(parsed.query), deadline)
+    query = (None if parsed.query is None
+             else AllScored(visit(parsed.query), deadline, getattr(parsed, "words", ())))
     terms, keys = set(parsed.terms), set(parsed.variant_keys)
     for highlighted, into in ((parsed.patterns, terms), (parsed.fuzzy, keys)):
         for q in highlighted:
