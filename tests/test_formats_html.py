@@ -113,3 +113,33 @@ def test_a_page_without_an_article_is_indexed_whole(tmp_path):
     assert [h["id"] for h in hits(index, "کتابخانه")] == ["notice.html"]
     assert [h["id"] for h in hits(index, "تعطیل")] == ["notice.html"]
     assert [h["id"] for h in hits(index, "سالانه")] == ["files.html"]
+
+
+def test_what_a_browser_hides_is_not_indexed_and_a_broken_page_says_so(tmp_path):
+    pages = {
+        # Never rendered, or only with scripts off: not the page's text.
+        "hidden.html": news_page(*ARTICLES["port.html"]).replace("</article>", "<template><p>قالب پنهان واژهٔ نهفته</p></template>"
+                                       "<noscript>لطفاً جاوااسکریپت مرورگر را روشن کنید</noscript></article>"),
+        # A browser shows nothing after an unclosed comment or <script>: neither do we, with a word.
+        "comment.html": news_page(*ARTICLES["dam.html"]).replace("</footer>", "</footer><!-- <p>یادداشت ویراستار برای حذف</p>"),
+        "script.html": news_page("بازار خرمای بوشهر", [
+            "قیمت خرمای صادراتی در بازار بوشهر این هفته ده درصد افزایش یافت و بازرگانان "
+            "می‌گویند تقاضای کشورهای همسایه بیشتر از سال گذشته است."])
+        .replace("</article>", "<script>var ad = 1;<p>ادامهٔ گزارش دربارهٔ اسکلهٔ نفتی</p></article>"),
+    }
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for name, html in pages.items():
+        (folder / name).write_text(html, encoding="utf-8")
+    index = tmp_path / "ix"
+    result = kavosh("index", str(folder), index=index)
+    assert result.exit_code == 0, result.output
+    assert "3 added" in result.stdout
+    for word in ("نهفته", "جاوااسکریپت", "ویراستار", "اسکلهٔ"):
+        assert hits(index, word) == [], word
+    assert [h["id"] for h in hits(index, "زاینده‌رود")] == ["comment.html"]
+    assert [h["id"] for h in hits(index, "چابهار")] == ["hidden.html"]
+    assert [h["id"] for h in hits(index, "خرمای")] == ["script.html"]
+    assert "warning: comment.html: an unclosed <!-- hides the 4 words after it" in result.stderr
+    assert "warning: script.html: an unclosed <script> hides the" in result.stderr
+    assert "hidden.html" not in result.stderr

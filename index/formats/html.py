@@ -38,6 +38,9 @@ def parse_html(text: str, sf, parsed=None) -> list[Document]:
     parser.feed(text)
     parser.close()
     visible = parser.text()
+    if parsed is not None:
+        parsed.warnings.extend(f"{sf.rel}: {note}; not indexed, as a browser does not show it"
+                               for note in parser.unclosed)
     body, _ = choose_body(text, visible)
     meta = parser.meta
     title = (article_title(parser.title, parser.heading, meta.site_name) if parser.title else "") \

@@ -34,6 +34,9 @@ _JOINERS = {"\u200c": re.compile(r"\u200c|&zwnj;|&#0*8204;|&#x0*200c;", re.I),
 # Printable letters no Persian or Arabic page has (Lisu, Vai, Bamum): stand-ins for the joiners.
 _STAND_INS = "\ua4d0\ua4d1\ua4d2\ua500\ua501\ua502\ua6a0\ua6a1\ua6a2"
 
+# Not rendered (<template>) or only with scripts off (<noscript>): the visible text skips them too.
+_NEVER_SHOWN = ["//template", "//noscript"]
+
 logging.getLogger("trafilatura").setLevel(logging.ERROR)  # it warns of every short page
 
 
@@ -62,7 +65,8 @@ def main_text(html: str) -> str:
 
     protected, back = _protect(html)
     try:
-        text = trafilatura.extract(protected, include_comments=False, include_tables=True) or ""
+        text = trafilatura.extract(protected, include_comments=False, include_tables=True,
+                                   prune_xpath=_NEVER_SHOWN) or ""
     except (ValueError, TypeError, RecursionError):  # a page lxml cannot take: the visible text stands
         return ""
     for stand_in, joiner in back.items():
