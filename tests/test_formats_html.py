@@ -143,3 +143,21 @@ def test_what_a_browser_hides_is_not_indexed_and_a_broken_page_says_so(tmp_path)
     assert "warning: comment.html: an unclosed <!-- hides the 4 words after it" in result.stderr
     assert "warning: script.html: an unclosed <script> hides the" in result.stderr
     assert "hidden.html" not in result.stderr
+
+
+def test_a_table_layout_page_loses_its_menu_and_most_read_cells(tmp_path):
+    """Old sites put the menu, the "most read" list and the article in cells of one table."""
+    title, paragraphs = ARTICLES["port.html"]
+    menu = " | ".join(f'<a href="/c{i}.asp">{item}</a>' for i, item in enumerate(MENU))
+    most_read = "".join(f'<tr><td><a href="/n.asp?id={i}">{t}</a></td></tr>' for i, t in enumerate(MOST_READ))
+    page = (f"<html><head><title>{title}</title></head><body><table width='100%'>"
+            f"<tr><td colspan=2>{menu}</td></tr><tr><td valign=top><table>{most_read}"
+            f"<tr><td><a href='/a'>آرشیو</a></td></tr></table></td><td valign=top>"
+            f"<font size=4><b>{title}</b></font><br>"
+            + "".join(f"<font size=2>{p}</font><br><br>" for p in paragraphs)
+            + "</td></tr></table></body></html>")
+    index = build(tmp_path, {"port.html": page})
+    found = hits(index, "چابهار")
+    assert [h["id"] for h in found] == ["port.html"]
+    for furniture in ("گردشگری", "آرشیو", "همدان", "تبریز"):
+        assert hits(index, furniture) == [], furniture
