@@ -135,14 +135,16 @@ def pages(corpus: Path, n: int) -> list[dict]:
             for template, build in TEMPLATES.items():
                 made.append({"kind": template, "lang": lang, "others": others,
                              "html": build(record["title"], paragraphs, others, lang),
-                             "content": record["title"] + "\n" + record["body"]})
+                             "content": record["title"] + "\n" + record["body"]
+                             + ("\n" + CHROME[lang]["caption"] if template == "semantic" else "")})
         for i, record in enumerate(spare[:4]):  # a one-sentence news item
             sentence = re.split(r"(?<=[.!؟])\s", record["body"].strip(), maxsplit=1)[0][:300]
             others = [r["title"] for r in main][i:][:18]
-            build = TEMPLATES[("semantic", "div-soup")[i % 2]]
+            template = ("semantic", "div-soup")[i % 2]
             made.append({"kind": "short", "lang": lang, "others": others,
-                         "html": build(record["title"], [sentence], others, lang),
-                         "content": record["title"] + "\n" + sentence})
+                         "html": TEMPLATES[template](record["title"], [sentence], others, lang),
+                         "content": record["title"] + "\n" + sentence
+                         + ("\n" + CHROME[lang]["caption"] if template == "semantic" else "")})
         for i in range(2):  # a section page: 12 headlines with their leads
             items = [(r["title"], r["body"].split("\n")[0][:200]) for r in main[i * 8:][:12]]
             made.append({"kind": "section", "lang": lang, "others": [],

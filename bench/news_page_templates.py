@@ -24,6 +24,8 @@ CHROME = {
         "ticker": "خبر فوری",
         "most_read": "پربازدیدترین‌ها",
         "related": "اخبار مرتبط",
+        # The article's own: a photo caption naming who took it and what it shows.
+        "caption": "عکس: مهدی قاسمی، نمایی از نشست خبری روز دوشنبه در ساختمان وزارتخانه",
         "share": ["اشتراک‌گذاری", "تلگرام", "توییتر", "واتس‌اپ", "لینک کوتاه", "چاپ"],
         "tags": "برچسب‌ها",
         "meta_line": "کد خبر: ۴۵۶۷۸۹ | تاریخ انتشار: ۱۴۰۲/۰۵/۱۲ - ۱۰:۳۵ | بازدید: ۱۲۴۵",
@@ -43,6 +45,7 @@ CHROME = {
         "ticker": "عاجل",
         "most_read": "الأكثر قراءة",
         "related": "أخبار ذات صلة",
+        "caption": "تصوير: أحمد الشريف، جانب من المؤتمر الصحفي يوم الاثنين في مقر الوزارة",
         "share": ["شارك", "فيسبوك", "تويتر", "واتساب", "تيليجرام", "طباعة"],
         "tags": "الكلمات المفتاحية",
         "meta_line": "نشر في: الاثنين 12 أغسطس 2023 - 10:35 ص | آخر تحديث: منذ ساعة",
@@ -71,9 +74,15 @@ def _head(title: str, c: dict, lang: str) -> str:
 
 
 def semantic(title, paragraphs, others, lang) -> str:
-    """HTML5 with <header>/<nav>/<main>/<article>/<aside>/<footer>."""
+    """HTML5 with <header>/<nav>/<main>/<article>/<aside>/<footer>; a captioned photo in the
+    article (the caption is the article's text) and "related" cards as <figure>s after it."""
     c = CHROME[lang]
-    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs[:1])
+    body += (f'<figure><img src="/img/1.jpg" alt=""><figcaption>{c["caption"]}</figcaption></figure>'
+             + "".join(f"<p>{escape(p)}</p>" for p in paragraphs[1:]))
+    cards = "".join(f'<figure class="card"><a href="/n/{i}"><img src="/t/{i}.jpg" alt=""></a>'
+                    f'<figcaption><a href="/n/{i}">{escape(t)}</a></figcaption></figure>'
+                    for i, t in enumerate(others[13:18]))
     return (_head(title, c, lang) + "<body>"
             f'<header><div class="logo"><a href="/">{c["site"]}</a></div>'
             f'<nav class="menu"><ul>{_links(c["menu"])}</ul></nav></header>'
@@ -83,9 +92,9 @@ def semantic(title, paragraphs, others, lang) -> str:
             f'<div class="tags">{c["tags"]}: <a href="/tag/1">{c["menu"][1]}</a>'
             f' <a href="/tag/2">{c["menu"][2]}</a></div>'
             f'<div class="share">{"".join(f"<a href=#>{s}</a>" for s in c["share"])}</div>'
+            f'<section class="related"><h3>{c["related"]}</h3>{cards}</section>'
             "</article>"
             f'<aside><h3>{c["most_read"]}</h3><ol>{_links(others[5:13])}</ol></aside></main>'
-            f'<section class="related"><h3>{c["related"]}</h3><ul>{_links(others[13:18])}</ul></section>'
             f'<section class="comments"><h3>{c["comments"][0]}</h3><form>'
             f'<label>{c["comments"][1]}</label><input name="n"><label>{c["comments"][2]}</label>'
             f'<input name="e"><textarea></textarea><button>{c["comments"][3]}</button>'

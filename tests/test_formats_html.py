@@ -40,14 +40,17 @@ MOST_READ = ["برگزاری جشنواره بین‌المللی فیلم کو�
 def news_page(title: str, paragraphs: list[str]) -> str:
     links = "".join(f'<li><a href="/s/{i}">{item}</a></li>' for i, item in enumerate(MENU))
     most_read = "".join(f'<li><a href="/n/{i}">{t}</a></li>' for i, t in enumerate(MOST_READ))
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    body = (f"<p>{paragraphs[0]}</p><figure><img src='/1.jpg' alt=''><figcaption>عکس: بهرام کاظمی، "
+            f"{title}</figcaption></figure>" + "".join(f"<p>{p}</p>" for p in paragraphs[1:]))
+    card = ("<section class='related'><h3>اخبار مرتبط</h3><figure><a href='/n/9'><img src='/9.jpg' alt=''></a>"
+            "<figcaption><a href='/n/9'>افتتاح موزهٔ فرش کاشان</a></figcaption></figure></section>")
     return (f'<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8">'
             f"<title>{title} | خبرگزاری نمونه</title><style>.menu li{{display:inline}}</style>"
             f"<script>var slots=['top','side'];</script></head><body>"
             f'<header><nav class="menu"><ul>{links}</ul></nav></header>'
             f'<div class="ticker">خبر فوری: {MOST_READ[1]}</div>'
             f"<main><article><h1>{title}</h1>{body}"
-            f'<div class="share"><a href="#">تلگرام</a> <a href="#">توییتر</a></div></article>'
+            f'<div class="share"><a href="#">تلگرام</a> <a href="#">توییتر</a></div>{card}</article>'
             f'<aside><h3>پربازدیدترین‌ها</h3><ol>{most_read}</ol></aside></main>'
             f"<footer><p>تمامی حقوق برای خبرگزاری نمونه محفوظ است</p>"
             f"<p>نشانی: تهران، خیابان بهار، پلاک ۱۲</p></footer></body></html>")
@@ -86,8 +89,16 @@ def test_an_article_word_finds_its_page_and_a_menu_word_finds_none(tmp_path):
     assert [h["id"] for h in hits(index, "چابهار")] == ["port.html"]
 
     # Menu, ticker, "most read", share buttons and footer: on every page, in no article.
-    for furniture in ("گردشگری", "آرشیو", "همدان", "تبریز", "تلگرام", "پربازدیدترین‌ها", "پلاک"):
+    for furniture in ("گردشگری", "آرشیو", "همدان", "تبریز", "تلگرام", "پربازدیدترین‌ها", "پلاک", "کاشان"):
         assert hits(index, furniture) == [], furniture
+
+
+def test_a_photo_caption_is_the_articles_text(tmp_path):
+    """trafilatura drops <figure> whole; the photographer's or subject's name is searched for."""
+    index = build(tmp_path, {"dam.html": news_page(*ARTICLES["dam.html"])})
+    found = hits(index, "کاظمی")
+    assert [h["id"] for h in found] == ["dam.html"]
+    assert "بهرام" in found[0]["snippet"]
 
 
 def test_half_space_words_of_the_article_stay_whole(tmp_path):

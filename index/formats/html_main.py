@@ -36,10 +36,19 @@ _JOINERS = {"\u200c": re.compile(r"\u200c|&zwnj;|&#0*8204;|&#x0*200c;", re.I),
 # Printable letters no Persian or Arabic page has (Lisu, Vai, Bamum): stand-ins for the joiners.
 _STAND_INS = "\ua4d0\ua4d1\ua4d2\ua500\ua501\ua502\ua6a0\ua6a1\ua6a2"
 
+# trafilatura drops every <figure> with its <figcaption>, and a photo's caption names who is in
+# it: as a <div> with a <p>, a caption is the article's text; a caption that is a link
+# (a "related" card) is dropped as links are.
+_FIGURE = re.compile(r"<(/?)(figcaption|figure)\b", re.I)
+
 # Not rendered (<template>) or only with scripts off (<noscript>): the visible text skips them too.
 _NEVER_SHOWN = ["//template", "//noscript"]
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)  # it warns of every short page
+
+
+def _open_figure(match: re.Match) -> str:
+    return f"<{match[1]}{'p' if match[2].lower() == 'figcaption' else 'div'}"
 
 
 def word_count(text: str) -> int:
@@ -95,7 +104,7 @@ def main_text(html: str) -> str:
     """trafilatura's main text of the page, joiners kept; "" when it found none."""
     import trafilatura
 
-    protected, back = _protect(html)
+    protected, back = _protect(_FIGURE.sub(_open_figure, html))
     try:
         text = trafilatura.extract(_without_link_cells(protected), include_comments=False, include_tables=True,
                                    prune_xpath=_NEVER_SHOWN) or ""
