@@ -136,7 +136,8 @@ def pages(corpus: Path, n: int) -> list[dict]:
                 made.append({"kind": template, "lang": lang, "others": others,
                              "html": build(record["title"], paragraphs, others, lang),
                              "content": record["title"] + "\n" + record["body"]
-                             + ("\n" + CHROME[lang]["caption"] if template == "semantic" else "")})
+                             + ("\n" + CHROME[lang]["caption"] if template == "semantic" else "")
+                             + ("\n" + CHROME[lang]["byline"] if template != "table" else "")})
         for i, record in enumerate(spare[:4]):  # a one-sentence news item
             sentence = re.split(r"(?<=[.!؟])\s", record["body"].strip(), maxsplit=1)[0][:300]
             others = [r["title"] for r in main][i:][:18]
@@ -144,7 +145,8 @@ def pages(corpus: Path, n: int) -> list[dict]:
             made.append({"kind": "short", "lang": lang, "others": others,
                          "html": TEMPLATES[template](record["title"], [sentence], others, lang),
                          "content": record["title"] + "\n" + sentence
-                         + ("\n" + CHROME[lang]["caption"] if template == "semantic" else "")})
+                         + ("\n" + CHROME[lang]["caption"] if template == "semantic" else "")
+                         + "\n" + CHROME[lang]["byline"]})
         for i in range(2):  # a section page: 12 headlines with their leads
             items = [(r["title"], r["body"].split("\n")[0][:200]) for r in main[i * 8:][:12]]
             made.append({"kind": "section", "lang": lang, "others": [],

@@ -26,6 +26,7 @@ CHROME = {
         "related": "اخبار مرتبط",
         # The article's own: a photo caption naming who took it and what it shows.
         "caption": "عکس: مهدی قاسمی، نمایی از نشست خبری روز دوشنبه در ساختمان وزارتخانه",
+        "byline": "خبرنگار: مریم صادقی",
         "share": ["اشتراک‌گذاری", "تلگرام", "توییتر", "واتس‌اپ", "لینک کوتاه", "چاپ"],
         "tags": "برچسب‌ها",
         "meta_line": "کد خبر: ۴۵۶۷۸۹ | تاریخ انتشار: ۱۴۰۲/۰۵/۱۲ - ۱۰:۳۵ | بازدید: ۱۲۴۵",
@@ -46,6 +47,7 @@ CHROME = {
         "most_read": "الأكثر قراءة",
         "related": "أخبار ذات صلة",
         "caption": "تصوير: أحمد الشريف، جانب من المؤتمر الصحفي يوم الاثنين في مقر الوزارة",
+        "byline": "كتب: محمود عبد الله",
         "share": ["شارك", "فيسبوك", "تويتر", "واتساب", "تيليجرام", "طباعة"],
         "tags": "الكلمات المفتاحية",
         "meta_line": "نشر في: الاثنين 12 أغسطس 2023 - 10:35 ص | آخر تحديث: منذ ساعة",
@@ -74,8 +76,8 @@ def _head(title: str, c: dict, lang: str) -> str:
 
 
 def semantic(title, paragraphs, others, lang) -> str:
-    """HTML5 with <header>/<nav>/<main>/<article>/<aside>/<footer>; a captioned photo in the
-    article (the caption is the article's text) and "related" cards as <figure>s after it."""
+    """HTML5 with <header>/<nav>/<main>/<article>/<aside>/<footer>; a byline and a captioned
+    photo in the article (the article's text) and "related" cards as <figure>s after it."""
     c = CHROME[lang]
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs[:1])
     body += (f'<figure><img src="/img/1.jpg" alt=""><figcaption>{c["caption"]}</figcaption></figure>'
@@ -88,7 +90,8 @@ def semantic(title, paragraphs, others, lang) -> str:
             f'<nav class="menu"><ul>{_links(c["menu"])}</ul></nav></header>'
             f'<div class="ticker"><strong>{c["ticker"]}</strong><ul>{_links(others[:5])}</ul></div>'
             "<main><article>"
-            f'<div class="meta">{c["meta_line"]}</div><h1>{escape(title)}</h1>{body}'
+            f'<div class="meta">{c["meta_line"]}</div><h1>{escape(title)}</h1>'
+            f'<div class="author">{c["byline"]}</div>{body}'
             f'<div class="tags">{c["tags"]}: <a href="/tag/1">{c["menu"][1]}</a>'
             f' <a href="/tag/2">{c["menu"][2]}</a></div>'
             f'<div class="share">{"".join(f"<a href=#>{s}</a>" for s in c["share"])}</div>'
@@ -115,7 +118,7 @@ def div_soup(title, paragraphs, others, lang) -> str:
             + f'</div></div><div class="breaking-news"><span>{c["ticker"]}</span>{anchors(others[:5])}</div>'
             f'<div class="row"><div class="col-md-8"><div class="news-content">'
             f'<div class="news-info">{c["meta_line"]}</div><div class="news-title">{escape(title)}</div>'
-            f'<div class="news-body" id="content">{body}</div>'
+            f'<span class="news-byline">{c["byline"]}</span><div class="news-body" id="content">{body}</div>'
             f'<div class="news-share">{" ".join(c["share"])}</div>'
             f'<div class="news-related"><div class="title">{c["related"]}</div>{anchors(others[13:18])}</div>'
             f'<div class="comment-box"><div>{c["comments"][0]}</div><div>{c["comments"][4]}</div>'

@@ -49,9 +49,11 @@ def news_page(title: str, paragraphs: list[str]) -> str:
             f"<script>var slots=['top','side'];</script></head><body>"
             f'<header><nav class="menu"><ul>{links}</ul></nav></header>'
             f'<div class="ticker">خبر فوری: {MOST_READ[1]}</div>'
-            f"<main><article><h1>{title}</h1>{body}"
+            f'<main><article><h1>{title}</h1><div class="author">خبرنگار: شیرین توکلی</div>{body}'
             f'<div class="share"><a href="#">تلگرام</a> <a href="#">توییتر</a></div>{card}</article>'
             f'<aside><h3>پربازدیدترین‌ها</h3><ol>{most_read}</ol></aside></main>'
+            f'<section class="comments"><div class="comment"><span class="comment-author">کامران</span>'
+            f"<p>گزارش خوبی بود ولی آمار سال قبل را هم بنویسید</p></div></section>"
             f"<footer><p>تمامی حقوق برای خبرگزاری نمونه محفوظ است</p>"
             f"<p>نشانی: تهران، خیابان بهار، پلاک ۱۲</p></footer></body></html>")
 
@@ -93,12 +95,15 @@ def test_an_article_word_finds_its_page_and_a_menu_word_finds_none(tmp_path):
         assert hits(index, furniture) == [], furniture
 
 
-def test_a_photo_caption_is_the_articles_text(tmp_path):
-    """trafilatura drops <figure> whole; the photographer's or subject's name is searched for."""
+def test_a_photo_caption_and_the_byline_are_the_articles_text(tmp_path):
+    """trafilatura drops <figure> whole and bylines (to its metadata); names in them are searched for.
+    A comment's author and text are not the article's."""
     index = build(tmp_path, {"dam.html": news_page(*ARTICLES["dam.html"])})
     found = hits(index, "کاظمی")
     assert [h["id"] for h in found] == ["dam.html"]
     assert "بهرام" in found[0]["snippet"]
+    assert [h["id"] for h in hits(index, '"شیرین توکلی"')] == ["dam.html"]
+    assert hits(index, "کامران") == [] and hits(index, "آمار") == []
 
 
 def test_half_space_words_of_the_article_stay_whole(tmp_path):

@@ -41,6 +41,17 @@ _STAND_INS = "\ua4d0\ua4d1\ua4d2\ua500\ua501\ua502\ua6a0\ua6a1\ua6a2"
 # (a "related" card) is dropped as links are.
 _FIGURE = re.compile(r"<(/?)(figcaption|figure)\b", re.I)
 
+# trafilatura drops bylines (class/id "author", "byline") to put them in its metadata, or
+# leaves them out of the block it takes for the article; readers search for a journalist's
+# name, so a byline missing from the main text is put at its head.
+_CREDIT = re.compile(r"author|byline", re.I)
+_CREDIT_ATTRIBUTES = ("class", "id", "itemprop", "rel")
+CREDIT_MAX_WORDS = 20  # longer, it is an author's box with a biography, not a byline
+MAX_CREDITS = 3
+# A comment's author, a columnist in the sidebar or in a "related" list is not this article's.
+_ELSEWHERE = re.compile(r"comment|sidebar|related|most|popular|widget", re.I)
+_ELSEWHERE_TAGS = {"aside", "nav", "footer", "form"}
+
 # Not rendered (<template>) or only with scripts off (<noscript>): the visible text skips them too.
 _NEVER_SHOWN = ["//template", "//noscript"]
 
@@ -70,8 +81,22 @@ def _protect(html: str) -> tuple[str, dict[str, str]]:
     return html, back
 
 
-def _without_link_cells(html: str):
-    """The page's tree without table cells that are mostly links, or the page as it was.
+def _prepared(html: str):
+    """(the page's tree without table cells of links, or the page as it was; its bylines)."""
+    if "<td" not in html and "<TD" not in html and not _CREDIT.search(html):
+        return html, []
+    import lxml.html
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.LxmlError):  # trafilatura has its own ways with such a page
+        return html, []
+    credits = _bylines(tree)
+    return (tree if _drop_link_cells(tree) else html), credits
+
+
+def _drop_link_cells(tree) -> bool:
+    """Table cells that are mostly links, dropped.
 
     A table-layout site keeps its menu and "most read" list in cells of the
     table that holds the article, and trafilatura keeps that table whole: on the
@@ -79,14 +104,6 @@ def _without_link_cells(html: str):
     more whose text is at least half link text is navigation; without those
     cells precision there went 0.80 -> 0.86 and menu leaks 100% -> 50%.
     """
-    if "<td" not in html and "<TD" not in html:
-        return html
-    import lxml.html
-
-    try:
-        tree = lxml.html.document_fromstring(html)
-    except (ValueError, lxml.etree.LxmlError):  # trafilatura has its own ways with such a page
-        return html
     pruned = False
     for cell in list(tree.iter("td", "th")):
         links = cell.findall(".//a")
@@ -97,7 +114,28 @@ def _without_link_cells(html: str):
         if total and linked * 2 >= total:
             cell.drop_tree()
             pruned = True
-    return tree if pruned else html
+    return pruned
+
+
+def _bylines(tree) -> list[str]:
+    """The text of short elements named author/byline, outside comments and side boxes."""
+    found: list[str] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("html", "body", "head", "meta", "link"):
+            continue
+        if not any(_CREDIT.search(element.get(name) or "") for name in _CREDIT_ATTRIBUTES):
+            continue
+        text = " ".join(element.text_content().split())
+        if not text or word_count(text) > CREDIT_MAX_WORDS or any(text in seen for seen in found):
+            continue
+        around = [element, *element.iterancestors()]
+        if any(e.tag in _ELSEWHERE_TAGS or _ELSEWHERE.search(f"{e.get('class', '')} {e.get('id', '')}")
+               for e in around):
+            continue
+        found.append(text)
+        if len(found) == MAX_CREDITS:
+            break
+    return found
 
 
 def main_text(html: str) -> str:
@@ -106,10 +144,14 @@ def main_text(html: str) -> str:
 
     protected, back = _protect(_FIGURE.sub(_open_figure, html))
     try:
-        text = trafilatura.extract(_without_link_cells(protected), include_comments=False, include_tables=True,
+        page, credits = _prepared(protected)
+        text = trafilatura.extract(page, include_comments=False, include_tables=True,
                                    prune_xpath=_NEVER_SHOWN) or ""
     except (ValueError, TypeError, RecursionError):  # a page lxml cannot take: the visible text stands
         return ""
+    missing = [credit for credit in credits if credit not in text]
+    if text and missing:
+        text = "\n".join(missing + [text])
     for stand_in, joiner in back.items():
         text = text.replace(stand_in, joiner)
     return text
