@@ -113,7 +113,7 @@ def div_soup(title, paragraphs, others, lang) -> str:
     anchors = lambda titles: "".join(  # noqa: E731
         f'<div class="item"><a href="/fa/news/{i}">{escape(t)}</a></div>' for i, t in enumerate(titles))
     return (_head(title, c, lang) + "<body>"
-            f'<div id="wrapper"><div class="header"><div class="top-menu">'
+            '<div id="wrapper"><div class="header"><div class="top-menu">'
             + "".join(f'<a class="menu-item" href="/s/{i}">{m}</a>' for i, m in enumerate(c["menu"]))
             + f'</div></div><div class="breaking-news"><span>{c["ticker"]}</span>{anchors(others[:5])}</div>'
             f'<div class="row"><div class="col-md-8"><div class="news-content">'
