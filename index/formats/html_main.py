@@ -7,7 +7,7 @@ Indexed, a word of the site's menu finds every page of the site, and the titles
 of other articles make each page a hit for them.  trafilatura (Apache-2.0)
 finds the article: precision 0.57 -> 0.93 at recall 1.00 on that set, menu
 words on 17% of the pages instead of all (the table layout's footer cell),
-where jusText lost 9% of the articles' words and all of the section pages, and
+where jusText lost 10% of the articles' words and all of the section pages, and
 readability-lxml kept the menu on 62% of the pages.
 
 trafilatura drops every character that is not "printable", and U+200C (ZWNJ,
