@@ -1,4 +1,4 @@
-"""HTML pages: the visible text, the <title> or first heading, and the page's metadata."""
+"""HTML pages: the main text (html_main.py), the <title> or first heading, and the page's metadata."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from ..decoding import Skip
 from ..html_text import VisibleText
 from .base import Document, Format
+from .html_main import choose_body
 
 # What sites put between an article's title and their own name in <title>.
 _SEPARATOR = re.compile(r"\s+(?:[|–—·•»]|-{1,2}|::)\s+")
@@ -36,10 +37,14 @@ def parse_html(text: str, sf, parsed=None) -> list[Document]:
     parser = VisibleText()
     parser.feed(text)
     parser.close()
-    body = parser.text()
+    visible = parser.text()
+    if parsed is not None:
+        parsed.warnings.extend(f"{sf.rel}: {note}; not indexed, as a browser does not show it"
+                               for note in parser.unclosed)
+    body, _ = choose_body(text, visible)
     meta = parser.meta
     title = (article_title(parser.title, parser.heading, meta.site_name) if parser.title else "") \
-        or parser.heading or (body.split("\n", 1)[0] if body else "")
+        or parser.heading or (visible.split("\n", 1)[0] if visible else "")
     if not body and not title:
         raise Skip("no visible text")
     return [Document(id=sf.rel, title=title, body=body or title, url=meta.url, date=meta.date,
