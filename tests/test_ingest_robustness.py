@@ -175,7 +175,7 @@ def test_hidden_entries_and_folder_links_leaving_the_folder_are_reported(docs, t
     (docs / ".git").mkdir()
     for n in range(3):
         (docs / ".git" / f"{n}.txt").write_text("زرافه\n", encoding="utf-8")
-    (docs / ".notes.md").write_text("not a kind Kavosh reads\n", encoding="utf-8")
+    (docs / ".notes.pptx").write_text("not a kind Kavosh reads\n", encoding="utf-8")
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (outside / "private.txt").write_text("سری\nمتن محرمانه درباره زرافه\n", encoding="utf-8")
@@ -189,7 +189,7 @@ def test_hidden_entries_and_folder_links_leaving_the_folder_are_reported(docs, t
     assert skipped(result, ".git").startswith("hidden folder (its name starts with '.')")
     assert skipped(result, "linked") == (
         f"folder link to {outside}, outside the indexed folder; not followed")
-    assert "shortcut" not in result.stderr and ".notes.md" not in result.stderr
+    assert "shortcut" not in result.stderr and ".notes.pptx" not in result.stderr
     assert "3 skipped" in result.stdout
     assert ids(index, "زرافه") == set()
     assert ids(index, "کرگدن") == {"sub/inner.txt"}
