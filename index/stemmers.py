@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .lexicon import persian_lexicon, persian_verb_forms
+from .lexicon import given_names, persian_lexicon, persian_surnames, persian_verb_forms, place_names
 
 # --- Arabic (light10), in Kavosh's canonical letters: ک ی ه ---------------
 
@@ -93,24 +93,36 @@ def light10_suffixes(word: str) -> str:
 class ArabicStemmer:
     """light10 with Kavosh's guards, over the word lists it is given.
 
-    ``protected``: word → the stem it keeps (light10 would destroy it);
+    ``protected``: word → the stem it keeps (light10 would destroy it, or
+    it is a country or capital: السعودية is not سعود);
     ``lexicon``: words known whole (a word found there keeps its proclitic);
     ``proclitic_evidence``: bare words a one-letter proclitic may be taken
-    off to reach; ``proclitics=False`` is Lucene's light10 without that step.
+    off to reach; ``proclitics=False`` is Lucene's light10 without that step;
+    ``names``: names that keep their last letters when written without the
+    article (سليماني, رئيسي: light10's ي would make them سلیمان, رییس).
     """
 
     def __init__(self, *, lexicon=frozenset(), protected=None, proclitic_evidence=frozenset(),
-                 proclitics: bool = True):
+                 proclitics: bool = True, names=frozenset()):
         self.lexicon = lexicon
         self.protected = ARABIC_PROTECTED if protected is None else protected
         self.proclitic_evidence = proclitic_evidence
         self.proclitics = proclitics
+        self.names = names
 
     def stem(self, word: str) -> str:
         kept = self.protected_stem(word)
         if kept is not None:
             return kept
-        return light10_suffixes(self.stem_prefix(word))
+        rest = self.stem_prefix(word)
+        if self.is_bare_name(word, rest):
+            return rest
+        return light10_suffixes(rest)
+
+    def is_bare_name(self, word: str, rest: str) -> bool:
+        # A name without the article (قاسم سليماني, وسليماني); with it, the
+        # word is the ordinary adjective (الرئيسي "the main") and is stemmed.
+        return rest in self.names and (rest == word or word == "و" + rest)
 
     def stem_prefix(self, word: str) -> str:
         """The word without its article/conjunction, or without a proclitic the evidence allows."""
@@ -147,15 +159,16 @@ class ArabicStemmer:
         return word in self.lexicon or light10_suffixes(word) in self.lexicon
 
     def proclitic_rest(self, word: str) -> str | None:
-        """ب/ل/ک before a noun (ببدر → بدر, بعیسی → عیسی), when the evidence says so:
-        the rest itself is a word of the evidence (not merely its light10 stem,
-        which made کامیرون امیر) and the whole is not known."""
+        """ب/ل/ک before a name (ببدر → بدر, بعیسی → عیسی), when the evidence says so.
+
+        The evidence is Arabic given names, the rest itself (not its light10
+        stem): with hazm's Persian lexicon as evidence, بطاقة became طاقة,
+        بطولة طول, كاميرون أمير, كتبت تبت, كشفت شفت.
+        """
         if self.known_whole(word):
             return None
         rest = word[1:]
-        stem = light10_suffixes(rest)
-        evidence = self.proclitic_evidence
-        if rest in evidence or (len(stem) >= MIN_PROCLITIC_REST and stem in evidence):
+        if rest in self.proclitic_evidence:
             return rest  # what the bare word's suffix part then stems: بعیسی meets عیسی
         return None
 
@@ -191,14 +204,19 @@ class PersianStemmer:
 
     ``lexicon``: lemma → corpus frequency (``lexicon.persian_lexicon``);
     ``verb_forms``: conjugated form → past stem (``persian_verb_forms``; empty
-    for the suffix part alone).
+    for the suffix part alone); ``names``: words left whole, Lucene's
+    ``stemExclusionSet`` (the surnames سلیمانی, رئیسی, ابراهیمی: the
+    relational ی would make them سلیمان, رئیس, ابراهیم).
     """
 
-    def __init__(self, *, lexicon: dict[str, int], verb_forms=None):
+    def __init__(self, *, lexicon: dict[str, int], verb_forms=None, names=frozenset()):
         self.lexicon = lexicon
         self.verb_forms = verb_forms or {}
+        self.names = names
 
     def stem(self, word: str) -> str:
+        if word in self.names:
+            return word
         verb = self.verb_forms.get(word)
         if verb is not None:
             return verb  # می‌روم, رفته‌اند → رفت
@@ -279,11 +297,13 @@ def default_stemmer(kind: str):
 
 def _build(kind: str):
     if kind == "fa":
-        return PersianStemmer(lexicon=persian_lexicon(), verb_forms=persian_verb_forms())
+        return PersianStemmer(lexicon=persian_lexicon(), verb_forms=persian_verb_forms(),
+                              names=persian_surnames())
     if kind == "fa-light":
-        return PersianStemmer(lexicon=persian_lexicon())
+        return PersianStemmer(lexicon=persian_lexicon(), names=persian_surnames())
     if kind == "ar":
-        return ArabicStemmer(lexicon=persian_lexicon(), proclitic_evidence=persian_lexicon())
+        return ArabicStemmer(lexicon=persian_lexicon(), protected=place_names() | ARABIC_PROTECTED,
+                             proclitic_evidence=given_names(), names=persian_surnames())
     raise KeyError(kind)
 
 
