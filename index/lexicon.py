@@ -64,6 +64,28 @@ def persian_lexicon() -> dict[str, int]:
     return _cached(_cache_path(source), lambda: _parse_lexicon(source))
 
 
+@cache
+def persian_untagged_forms() -> frozenset[str]:
+    """The words words.dat lists untagged with frequency 0 (152,702 normalized).
+
+    Mostly inflected forms (کتابها, ایرانی) and joined verb spellings, but
+    also nouns hazm has no lemma for: تروریست, طالبان, تروریسم, پارلمان's
+    neighbours توییتر, ترافیک.  ``PersianStemmer`` lets the relational ی
+    reach them (تروریستی → تروریست).
+    """
+    source = _hazm_data("words.dat")
+    return frozenset(_cached(_cache_path(source, "untagged"), lambda: sorted(_untagged(source))))
+
+
+def _untagged(source: Path) -> set[str]:
+    words, tagged = set(), set()
+    for line in source.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3:
+            (words if parts[2] == "0" else tagged).add(normalize_token(parts[0]))
+    return words - tagged
+
+
 def _tagged_words(source: Path) -> set[str]:
     """Every word words.dat tags (a lemma or a plural; not the untagged '0' forms,
     which are mostly joined spellings of verbs: رفتهاند, میگوید)."""

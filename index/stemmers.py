@@ -28,7 +28,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .lexicon import given_names, persian_lexicon, persian_surnames, persian_verb_forms, place_names
+from .lexicon import (given_names, persian_lexicon, persian_surnames, persian_untagged_forms,
+                      persian_verb_forms, place_names)
 
 # --- Arabic (light10), in Kavosh's canonical letters: ک ی ه ---------------
 
@@ -195,6 +196,7 @@ PERSIAN_GUARDED = (
 _FREQUENCY_MARGIN = 5
 _MIN_STEM = 2
 _MIN_PLURAL_REST = 3
+_MIN_UNTAGGED_BASE = 5
 # At most this many suffixes come off one word (کتابهایشان → کتاب is one).
 _MAX_SUFFIXES = 2
 
@@ -206,13 +208,17 @@ class PersianStemmer:
     ``verb_forms``: conjugated form → past stem (``persian_verb_forms``; empty
     for the suffix part alone); ``names``: words left whole, Lucene's
     ``stemExclusionSet`` (the surnames سلیمانی, رئیسی, ابراهیمی: the
-    relational ی would make them سلیمان, رئیس, ابراهیم).
+    relational ی would make them سلیمان, رئیس, ابراهیم); ``untagged``: words
+    hazm lists without a lemma (``persian_untagged_forms``), which the
+    relational ی may reach (تروریستی → تروریست).
     """
 
-    def __init__(self, *, lexicon: dict[str, int], verb_forms=None, names=frozenset()):
+    def __init__(self, *, lexicon: dict[str, int], verb_forms=None, names=frozenset(),
+                 untagged=frozenset()):
         self.lexicon = lexicon
         self.verb_forms = verb_forms or {}
         self.names = names
+        self.untagged = untagged
 
     def stem(self, word: str) -> str:
         if word in self.names:
@@ -251,6 +257,23 @@ class PersianStemmer:
                 return rest + "ه"  # حملات → حمله
             if self.guarded_suffix_comes_off(suffix, word_freq, self.lexicon.get(rest)):
                 return rest
+        return self.untagged_base(word, word_freq)
+
+    def untagged_base(self, word: str, word_freq: int | None) -> str | None:
+        """The relational/indefinite ی (یی after a vowel) off a word hazm does not list,
+        when what remains is a noun hazm lists without a lemma: تروریستی →
+        تروریست, پارلمانی → پارلمان, توییتری → توییتر, شرایطی → شرایط.
+
+        The base needs ``_MIN_UNTAGGED_BASE`` letters and must not be cut
+        further itself (لیستی stays: لیست would go on to لیس).
+        """
+        if word_freq is not None or word in self.untagged:
+            return None
+        suffix = "یی" if word.endswith("یی") else "ی"
+        rest = word[: -len(suffix)]
+        if (word.endswith(suffix) and len(rest) >= _MIN_UNTAGGED_BASE and rest in self.untagged
+                and self.strip_once(rest) is None):
+            return rest
         return None
 
     def heh_before_ye(self, word: str) -> str | None:
@@ -298,9 +321,10 @@ def default_stemmer(kind: str):
 def _build(kind: str):
     if kind == "fa":
         return PersianStemmer(lexicon=persian_lexicon(), verb_forms=persian_verb_forms(),
-                              names=persian_surnames())
+                              names=persian_surnames(), untagged=persian_untagged_forms())
     if kind == "fa-light":
-        return PersianStemmer(lexicon=persian_lexicon(), names=persian_surnames())
+        return PersianStemmer(lexicon=persian_lexicon(), names=persian_surnames(),
+                              untagged=persian_untagged_forms())
     if kind == "ar":
         return ArabicStemmer(lexicon=persian_lexicon(), protected=place_names() | ARABIC_PROTECTED,
                              proclitic_evidence=given_names(), names=persian_surnames())

@@ -120,3 +120,12 @@ def test_arabic_proclitics_need_arabic_evidence(names_index, query, found):
 def test_saudi_arabia_is_not_saud(names_index):
     assert _ids(names_index, "السعودية") == {"ar-saudi"}
     assert _ids(names_index, "سعود") == {"ar-saud"}
+
+
+def test_an_adjective_meets_the_noun_hazm_lists_without_a_lemma(tmp_path):
+    """تروریست is in hazm's words.dat only untagged: تروریستی now folds to it, like ایرانی to ایران."""
+    src = tmp_path / "docs.jsonl"
+    src.write_text(json.dumps({"id": "fa-terror", "body": f"{FA} یک حمله تروریستی در شهر"},
+                              ensure_ascii=False) + "\n", encoding="utf-8")
+    index_paths(tmp_path / "ix", [src], rebuild=True)
+    assert _ids(tmp_path / "ix", "تروریست") == {"fa-terror"}
