@@ -129,3 +129,17 @@ def test_an_adjective_meets_the_noun_hazm_lists_without_a_lemma(tmp_path):
                               ensure_ascii=False) + "\n", encoding="utf-8")
     index_paths(tmp_path / "ix", [src], rebuild=True)
     assert _ids(tmp_path / "ix", "تروریست") == {"fa-terror"}
+
+
+def test_an_index_may_protect_its_own_names(tmp_path):
+    """Lucene's stemExclusionSet per index: ``build_schema(protected=…)`` (``index_paths``'
+    ``schema_options``) keeps طالبان (Taliban) from its stem طالب (student), at indexing and
+    at query time, since the query is analysed by the index's own chain."""
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "body": body}, ensure_ascii=False) + "\n" for i, body in [
+        ("fa-taliban", f"{FA} طالبان کابل را گرفتند"), ("ar-student", f"{AR} طالب في الجامعة")]),
+        encoding="utf-8")
+    index_paths(tmp_path / "plain", [src], rebuild=True)
+    index_paths(tmp_path / "kept", [src], rebuild=True, schema_options={"protected": ["طالبان"]})
+    assert _ids(tmp_path / "plain", "طالبان") == {"fa-taliban", "ar-student"}
+    assert _ids(tmp_path / "kept", "طالبان") == {"fa-taliban"}
