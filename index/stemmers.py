@@ -101,6 +101,8 @@ class ArabicStemmer:
     off to reach; ``proclitics=False`` is Lucene's light10 without that step;
     ``names``: names that keep their last letters when written without the
     article (سليماني, رئيسي: light10's ي would make them سلیمان, رییس).
+    A protected country in ية also takes its adjective (السعودي, السعوديين →
+    سعودية), whose light10 stem would be the name سعود.
     """
 
     def __init__(self, *, lexicon=frozenset(), protected=None, proclitic_evidence=frozenset(),
@@ -110,6 +112,8 @@ class ArabicStemmer:
         self.proclitic_evidence = proclitic_evidence
         self.proclitics = proclitics
         self.names = names
+        self.nisbas = {stem[:-2]: stem for stem in self.protected.values()
+                       if stem.endswith("یه") and len(stem) > 4}
 
     def stem(self, word: str) -> str:
         kept = self.protected_stem(word)
@@ -118,7 +122,10 @@ class ArabicStemmer:
         rest = self.stem_prefix(word)
         if self.is_bare_name(word, rest):
             return rest
-        return light10_suffixes(rest)
+        stem = light10_suffixes(rest)
+        if stem != rest and stem in self.nisbas:
+            return self.nisbas[stem]  # السعودي → سعودیه, while the name سعود stays itself
+        return stem
 
     def is_bare_name(self, word: str, rest: str) -> bool:
         # A name without the article (قاسم سليماني, وسليماني); with it, the

@@ -81,6 +81,7 @@ CASES = [
     ("ar", "إبراهيمي", "ابراهیمی"),  # was ابراهیم: a surname stays a name (issue 21)
     ("ar", "السعودية", "سعودیه"),  # was سعود: a country keeps its name (issue 21)
     ("ar", "سعود", "سعود"),
+    ("ar", "السعودي", "سعودیه"),  # the country's adjective meets the country, not the name سعود (issue 21)
     ("ar", "الطائرات", "طایر"),
     ("ar", "طائر", "طایر"),
     ("ar", "بطاقة", "بطاق"),  # was طاق: no proclitic on Persian-lexicon evidence (issue 21)
@@ -101,7 +102,7 @@ CASES = [
     ("ar", "لبنان", "لبنان"),  # was لبن: a country keeps its name (issue 21)
     ("ar", "بيان", "بی"),
     ("ar", "الحسيني", "حسین"),
-    ("ar", "السعوديين", "سعود"),
+    ("ar", "السعوديين", "سعودیه"),  # was سعود: the adjective meets its country (issue 21)
     ("ar", "الجامعات", "جامع"),
     ("ar", "جامعة", "جامع"),
     ("ar", "الحوثيين", "حوث"),
