@@ -238,32 +238,19 @@ def _in(words, folded: str) -> bool:
     return any(folded.replace("ء", letter) in words for letter in "یاو")
 
 
-@lru_cache(maxsize=1)
-def _folded_lexicon() -> frozenset[str]:
-    from .lexicon import persian_lexicon
-
-    return frozenset(word.translate(_SPELLING_FOLD) for word in persian_lexicon())
-
-
 def different_names(query_folded: str, candidate_folded: str) -> bool:
-    """A name and another name or dictionary word, however close their letters:
-    سلیمان/سلمان, حسین/حسن, سلیمانی/سلمان, ابراهیمی/ابراهیم, رئیسی/رئیس.
+    """A name and any other spelling, however close their letters: سلیمان/سلمان,
+    حسین/حسن, سلیمانی/سلمان, ابراهیمی/ابراهیم, رئیسی/رئیس, سلیمانی/سلمني.
 
-    pyarabic's given names are the evidence that long vowels tell names apart
-    (it lists حسن, حسين and حسان as three names), the archive's surnames
-    (``lexicon.persian_surnames``) that a surname is not its given name nor
-    the word it was made from.
+    The names are pyarabic's given names and the archive's surnames
+    (``lexicon.persian_surnames``), Arabic names both scripts write with the
+    same letters (حسین/حسين, سلیمانی/سليماني), so a spelling that differs is
+    another word.  pyarabic itself lists حسن, حسين and حسان as three names.
     """
     if query_folded == candidate_folded:
         return False
     names = _folded_names()
-    query_name, candidate_name = _in(names, query_folded), _in(names, candidate_folded)
-    if query_name and candidate_name:
-        return True
-    if query_name or candidate_name:
-        other = candidate_folded if query_name else query_folded
-        return _in(_folded_lexicon(), other)
-    return False
+    return _in(names, query_folded) or _in(names, candidate_folded)
 
 
 # A spelling the query word's own script also writes in at least this share of
