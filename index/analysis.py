@@ -41,8 +41,10 @@ from .stemmers import ARABIC_CLITICS, STEMMERS
 # article's bare form needs four letters.  7: a document's title and body are
 # stemmed in the document's one language (declared or detected from both),
 # not each alone.  8: a zero-width space or word joiner inside a word is
-# removed like the other joiners, not a word break.
-ANALYZER_VERSION = 8
+# removed like the other joiners, not a word break.  9: names stay names
+# (surnames unstemmed, countries and capitals kept whole in Arabic, ب/ل/ک
+# proclitics only before given names).
+ANALYZER_VERSION = 9
 
 _MARKS = re.escape(MARKS) + "\u0640"
 _JOINERS = FORMAT_CHARS

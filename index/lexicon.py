@@ -64,6 +64,28 @@ def persian_lexicon() -> dict[str, int]:
     return _cached(_cache_path(source), lambda: _parse_lexicon(source))
 
 
+@cache
+def persian_untagged_forms() -> frozenset[str]:
+    """The words words.dat lists untagged with frequency 0 (152,702 normalized).
+
+    Mostly inflected forms (کتابها, ایرانی) and joined verb spellings, but
+    also nouns hazm has no lemma for: تروریست, طالبان, تروریسم, پارلمان's
+    neighbours توییتر, ترافیک.  ``PersianStemmer`` lets the relational ی
+    reach them (تروریستی → تروریست).
+    """
+    source = _hazm_data("words.dat")
+    return frozenset(_cached(_cache_path(source, "untagged"), lambda: sorted(_untagged(source))))
+
+
+def _untagged(source: Path) -> set[str]:
+    words, tagged = set(), set()
+    for line in source.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3:
+            (words if parts[2] == "0" else tagged).add(normalize_token(parts[0]))
+    return words - tagged
+
+
 def _tagged_words(source: Path) -> set[str]:
     """Every word words.dat tags (a lemma or a plural; not the untagged '0' forms,
     which are mostly joined spellings of verbs: رفتهاند, میگوید)."""
@@ -234,3 +256,77 @@ def stopwords() -> frozenset[str]:
             words.add(normalize_token(line))
     words.discard("")
     return frozenset(words)
+
+
+# --- names: what the stemmers and the variant rule must not turn into another word ---
+
+def _pyarabic_names(text_attr: str) -> list[tuple[str, str]]:
+    """(name, label) rows of one of pyarabic's proper-noun lists (``pyarabic.propernouns``)."""
+    from pyarabic import propernouns
+
+    rows = []
+    for line in getattr(propernouns, text_attr).splitlines():
+        parts = line.strip().split(None, 1)
+        if len(parts) == 2:
+            rows.append((parts[0], parts[1].strip()))
+    return rows
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """pyarabic's given names (label ``nom``, 1,485 rows), normalized, one word of 3+ letters.
+
+    Also the evidence that long vowels tell names apart: pyarabic lists
+    حسن, حسين and حسان, خالد and خلاد as different names.
+    """
+    names = {normalize_token(name) for name, label in _pyarabic_names("TEXT")
+             if label.lower() == "nom"}
+    return frozenset(name for name in names if len(name) >= 3)
+
+
+@cache
+def place_names() -> dict[str, str]:
+    """pyarabic's countries and capitals, normalized → the form without its
+    article: السعودية and سعودية both → سعودیه.
+
+    Not its 4,942 towns and regions: many are ordinary words too (حتى, مرة,
+    الجديدة, الشرقية, محطة), which light10 must keep stemming.
+    """
+    places: dict[str, str] = {}
+    for name, label in _pyarabic_names("TEXT2"):
+        if "-" in name or not any(kind in label for kind in ("دولة", "عاصِمة", "عاصمة")):
+            continue  # multi-word names (الأبيض-المتوسط); towns, regions, seas
+        word = normalize_token(name)
+        # The article is ال with a bare alef; ألمانيا's أل is the name's own.
+        bare = word[2:] if name.startswith("ال") and len(word) > 4 else word
+        if bare not in NOT_PLACES:
+            places[word] = places[bare] = bare
+    return places
+
+
+# Countries and capitals spelled like a common Arabic word, which on the news
+# archive is the far more frequent reading: مالي/المالية (financial), سيول
+# (floods; Seoul), عيون (eyes; Laayoune), بنين (sons; Benin), بنما (with what).
+NOT_PLACES = frozenset({"مالی", "مالیه", "سیول", "عیون", "بنین", "بنما"})
+
+
+@cache
+def persian_surnames() -> frozenset[str]:
+    """Surnames that look like a word + relational ی (سلیمانی, رئیسی, ابراهیمی, حسینی).
+
+    ``data/surnames-fa.txt``, derived from the news archive by
+    ``bench/derive_surnames.py``: the forms the Persian stemmer would cut
+    whose occurrences follow a given name or a title (قاسم سلیمانی,
+    آقای رئیسی) often, unlike ایرانی, تروریستی, موشکی, محلی, شهری.
+    """
+    words = set()
+    for line in (_DATA / "surnames-fa.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.add(normalize_token(line))
+    return frozenset(words)
+
+
+def person_names() -> frozenset[str]:
+    """Given names and surnames: two different ones are two people, however close their spelling."""
+    return given_names() | persian_surnames()

@@ -201,6 +201,8 @@ def same_word(query_folded: str, candidate_folded: str, query_script: str | None
         return True
     if query_script is None:
         return False
+    if different_names(query_folded, candidate_folded):
+        return False
     diff = len(query_folded) + len(candidate_folded) - 2 * _lcs(query_folded, candidate_folded)
     arabic = candidate_folded if candidate_script == "ar" else query_folded
     persian = query_folded if candidate_script == "ar" else candidate_folded
@@ -219,6 +221,64 @@ def same_word(query_folded: str, candidate_folded: str, query_script: str | None
 
 
 MIN_SUBSTITUTION_KEY = 5
+
+
+@lru_cache(maxsize=1)
+def _folded_names() -> frozenset[str]:
+    from .lexicon import person_names
+
+    return frozenset(name.translate(_SPELLING_FOLD) for name in person_names())
+
+
+def _in(words, folded: str) -> bool:
+    """Is this folded spelling one of ``words``?  A hamza seat (ء in ``with_hamza``'s
+    form) is tried as each letter normalization makes of it."""
+    if "ء" not in folded:
+        return folded in words
+    return any(folded.replace("ء", letter) in words for letter in "یاو")
+
+
+def different_names(query_folded: str, candidate_folded: str) -> bool:
+    """A name and any other spelling, however close their letters: سلیمان/سلمان,
+    حسین/حسن, سلیمانی/سلمان, ابراهیمی/ابراهیم, رئیسی/رئیس, سلیمانی/سلمني.
+
+    The names are pyarabic's given names and the archive's surnames
+    (``lexicon.persian_surnames``), Arabic names both scripts write with the
+    same letters (حسین/حسين, سلیمانی/سليماني), so a spelling that differs is
+    another word.  pyarabic itself lists حسن, حسين and حسان as three names.
+    """
+    if query_folded == candidate_folded:
+        return False
+    names = _folded_names()
+    return _in(names, query_folded) or _in(names, candidate_folded)
+
+
+# A spelling the query word's own script also writes in at least this share of
+# the documents the query word itself is in is that script's own word too:
+# another word, not the other script's spelling of this one.  Persian writes
+# رئیس (1,679 documents of the archive) far more than رئیسی (63), کیفی (68)
+# more than کیف (32); ترامب (0 beside ترامپ's 434) and کییف (5 beside 32) stay
+# the Arabic spellings they are.
+OWN_SCRIPT_SHARE = 1.0
+MIN_OWN_SCRIPT_DF = 3
+
+
+def own_script_word(written: str, candidate_term: str, doc_frequency) -> bool:
+    """Is the candidate's written form also a word of the query's own script in this index?
+
+    ``doc_frequency(term)`` is the variant field's document frequency (the
+    index reader's); the query's own script is the one the candidate is not
+    tagged with.
+    """
+    own = OTHER_SCRIPT[term_script(candidate_term)]
+    tag = SCRIPT_TAGS[own]
+
+    def own_df(word: str) -> int:
+        terms = _terms(word, own)
+        return max((doc_frequency(tag + term) for term in terms[:1]), default=0)
+
+    candidate_df = own_df(term_written(candidate_term))
+    return candidate_df >= MIN_OWN_SCRIPT_DF and candidate_df >= OWN_SCRIPT_SHARE * own_df(written)
 
 
 def _slots(folded: str) -> list[str]:
@@ -244,11 +304,15 @@ def _vowels(folded: str) -> int:
     return sum(c in "وی" for c in folded[1:])
 
 
-def choose_spellings(written: str, folded: str, candidates: list[tuple[str, str, int]]) -> list[str]:
+def choose_spellings(written: str, folded: str, candidates: list[tuple[str, str, int]],
+                     doc_frequency=None) -> list[str]:
     """Of the other script's spellings ``same_word`` admitted, the ones that are the query word's.
 
-    ``candidates`` are (term, its folded spelling, document frequency).  When
-    several spellings are admitted, the closest says which is the word's:
+    ``candidates`` are (term, its folded spelling, document frequency).  With
+    ``doc_frequency`` (the index's, of a variant term) a spelling the query's
+    own script also writes often is left out (``own_script_word``: رئیسی does
+    not take الرئيس).  When several spellings are admitted, the closest says
+    which is the word's:
 
     * a spelling that differs from the query word only by exchanged letters
       (پاریس for باريس: the same letters after ``spelling``'s folds, not the
@@ -260,6 +324,8 @@ def choose_spellings(written: str, folded: str, candidates: list[tuple[str, str,
       "headline"); a dictionary word that is the more frequent spelling
       stays (کیف for كييف beside a rare کییف).
     """
+    if doc_frequency is not None:
+        candidates = [c for c in candidates if not own_script_word(written, c[0], doc_frequency)]
     if len(candidates) < 2:
         return [term for term, _f, _df in candidates]
     if any(f == folded and term_written(term) != written for term, f, _df in candidates):

@@ -16,11 +16,11 @@ def _terms(q):
 
 
 def test_other_languages_stem_weighs_less_when_the_query_tells_its_language():
-    # Typed in Persian (ی): its Arabic stem ایر is still searched, at a lower weight.
-    terms = _terms(QueryParser("any", variants=False).parse("ایران").query)
-    assert ("body", "ایران", 1.0) in terms
-    assert ("body", "ایر", OTHER_LANGUAGE_WEIGHT) in terms
-    assert ("title", "ایران", TITLE_WEIGHT) in terms
+    # Typed in Persian (ی): its Arabic stem روزها is still searched, at a lower weight.
+    terms = _terms(QueryParser("any", variants=False).parse("روزهای").query)
+    assert ("body", "روز", 1.0) in terms
+    assert ("body", "روزها", OTHER_LANGUAGE_WEIGHT) in terms
+    assert ("title", "روز", TITLE_WEIGHT) in terms
 
 
 def test_a_query_without_language_cues_weighs_both_stems_alike():

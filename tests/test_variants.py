@@ -79,3 +79,50 @@ def test_show_marks_variant_spellings(seeds_index):
     result = CliRunner().invoke(main, ["show", "--json", "--index", str(seeds_index), "-q", "ترامب", FA])
     doc = json.loads(result.stdout)
     assert "<mark>ترامپ</mark>" in doc["body_html"] and doc["variants"] == ["ترامپ"]
+
+
+# --- issue 21: a name is never another name's spelling -------------------------
+
+@pytest.mark.parametrize("query,word", [
+    ("سلیمانی", "سلمان"), ("سلیمان", "سلمان"), ("سلیمانی", "سليمان"), ("ابراهیمی", "إبراهيم"),
+    ("حسینی", "حسين"), ("حسین", "حسن"), ("رئیسی", "الرئيس"), ("رئیس", "رئيسي"),
+])
+def test_a_name_is_not_a_variant_of_another_name_or_word(query, word):
+    assert not is_variant(query, word, "ar")
+
+
+@pytest.mark.parametrize("query,word", [("سلیمانی", "سليماني"), ("رئیسی", "رئيسي"),
+                                        ("اردوغان", "أردوغان"), ("نتانیاهو", "نتنياهو")])
+def test_a_name_still_finds_its_own_arabic_spelling(query, word):
+    assert is_variant(query, word, "ar")
+
+
+def test_a_spelling_the_query_script_writes_often_is_its_own_word(tmp_path):
+    """``choose_spellings(..., doc_frequency)``: on an index where Persian documents
+    write کیفی ("qualitative") more often than کیف, the Arabic کيفي is not کیف's
+    spelling, while كييف (no Persian document writes it) is."""
+    from kavosh.engine import open_index
+    from kavosh.index.variants import choose_spellings, query_variants, same_word, term_spelling, \
+        term_script, term_written
+    from kavosh.index.writer import index_paths
+
+    fa, ar = "گزارش گروه پژوهشی چاپ شد", "قالت وكالة الأنباء الرسمية"
+    docs = [f"{fa} سفر به کیف"] + [f"{fa} کنترل کیفی شماره {i}" for i in range(3)] + [
+        f"{ar} وصل إلى كييف", f"{ar} تحليل كيفي"]
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps({"id": str(i), "body": b}, ensure_ascii=False) + "\n"
+                           for i, b in enumerate(docs)), encoding="utf-8")
+    index_paths(tmp_path / "ix", [src], rebuild=True)
+    ix = open_index(tmp_path / "ix")
+    with ix.reader() as reader:
+        [(prefix, folded, written)] = query_variants("کیف", "fa")
+        admitted = []
+        for btext in reader.expand_prefix("variant", prefix):
+            term = btext.decode() if isinstance(btext, bytes) else btext
+            if same_word(folded, term_spelling(term), "fa", term_script(term)):
+                admitted.append((term, term_spelling(term), reader.doc_frequency("variant", term)))
+        assert {term_written(t) for t, _f, _df in admitted} == {"کییف", "کیفی"}
+        kept = choose_spellings(written, folded, admitted,
+                                lambda term: reader.doc_frequency("variant", term))
+        assert [term_written(t) for t in kept] == ["کییف"]
+        assert "کیفی" in {term_written(t) for t in choose_spellings(written, folded, admitted)}
