@@ -39,8 +39,9 @@ from .stemmers import ARABIC_CLITICS, STEMMERS
 # 6: variant terms hold the written spelling (folded when compared); an
 # article's bare form needs four letters.  7: a document's title and body are
 # stemmed in the document's one language (declared or detected from both),
-# not each alone.
-ANALYZER_VERSION = 7
+# not each alone.  8: accented Latin letters fold to their base letters
+# (İstanbul = istanbul, Erdoğan = erdogan).
+ANALYZER_VERSION = 8
 
 _MARKS = re.escape(MARKS) + "\u0640"
 _JOINERS = FORMAT_CHARS
