@@ -134,7 +134,7 @@ def units(word: str) -> tuple[Unit, ...]:
     while i < len(word):
         if word[i] in VOWELS or (word[i] == "y" and i > 0 and word[i - 1] not in VOWELS
                                  and (i + 1 == len(word) or word[i + 1] not in VOWELS)):
-            j = i
+            j = i + 1
             while j < len(word) and (word[j] in VOWELS or (j > i and word[j] in "yw"
                                                           and (j + 1 == len(word) or word[j + 1] not in VOWELS))):
                 j += 1

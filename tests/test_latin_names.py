@@ -6,11 +6,13 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kavosh.cli import main
 from kavosh.index.normalize import normalize_token
 from kavosh.index.writer import index_paths
-from kavosh.latin_names import is_latin_name
+from kavosh.latin_names import is_latin_name, units
 
 # Text written for these tests: each document is about one thing.  The Arabic
 # ones have a ة and the Persian ones a پ چ ژ or گ, the letters by which Kavosh
@@ -110,3 +112,12 @@ def test_the_web_page_shows_the_matched_spelling(names_index):
     assert '<span class="variants">' in html
     shown = html.split('<span class="variants">')[1:]
     assert {part.split("</span>")[0].split("<bdi>")[1].split("</bdi>")[0] for part in shown} == {"تهران", "طهران"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=24))
+def test_any_latin_word_is_cut_into_sounds(word):
+    # "zelensky" (a final y after a consonant) once looped for ever
+    cut = units(word)
+    assert sum(len(u.text) for u in cut) <= len(word)
+    assert is_latin_name(word) in (True, False)
