@@ -382,11 +382,57 @@ def alias_terms(reader, word: str, fieldname: str = VARIANT_FIELD) -> list[str]:
 
 
 def spellings(reader, word: str, fieldname: str = VARIANT_FIELD) -> list[str]:
-    """The variant-field terms that are the Persian or Arabic spellings of a Latin word."""
-    if word in ALIASES:
-        return alias_terms(reader, word, fieldname)
-    return choose(word, candidate_terms(reader, word, fieldname),
-                  lambda term: reader.doc_frequency(fieldname, term))
+    """The variant-field terms that are the Persian or Arabic spellings of a Latin word.
+
+    Remembered per reader (a reader serves one commit): the search lists
+    them, and the result reports them.
+    """
+    cache = getattr(reader, "_kavosh_latin", None)
+    if cache is None:
+        cache = {}
+        try:
+            reader._kavosh_latin = cache
+        except AttributeError:
+            pass
+    key = (fieldname, word)
+    if key not in cache:
+        if word in ALIASES:
+            cache[key] = alias_terms(reader, word, fieldname)
+        else:
+            cache[key] = choose(word, candidate_terms(reader, word, fieldname),
+                                lambda term: reader.doc_frequency(fieldname, term))
+    return cache[key]
+
+
+MAX_HINTS = 4
+
+
+def hints(reader, word: str, fieldname: str = VARIANT_FIELD) -> list[str]:
+    """Spellings the archive has that the word's sounds make, though none was sure
+    enough to search: what the result suggests trying (Kerry → کری, کیری)."""
+    found = sorted(((c, -reader.doc_frequency(fieldname, term), term_written(term))
+                    for term, _w, c in candidate_terms(reader, word, fieldname)
+                    if c <= budget(units(word))))
+    out: list[str] = []
+    for _c, _df, written in found:
+        if written not in out:
+            out.append(written)
+        if len(out) == MAX_HINTS:
+            break
+    return out
+
+
+def report(parsed, reader) -> list[dict]:
+    """What each Latin name of a parsed query was searched as: its admitted
+    spellings, or (none admitted) the spellings to try."""
+    out = []
+    for q in parsed.fuzzy:
+        if isinstance(q, LatinSpellings):
+            found = [term_written(t) for t in spellings(reader, q.word, q.fieldname)]
+            unique = list(dict.fromkeys(found))
+            out.append({"word": q.word, "spellings": unique,
+                        "hints": [] if unique else hints(reader, q.word, q.fieldname)})
+    return out
 
 
 class LatinSpellings(VariantMatch):

@@ -29,6 +29,7 @@ DOCUMENTS = {
                     "الاقتصاد الروسي والسياسة الخارجية.",
     "tehran-fa.txt": "هوای تهران\nهوای تهران امروز آلوده است و مدارس تهران تعطیل شد، سازمان هواشناسی گفت.",
     "tehran-ar.txt": "طقس طهران\nأعلنت السلطات في طهران إغلاق المدارس بسبب تلوث الهواء في العاصمة طهران.",
+    "kerry-fa.txt": "سفر کری به منطقه\nجان کری وزیر خارجه پیشین آمریکا گفت که گفتگو ادامه دارد.",
     "istanbul.txt": "سفر به استانبول\nاین گزارش از شهر İstanbul نوشته شده است و درباره بازار بزرگ است.",
 }
 
@@ -76,6 +77,21 @@ def test_the_terminal_says_which_spelling_matched(names_index):
     assert "(also as ترامپ)" in out and "(also as ترامب)" in out
 
 
+def test_the_summary_says_what_a_latin_name_was_searched_as(names_index):
+    out = _search(names_index, "--no-color", "Trump").output
+    assert "trump also as ترامپ، ترامب" in out.splitlines()[-1]
+    names = json.loads(_search(names_index, "--json", "Trump").stdout)["latin_names"]
+    assert names == [{"word": "trump", "spellings": ["ترامپ", "ترامب"], "hints": []}]
+
+
+def test_a_latin_name_without_a_sure_spelling_says_which_spellings_exist(names_index):
+    # کری has a two-letter consonant key, too short to search on its own (Gaza's
+    # would meet غذا, گاز…): the result names it instead of finding nothing silently
+    result = _search(names_index, "--no-color", "Kerry")
+    assert "0 results" in result.output
+    assert "no sure Persian or Arabic spelling of kerry, the archive has کری" in result.output
+
+
 def test_json_hits_list_the_matched_spelling(names_index):
     hits = json.loads(_search(names_index, "--json", "Putin").stdout)["hits"]
     assert {h["id"]: h["variants"] for h in hits} == {"putin-fa.txt": ["پوتین"],
@@ -110,6 +126,8 @@ def test_the_web_page_shows_the_matched_spelling(names_index):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert '<span class="variants">' in html
+    assert "«Tehran»" not in html  # the word as the parser saw it
+    assert "«tehran»" in html and '<p class="latin-names">' in html
     shown = html.split('<span class="variants">')[1:]
     assert {part.split("</span>")[0].split("<bdi>")[1].split("</bdi>")[0] for part in shown} == {"تهران", "طهران"}
 
