@@ -43,8 +43,9 @@ from .stemmers import ARABIC_CLITICS, STEMMERS
 # not each alone.  8: a zero-width space or word joiner inside a word is
 # removed like the other joiners, not a word break.  9: names stay names
 # (surnames unstemmed, countries and capitals kept whole in Arabic, ب/ل/ک
-# proclitics only before given names).
-ANALYZER_VERSION = 9
+# proclitics only before given names).  10: accented Latin letters fold to
+# their base letters (İstanbul = istanbul, Erdoğan = erdogan).
+ANALYZER_VERSION = 10
 
 _MARKS = re.escape(MARKS) + "\u0640"
 _JOINERS = FORMAT_CHARS

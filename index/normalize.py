@@ -115,6 +115,32 @@ def _base_table() -> dict[int, str | None]:
     for src, dst in _LETTER_VARIANTS.items():
         table[ord(src)] = dst
     table.update(DIGITS)
+    table.update(_latin_base_letters())
+    return table
+
+
+# Latin letters with accents (Latin-1 Supplement, Extended-A and -B, Extended
+# Additional) and the combining accents themselves.
+_LATIN_RANGES = (range(0x00C0, 0x0250), range(0x1E00, 0x1F00))
+_COMBINING_ACCENTS = range(0x0300, 0x0370)
+
+
+def _latin_base_letters() -> dict[int, str | None]:
+    """Accented Latin letters → their base letters, combining accents → nothing.
+
+    A name in Persian or Arabic news is also written in Latin letters, with or
+    without its accents: İstanbul, Erdoğan, Rohaní are typed istanbul,
+    erdogan, rohani.  Casefolding alone disagrees with itself here (İ folds to
+    i + a combining dot, so `İstanbul` was not `ISTANBUL`).  Letters that do
+    not decompose (ø, ł, ß) are left to casefold.
+    """
+    table: dict[int, str | None] = {cp: None for cp in _COMBINING_ACCENTS}
+    for rng in _LATIN_RANGES:
+        for cp in rng:
+            decomposed = unicodedata.normalize("NFKD", chr(cp))
+            base = "".join(c for c in decomposed if not unicodedata.combining(c))
+            if base != chr(cp) and base.isascii() and base.isalpha():
+                table[cp] = base
     return table
 
 

@@ -396,6 +396,12 @@ def search_cmd(query, limit, offset, lang, any_words, exact, since, until, sourc
     summary += f" ({result.took_ms:.0f} ms)"
     if result.ignored_words:
         summary += f"; ignored common words: {' '.join(result.ignored_words)}"
+    for name in result.latin_names:
+        if name["spellings"]:
+            summary += f"; {name['word']} also as {'، '.join(name['spellings'])}"
+        elif name["hints"]:
+            summary += (f"; no sure Persian or Arabic spelling of {name['word']}, "
+                        f"the archive has {'، '.join(name['hints'])}")
     if result.folded:
         summary += f"; {result.folded} near-duplicate{'s' if result.folded != 1 else ''} folded " \
                    "(--no-collapse shows them)"

@@ -22,7 +22,7 @@ from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
 from kavosh.index.store import writer_running
 
 from . import collapse as near_dups
-from . import export, ranking, snippets
+from . import export, latin_names, ranking, snippets
 from .facets import SORTS, FacetedTop, request_filters, result_day, tables
 from .index_stats import describe
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
@@ -204,6 +204,7 @@ class Engine:
             terms, variant_keys = parsed.terms, parsed.variant_keys
             try:
                 query, terms, variant_keys = expand(parsed, searcher, deadline)
+                result.latin_names = latin_names.report(parsed, searcher.reader())
                 searcher.search_with_collector(query, collector)
             except TimeLimit:
                 result.timed_out = True

@@ -394,6 +394,10 @@ class _Parse:
         query's; a word with no telling letters (ترامب) looks at both scripts,
         but then only at spellings that differ by letters, not vowels.
         """
+        latin = _latin_spellings(word)
+        if latin is not None:  # a Latin name: its Persian and Arabic spellings (search/latin_names.py)
+            self._parsed.fuzzy.append(latin)
+            return Q.Or((list(q.subqueries) if isinstance(q, Q.Or) else [q]) + [latin])
         script = token_language(surface) or self._lang
         typed = with_hamza(word, surface)
         lookups = query_variants(typed, script)
@@ -478,6 +482,12 @@ class _Parse:
         if highlight:
             self._parsed.patterns.append(q)
         return q
+
+
+def _latin_spellings(word: str):
+    from kavosh.latin_names import latin_spellings  # it builds on VariantMatch above
+
+    return latin_spellings(word)
 
 
 def _is_bare_word(tok) -> bool:

@@ -106,6 +106,9 @@ class SearchResult:
     facets: dict = field(default_factory=lambda: {"lang": {}, "source": [], "year": {}})
     collapse: bool = True  # near-duplicates folded into the hit they resemble
     folded: int = 0  # hits folded into this page's hits (each listed in its hit's `similar`)
+    # per Latin name of the query: {"word", "spellings": searched as, "hints": to try when
+    # none was sure} (search/latin_names.py)
+    latin_names: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"query": self.query, "total": self.total, "took_ms": self.took_ms,
@@ -115,7 +118,8 @@ class SearchResult:
                 "sort": self.sort, "collapse": self.collapse, "folded": self.folded,
                 "hits": [hit.to_json() for hit in self.hits],
                 "langs": self.langs, "facets": self.facets,
-                "timed_out": self.timed_out, "ignored_words": self.ignored_words}
+                "timed_out": self.timed_out, "ignored_words": self.ignored_words,
+                "latin_names": self.latin_names}
 
 
 @dataclass
