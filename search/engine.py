@@ -23,7 +23,7 @@ from . import export, snippets
 from .facets import SORTS, FacetedTop, request_filters, result_day, tables
 from .index_stats import describe
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
-from .query import MAX_QUERY_CHARS, QueryParser
+from .query import MAX_QUERY_CHARS, QueryParser, exact_analyzer_of
 from .scoring import CachedLengthBM25F
 from .vocabulary import Vocabulary
 from .results import Document, Hit, SearchResult, document_from, hit_from, similar_from
@@ -67,7 +67,8 @@ class Engine:
         # and highlights are analysed exactly as its documents were, whatever
         # options built it.
         self.analyzer = self.ix.schema["body"].analyzer
-        options = {"analyzer": self.analyzer, **(parser_options or {})}
+        options = {"analyzer": self.analyzer, "exact_analyzer": exact_analyzer_of(self.ix.schema),
+                   **(parser_options or {})}
         self._parsers = {(mode, variants): QueryParser(mode, variants=variants, **options)
                          for mode in MODES for variants in (True, False)}
         self._local = threading.local()

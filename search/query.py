@@ -1,44 +1,57 @@
-"""Kavosh's query language, parsed into whoosh queries through the one analyzer.
+"""Kavosh's query language compiled into whoosh queries through the one analyzer.
+
+The language itself (its grammar, its lenient reading, its errors) is
+search/query_grammar.py, which yields the engine-neutral tree of
+search/query_tree.py; this module turns that tree into whoosh queries:
 
     کیف پهپاد          all words must match (the default; ``any`` mode ORs them)
     کیف OR كييف        either word
-    روسیه -اوکراین     NOT / -word excludes
-    "حمله پهپادی"      exact phrase (still matches across a removed stop word)
-    title:موسکو        only in the title (also body:)
+    روسیه -اوکراین     -X and NOT X exclude everything X finds
+    "حمله پهپادی"      the words as written, side by side (exact fields)
+    title:موسکو        only in the title (also body:, and title:"…", title:(…))
     پهپاد*             prefix; w?rd and wo*d wildcards too
     ( … )              grouping
 
-Why our own parser and not whoosh's ``QueryParser``: each query word has no
-language, so it becomes the OR of its Persian and Arabic stems at one
-position, which whoosh's parser cannot express inside a phrase; and a user's
-unbalanced quote or parenthesis should be read leniently, not rejected.
+Why not whoosh's ``QueryParser``: each query word has no language, so it
+becomes the OR of its Persian and Arabic stems at one position, which
+whoosh's parser cannot express inside a phrase; and the tree must serve an
+OpenSearch backend too.
 """
 
 from __future__ import annotations
 
-import re
+import importlib.util
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from whoosh import query as Q
 from whoosh.matching import AndNotMatcher
 from whoosh.query.spans import SpanNear2, SpanOr
+from whoosh.util import make_binary_tree
 from whoosh.query.terms import MultiTerm
 
+import kavosh.index as index_package
+from kavosh import query_tree as T
 from kavosh.dismax import BestOf
 from kavosh.index.analysis import HAMZA, DocumentText, LanguageStemFilter, kavosh_analyzer
 from kavosh.index.errors import QueryError
-from kavosh.index.normalize import normalize_token, query_language, token_language
-from kavosh.index.variants import (LOOSE_TAG, choose_spellings, loose_key, query_variants, same_word,
+from kavosh.index.normalize import normalize_token
+from kavosh.index.variants import (LOOSE_TAG, SCRIPT_TAGS, TAG_CHARS, choose_spellings, loose_key, query_variants, same_word,
                                      term_script, term_spelling, term_written, with_hamza)
+from kavosh.query_grammar import MAX_NESTING, parse_tree
+
+__all__ = ["MAX_NESTING", "MAX_QUERY_CHARS", "ParsedQuery", "QueryParser", "VariantMatch",
+           "exact_analyzer_of", "query_script"]
 
 SEARCH_FIELDS = ("title", "body")
+# Each search field's verbatim twin: normalized, unstemmed words with stop words
+# kept (kavosh_analyzer(verbatim=True)), what quoted text and --exact search.
+EXACT_FIELDS = {"title": "title_exact", "body": "body_exact"}
 ZWNJ = "\u200c"
 VARIANT_FIELD = "variant"
 MAX_QUERY_CHARS = 1000
 MIN_PREFIX_CHARS = 2
-# Grouping deeper than this is a mistake or an attack, never a question: the
-# parser and whoosh's query normalization recurse once per level.
-MAX_NESTING = 20
 # Weights measured with bench/eval.py on the Arabic and Persian dev sets, with
 # and without 40k news distractors (README, "Retrieval quality"):
 # whoosh's BM25F scores each field as a separate BM25 and adds them, so one
@@ -76,14 +89,20 @@ class VariantMatch(MultiTerm):
 
     constantscore = False
 
-    def __init__(self, fieldname, prefix, folded, script, boost=1.0, written=None, word=None):
+    def __init__(self, fieldname, prefix, folded, script, boost=1.0, written=None, word=None,
+                 evidence=None):
         self.fieldname = fieldname
         self.prefix = prefix
         self.folded = folded
         self.written = folded if written is None else written  # this form as typed (normalized)
         self.word = word  # the whole typed word (a form may be it without an article)
         self.script = script
-        self.text = f"{prefix}{folded}#{script}#{self.written}#{word}"
+        # When the word's own letters do not say its script, ``script`` is an
+        # assumption the index must bear out: ``evidence`` is the word's own
+        # term in that script, and a word no document of that script writes
+        # is taken as no one's (only letter-exchanged spellings, as ترامب/ترامپ).
+        self.evidence = evidence
+        self.text = f"{prefix}{folded}#{script}#{self.written}#{word}#{evidence}"
         self.boost = boost
 
     def __eq__(self, other):
@@ -97,19 +116,18 @@ class VariantMatch(MultiTerm):
         return f"VariantMatch({self.fieldname!r}, {self.prefix!r}, {self.folded!r}, {self.script!r})"
 
     def _btexts(self, ixreader):
+        script = self.script
+        if self.evidence is not None and not ixreader.doc_frequency(self.fieldname, self.evidence):
+            script = None
         admitted = []
         for btext in ixreader.expand_prefix(self.fieldname, self.prefix):
             text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
             if term_written(text) == self.word:
                 continue  # the typed word itself, which its stems already match: not another spelling
             folded = term_spelling(text)
-            if same_word(self.folded, folded, self.script, term_script(text)):
+            if same_word(self.folded, folded, script, term_script(text)):
                 admitted.append((text, folded, ixreader.doc_frequency(self.fieldname, text)))
         return choose_spellings(self.written, self.folded, admitted)
-
-
-_LEXER = re.compile(r'\s+|"[^"]*"?|\(|\)|[^\s()"]+')
-_FIELD_PREFIX = re.compile(r"^(title|body):(.*)$", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass
@@ -123,6 +141,10 @@ class ParsedQuery:
     variant_keys: set[str] = field(default_factory=set)  # skeletons matched as variants
     fuzzy: list[Q.Query] = field(default_factory=list)  # variant-spelling queries to expand (VariantMatch)
     dropped: list[str] = field(default_factory=list)  # words removed as stop words
+    # Normalized words matched as written (quoted, or --exact) in the exact fields:
+    # the highlighter marks a document's word when its normalized form is one of these.
+    verbatim_terms: set[str] = field(default_factory=set)
+    tree: object = None  # the query tree (search/query_tree.py) this was compiled from
 
     @property
     def empty(self) -> bool:
@@ -130,32 +152,36 @@ class ParsedQuery:
 
 
 class QueryParser:
-    """Parses the query language.
+    """Parses the query language (search/query_grammar.py) and compiles its tree for whoosh.
 
     ``mode`` 'all' ANDs bare words, 'any' ORs them (ranked).  With
     ``variants`` each bare word also matches the other script's spelling of
     it (index/variants.py) at a lower weight; ``variants=False`` is --exact.
 
     A parser holds only its configuration, so one instance may serve many
-    threads at once: each ``parse()`` call keeps its cursor and findings in
-    its own ``_Parse`` object.
+    threads at once: each ``parse()`` call keeps its findings in its own
+    ``_Compile`` object.
     """
 
     def __init__(self, mode: str = "all", fields=SEARCH_FIELDS, variants: bool = True, *,
-                 analyzer=None, other_language_weight: float = OTHER_LANGUAGE_WEIGHT,
+                 analyzer=None, exact_analyzer=None, other_language_weight: float = OTHER_LANGUAGE_WEIGHT,
                  in_query_language: bool = False):
         """``analyzer``: the chain words are analysed with — the engine passes
         its index's own, so queries meet the terms that index holds (default:
-        the shipped chain).  ``other_language_weight``: the weight of a word's
-        other-language stem when the query's letters tell its language.
-        ``in_query_language``: analyse every word in that language alone, one
-        stem per word as in a document (an experiment; measured worse)."""
+        the shipped chain).  ``exact_analyzer``: the chain of the index's
+        exact fields (``exact_analyzer_of(schema)``), None for an index
+        without them: quoted text and ``--exact`` then fall back to stems.
+        ``other_language_weight``: the weight of a word's other-language stem
+        when the query's letters tell its language.  ``in_query_language``:
+        analyse every word in that language alone, one stem per word as in a
+        document (an experiment; measured worse)."""
         if mode not in ("all", "any"):
             raise ValueError(f"mode must be 'all' or 'any', not {mode!r}")
         self.mode = mode
         self.variants = variants
         self.fields = tuple(fields)
         self.analyzer = analyzer if analyzer is not None else kavosh_analyzer()
+        self.exact_analyzer = exact_analyzer
         self.other_language_weight = other_language_weight
         self.in_query_language = in_query_language
         stem_filter = next((f for f in getattr(self.analyzer, "items", ())
@@ -167,24 +193,70 @@ class QueryParser:
             raise QueryError("empty query: type one or more words to search for")
         if len(text) > MAX_QUERY_CHARS:
             raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
-        return _Parse(self, text).run()
+        exact_words = not self.variants and self.exact_analyzer is not None
+        return _Compile(self, text).run(parse_tree(text, verbatim=exact_words))
 
 
-class _Parse:
-    """One parse of one query text: the token cursor and what the parse found."""
+def exact_analyzer_of(schema):
+    """The analyzer of ``schema``'s exact (verbatim) fields, None when it has none."""
+    names = set(schema.names())
+    if all(EXACT_FIELDS[f] in names for f in SEARCH_FIELDS):
+        return schema[EXACT_FIELDS["body"]].analyzer
+    return None
+
+
+def query_script(text: str) -> str | None:
+    """'fa' or 'ar' when the query itself says which language its words are, else None.
+
+    What the query parser may read of a query's language: the keyboard's yeh,
+    kaf, alef maksura and teh marbuta (ي/ی, ك/ک, ى, ة/ه) say which keyboard
+    was at hand, not which language the words are, and a query must give the
+    same answer typed on either.  So the cues are a letter only Persian writes
+    (پ چ ژ گ: no keyboard swap makes or removes one), else the normalized
+    query's function words that only one language's stop-word list has
+    (است را که … against فی التی هذا …).  Measured with bench/eval.py against
+    the keyboard letters it replaces: MRR@10 arcd 0.8051 → 0.8048,
+    parsinlu_rc 0.7250 → 0.7246 (letters alone: 0.8035, 0.7223).
+    """
+    if any(c in _PERSIAN_ONLY for c in text):
+        return "fa"
+    persian, arabic = _function_words()
+    words = [normalize_token(w) for w in text.split()]
+    fa = sum(w in persian for w in words)
+    ar = sum(w in arabic for w in words)
+    return "fa" if fa > ar else "ar" if ar > fa else None
+
+
+_PERSIAN_ONLY = frozenset("\u067e\u0686\u0698\u06af")  # پ چ ژ گ
+
+
+@cache
+def _function_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(Persian-only, Arabic-only) stop words, normalized: hazm's Persian list and
+    index/data/stopwords-ar.txt, each without the words of the other."""
+    hazm = importlib.util.find_spec("hazm")
+    lists = [Path(next(iter(hazm.submodule_search_locations))) / "data" / "stopwords.dat",
+             Path(index_package.__file__).with_name("data") / "stopwords-ar.txt"]
+    persian, arabic = ({normalize_token(line.strip()) for line in path.read_text(encoding="utf-8").splitlines()
+                        if line.strip() and not line.startswith("#")} for path in lists)
+    return frozenset(persian - arabic), frozenset(arabic - persian)
+
+
+class _Compile:
+    """One compile of one query tree: what the whoosh query is, and what the highlighter needs."""
 
     def __init__(self, config: QueryParser, text: str):
         self.mode, self.variants, self.fields = config.mode, config.variants, config.fields
         self.config = config
         self.analyzer = config.analyzer
+        self.exact = config.exact_analyzer
         self._parsed = ParsedQuery(None, text)
-        self._lang = query_language(text)
-        self._tokens = [m.group() for m in _LEXER.finditer(text) if not m.group().isspace()]
-        self._i = 0
-        self._depth = 0
+        self._lang = None
 
-    def run(self) -> ParsedQuery:
-        q = self._or_expr(top=True)
+    def run(self, tree) -> ParsedQuery:
+        self._parsed.tree = tree
+        self._lang = _language_of(tree)
+        q = self.node(tree, self.fields, True)
         self._parsed.query = _simplify(q)
         if self._parsed.query is None and not self._parsed.dropped:
             raise QueryError("the query has no words to search for (only punctuation or operators)")
@@ -194,55 +266,72 @@ class _Parse:
             )
         return self._parsed
 
-    # --- grammar: or_expr := and_expr (OR and_expr)* -------------------
+    # --- the tree ----------------------------------------------------------
 
-    def _peek(self):
-        return self._tokens[self._i] if self._i < len(self._tokens) else None
+    def node(self, n, fields, highlight):
+        """The whoosh query of node ``n`` searched in ``fields`` (None: nothing to search).
 
-    def _or_expr(self, top=False):
-        parts = [self._and_expr(top)]
-        while self._peek() in ("OR", "|"):
-            self._i += 1
-            parts.append(self._and_expr(top))
-        parts = [p for p in parts if p is not None]
-        if not parts:
+        ``highlight`` is False under a negation: an excluded word is matched
+        exactly as it would be searched (stems, other spellings, parts), so
+        ``a -X`` leaves out every document ``X`` finds, but it is not marked.
+        """
+        if n is None:
             return None
-        return parts[0] if len(parts) == 1 else Q.Or(parts)
+        if isinstance(n, T.Word):
+            if n.verbatim and self.exact is not None:
+                return self._verbatim(n.text, fields, highlight, drop_stop_words=True)
+            return self._words(n.text, fields, highlight)
+        if isinstance(n, T.Phrase):
+            if n.verbatim and self.exact is not None:
+                return self._verbatim(n.text, fields, highlight)
+            return self._phrase(n.text, fields, highlight)
+        if isinstance(n, T.Pattern):
+            exact = n.verbatim and self.exact is not None
+            return self._pattern(n.text, tuple(EXACT_FIELDS[f] for f in fields) if exact else fields,
+                                 highlight)
+        if isinstance(n, T.Field):
+            if n.name not in fields:
+                raise QueryError(f"'{n.name}:' inside another field's group searches nothing: "
+                                 "give the group one field")
+            return self.node(n.child, (n.name,), highlight)
+        if isinstance(n, T.Group):
+            return self.node(n.child, fields, highlight)
+        if isinstance(n, T.Not):
+            excluded = self._excluded(n.child, fields)
+            return None if excluded is None else Q.Not(excluded)
+        if isinstance(n, T.Or):
+            parts = [q for q in (self.node(c, fields, highlight) for c in n.children) if q is not None]
+            if not parts:
+                return None
+            return parts[0] if len(parts) == 1 else Q.Or(parts)
+        if isinstance(n, T.And):
+            return self._and(n.children, fields, highlight)
+        raise TypeError(f"not a query node: {n!r}")
 
-    def _and_expr(self, top):
+    def _excluded(self, n, fields):
+        """``n`` as it would be searched on its own, for ``-n``: the same words,
+        spellings and language cue, so ``a -X`` leaves out exactly what ``X`` finds
+        and the words excluded never change how ``a`` is read."""
+        outer, self._lang = self._lang, _language_of(n)
+        try:
+            return self.node(n, fields, False)
+        finally:
+            self._lang = outer
+
+    def _and(self, children, fields, highlight):
         positive, negative = [], []
         typed = []  # per positive node: (typed word, slot) when it is one bare word, else None
-        slot = 0
-        while True:
-            tok = self._peek()
-            if tok is None or tok in ("OR", "|"):
-                break
-            if tok == ")":
-                self._i += 1
-                if top:
-                    continue  # an unmatched ')' is ignored, not an error
-                break
-            if tok == "AND":
-                self._i += 1
+        for slot, child in enumerate(children):
+            if isinstance(child, T.Not):
+                excluded = self._excluded(child.child, fields)
+                if excluded is not None:
+                    negative.append(excluded)
                 continue
-            negate = False
-            if tok == "NOT":
-                self._i += 1
-                negate = True
-                if self._peek() is None:
-                    break
-            bare = self._peek()
-            node = self._unary()
-            slot += 1
-            if isinstance(node, _Negated):
-                negate, node = not negate, node.query
-            if node is None:
+            q = self.node(child, fields, highlight)
+            if q is None:
                 continue
-            if negate:
-                negative.append(node)
-            else:
-                positive.append(node)
-                typed.append((bare, slot) if _is_bare_word(bare) else None)
+            positive.append(q)
+            typed.append((child.text, slot) if _is_bare_word(child) and fields == self.fields else None)
         if len(positive) > 1:
             positive = self._with_joined(positive, typed)
         if not positive and not negative:
@@ -257,24 +346,6 @@ class _Parse:
                 return Q.Not(neg)
             return _AndNot(pos, neg)
         return pos
-
-    def _unary(self):
-        tok = self._tokens[self._i]
-        self._i += 1
-        if tok == "(":
-            if self._depth >= MAX_NESTING:
-                raise QueryError(
-                    f"the query nests parentheses more than {MAX_NESTING} deep: remove some"
-                )
-            self._depth += 1
-            try:
-                return self._or_expr()
-            finally:
-                self._depth -= 1
-        if tok.startswith("-") and len(tok) > 1:
-            node = self._atom(tok[1:], highlight=False)
-            return _Negated(node) if node is not None else None
-        return self._atom(tok, highlight=True)
 
     def _with_joined(self, positive, typed):
         """Adjacent bare words also match as one joined word (آتش سوزی → آتشسوزی).
@@ -302,18 +373,7 @@ class _Parse:
             i += 1
         return out + extra
 
-    # --- atoms -----------------------------------------------------------
-
-    def _atom(self, tok: str, highlight: bool):
-        fields = self.fields
-        m = _FIELD_PREFIX.match(tok)
-        if m and m.group(2):
-            fields, tok = (m.group(1).lower(),), m.group(2)
-        if tok.startswith('"'):
-            return self._phrase(tok.strip('"'), fields, highlight)
-        if "*" in tok or "?" in tok:
-            return self._pattern(tok, fields, highlight)
-        return self._words(tok, fields, highlight)
+    # --- words -------------------------------------------------------------
 
     def _analyse(self, text: str, normalized: dict | None = None):
         """Positions of ``text``, each the set of alternative terms (Persian/Arabic stems).
@@ -370,8 +430,8 @@ class _Parse:
         if len(positions) == 1:
             pos, alts = positions[0]
             q = self._terms_query(alts, fields, highlight, normalized[pos])
-            if self.variants and highlight and fields == SEARCH_FIELDS:
-                q = self._with_variants(q, normalized[pos], text)
+            if self.variants and fields == SEARCH_FIELDS:
+                q = self._with_variants(q, normalized[pos], text, highlight)
             if ZWNJ in text:
                 q = self._or_parts(q, text, fields, highlight)
             return q
@@ -387,24 +447,32 @@ class _Parse:
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
         return Q.Or(subs + [self._sequence(parts, fields, highlight)])
 
-    def _with_variants(self, q, word, surface):
+    def _with_variants(self, q, word, surface, highlight):
         """``q`` OR the other script's spellings of the word (index/variants.py).
 
-        The word's script comes from its own letters, else from the whole
-        query's; a word with no telling letters (ترامب) looks at both scripts,
-        but then only at spellings that differ by letters, not vowels.
+        The word's script comes from its own Persian-only letters, else from
+        the whole query's (``query_script``: never from the keyboard's yeh,
+        kaf or teh marbuta).  A word neither tells (مسکو, ترامب) is looked up
+        both ways, as a Persian word where Persian documents write it and as
+        an Arabic word where Arabic documents do; where none does, only at
+        spellings that differ by letters, not vowels (``VariantMatch.evidence``).
+        An excluded word (not ``highlight``) matches the same spellings,
+        unlisted for the highlighter.
         """
-        script = token_language(surface) or self._lang
+        script = query_script(surface) or self._lang
         typed = with_hamza(word, surface)
-        lookups = query_variants(typed, script)
+        assumed = (script,) if script else tuple(SCRIPT_TAGS)
+        lookups = [(own, lookup) for own in assumed for lookup in query_variants(typed, own)]
         if not lookups and (self.mode != "any" or loose_key(word) is None):
             return q
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
         others = []
-        for prefix, folded, written in lookups:
-            match = VariantMatch(VARIANT_FIELD, prefix, folded, script, boost=VARIANT_BOOST,
-                                 written=written, word=typed)
-            self._parsed.fuzzy.append(match)
+        for own, (prefix, folded, written) in lookups:
+            evidence = None if script else SCRIPT_TAGS[own] + prefix[TAG_CHARS:] + written
+            match = VariantMatch(VARIANT_FIELD, prefix, folded, own, boost=VARIANT_BOOST,
+                                 written=written, word=typed, evidence=evidence)
+            if highlight:
+                self._parsed.fuzzy.append(match)
             others.append(match)
         loose = loose_key(word) if self.mode == "any" else None
         if loose is not None:
@@ -441,6 +509,36 @@ class _Parse:
             pos, alts = positions[0]
             return self._terms_query(alts, fields, highlight, normalized[pos])
         return self._sequence(positions, fields, highlight)
+
+    def _verbatim(self, text, fields, highlight, drop_stop_words=False):
+        """``text`` as written, in the exact fields: its normalized words side by side,
+        unstemmed, stop words and all, no other spellings.
+
+        ``drop_stop_words``: a bare word under --exact is still a bag-of-words
+        word, so a lone common word (از) is ignored as it is without --exact.
+        """
+        if drop_stop_words:
+            stopped = [t.surface for t in self.analyzer(text, mode="query", removestops=False)
+                       if t.stopped]
+            if stopped:
+                self._parsed.dropped.extend(stopped)
+                return None
+        positions: dict[int, list[str]] = {}
+        for t in self.exact(text, mode="index", positions=True, removestops=False):
+            alts = positions.setdefault(t.pos, [])
+            if t.text not in alts:
+                alts.append(t.text)
+        if not positions:
+            return None
+        if highlight:
+            for alts in positions.values():
+                self._parsed.verbatim_terms.update(alts)
+        exact_fields = tuple(EXACT_FIELDS[f] for f in fields)
+        ordered = sorted(positions.items())
+        if len(ordered) == 1:
+            subs = [Q.Term(f, a, boost=_field_weight(f)) for f in exact_fields for a in ordered[0][1]]
+            return subs[0] if len(subs) == 1 else Q.Or(subs)
+        return self._sequence(ordered, exact_fields, highlight=False)
 
     def _sequence(self, positions, fields, highlight):
         """Words in order, allowing exactly the gaps left by removed stop words."""
@@ -480,15 +578,30 @@ class _Parse:
         return q
 
 
-def _is_bare_word(tok) -> bool:
-    """A typed token that is one plain word: no quote, pattern, field, group or operator."""
-    return (bool(tok) and tok not in ("(", ")", "OR", "|", "AND", "NOT")
-            and not tok.startswith(("-", '"')) and "*" not in tok and "?" not in tok
-            and ZWNJ not in tok and not _FIELD_PREFIX.match(tok))
+def _language_of(tree) -> str | None:
+    """``query_script`` of the words a tree searches for, not those it excludes."""
+    texts = []
+
+    def visit(n):
+        if isinstance(n, (T.Word, T.Phrase, T.Pattern)):
+            texts.append(n.text)
+        elif isinstance(n, (T.And, T.Or)):
+            for child in n.children:
+                visit(child)
+        elif isinstance(n, (T.Field, T.Group)):
+            visit(n.child)
+
+    visit(tree)
+    return query_script(" ".join(texts))
+
+
+def _is_bare_word(node) -> bool:
+    """One plain typed word, as stemmed: not quoted, a pattern, a field, a group, or a ZWNJ compound."""
+    return isinstance(node, T.Word) and not node.verbatim and ZWNJ not in node.text
 
 
 def _field_weight(field_name: str) -> float:
-    return TITLE_WEIGHT if field_name == "title" else 1.0
+    return TITLE_WEIGHT if field_name in ("title", EXACT_FIELDS["title"]) else 1.0
 
 
 class _Near(SpanNear2):
@@ -516,6 +629,30 @@ class _Alternatives(SpanOr):
     def estimate_min_size(self, ixreader):
         return min(q.estimate_min_size(ixreader) for q in self.subqs)
 
+    def matcher(self, searcher, context=None):
+        context = self._span_context(context)
+        matchers = [q.matcher(searcher, context) for q in self.subqs]
+        return make_binary_tree(_AlternativesMatcher, matchers)
+
+
+class _AlternativesMatcher(SpanOr.SpanOrMatcher):
+    """whoosh's ``SpanOrMatcher`` without its merging of adjacent spans.
+
+    whoosh merges the spans of its alternatives when they touch: a document
+    saying «الرحلات رحلة» had its stem رحل at positions 1 and 2 joined into one
+    span 1–2, so a phrase whose two words share a stem ("الرحلات رحلة",
+    "دانشجویان دانشجو") never found a position for its second word.  Here each
+    alternative stays one word at one position.
+    """
+
+    def _get_spans(self):
+        a, b = self.a, self.b
+        if a.is_active() and b.is_active() and a.id() == b.id():
+            return sorted(set(a.spans()) | set(b.spans()))
+        if a.is_active() and (not b.is_active() or a.id() < b.id()):
+            return a.spans()
+        return b.spans()
+
 
 class ExcludingMatcher(AndNotMatcher):
     """whoosh's ``AndNotMatcher``, which skips the excluded documents from the first
@@ -535,11 +672,6 @@ class _AndNot(Q.AndNot):
         scored = self.a.matcher(searcher, context)
         excluded = self.b.matcher(searcher, searcher.boolean_context())
         return ExcludingMatcher(scored, excluded)
-
-
-@dataclass
-class _Negated:
-    query: Q.Query | None
 
 
 def _simplify(q):
