@@ -52,9 +52,16 @@ _JOINERS = FORMAT_CHARS
 TOKEN_PATTERN = re.compile(
     rf"[^\W_][\w{_MARKS}{re.escape(_JOINERS)}]*(?:[.,\u066b\u066c]\d+)*"
 )
+# The verbatim chain's words: the same, except that a ZWNJ ends a word, so a
+# compound's parts are words of their own at consecutive positions and a
+# quoted "به عنوان" (space) meets به‌عنوان (ZWNJ) as a phrase.
+ZWNJ = "\u200c"
+VERBATIM_PATTERN = re.compile(
+    rf"[^\W_][\w{_MARKS}{re.escape(_JOINERS.replace(ZWNJ, ''))}]*(?:[.,\u066b\u066c]\d+)*"
+)
 
 
-def word_spans(value):
+def word_spans(value, pattern=TOKEN_PATTERN):
     """(surface, startchar, endchar) of every word in ``value``: the tokenizer's core.
 
     ``findall`` hands over the words without a match object each; a word's
@@ -64,7 +71,7 @@ def word_spans(value):
     """
     find = value.find
     cursor = 0
-    for word in TOKEN_PATTERN.findall(value):
+    for word in pattern.findall(value):
         start = find(word, cursor)
         cursor = start + len(word)
         surface = word.rstrip(_JOINERS) if word[-1] in _JOINERS else word
@@ -104,15 +111,24 @@ class KavoshTokenizer(Tokenizer):
     """
 
     script_only = False
+    verbatim = False
 
-    def __init__(self, script_only: bool = False):
+    def __init__(self, script_only: bool = False, verbatim: bool = False):
         # script_only: a text's language from script-only letters (پ چ ژ گ vs ة),
         # not the keyboard's yeh/kaf: what the variant field tags words by.
+        # verbatim: a ZWNJ ends a word (VERBATIM_PATTERN), for the exact fields.
         self.script_only = script_only
+        self.verbatim = verbatim
 
     def __eq__(self, other):
-        return self.__class__ is other.__class__ and self.script_only == getattr(
-            other, "script_only", False)
+        return (self.__class__ is other.__class__
+                and self.script_only == getattr(other, "script_only", False)
+                and self.verbatim == getattr(other, "verbatim", False))
+
+    @property
+    def pattern(self):
+        """The regex that finds this tokenizer's words."""
+        return VERBATIM_PATTERN if getattr(self, "verbatim", False) else TOKEN_PATTERN
 
     def language(self, value: str, mode: str = "") -> str:
         """The language the text's words are stemmed in.
@@ -156,7 +172,7 @@ class KavoshTokenizer(Tokenizer):
             yield t
             return
         pos = start_pos
-        for surface, start, end in word_spans(value):
+        for surface, start, end in word_spans(value, self.pattern):
             t.text = t.surface = surface
             if keeporiginal:
                 t.original = surface
@@ -445,7 +461,7 @@ class MemoizingAnalyzer(CompositeAnalyzer):
         find = value.find
         cursor = 0
         # word_spans(), inlined: the hot loop.
-        for word in TOKEN_PATTERN.findall(value):
+        for word in self.items[0].pattern.findall(value):
             pos += 1
             start = find(word, cursor)
             cursor = start + len(word)
@@ -480,7 +496,8 @@ def _filters(stemmers=None, stoplist=None, extra_stopwords=(), protected=(), com
 
 
 def kavosh_analyzer(*, stemmers=None, stoplist=None, extra_stopwords=(), protected=(),
-                    compounds=True, seats=True, keep_unstemmed=False, skeletons=False):
+                    compounds=True, seats=True, keep_unstemmed=False, skeletons=False,
+                    verbatim=False):
     """The one analysis chain used at index time, query time and for highlighting.
 
     Every option defaults to today's chain, in whoosh's and Lucene's style
@@ -494,8 +511,14 @@ def kavosh_analyzer(*, stemmers=None, stoplist=None, extra_stopwords=(), protect
     * ``seats``: words with a hamza seat also index a seat term;
     * ``keep_unstemmed``: the unstemmed word beside its stem(s);
     * ``skeletons``: end in cross-script skeletons — the index's ``variant``
-      field is this same chain with ``skeletons=True``.
+      field is this same chain with ``skeletons=True``;
+    * ``verbatim``: the words as written, folded by the same normalization but
+      neither stemmed nor stopped, a ZWNJ compound's parts at consecutive
+      positions — the ``title_exact``/``body_exact`` fields that quoted
+      phrases, ``--exact`` and names made of stop words (بی بی سی) search.
     """
+    if verbatim:
+        return MemoizingAnalyzer(KavoshTokenizer(verbatim=True), NormalizeFilter())
     return MemoizingAnalyzer(KavoshTokenizer(script_only=skeletons), *_filters(
         stemmers, stoplist, extra_stopwords, protected, compounds, seats, keep_unstemmed,
         skeletons))
@@ -503,6 +526,8 @@ def kavosh_analyzer(*, stemmers=None, stoplist=None, extra_stopwords=(), protect
 
 def plain_analyzer(**options):
     """The same chain without memoizing: the reference the memoized one must equal."""
+    if options.pop("verbatim", False):
+        return KavoshTokenizer(verbatim=True) | NormalizeFilter()
     analyzer = KavoshTokenizer(script_only=options.get("skeletons", False))
     for f in _filters(**options):
         analyzer = analyzer | f

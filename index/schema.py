@@ -17,8 +17,9 @@ from .variants import VariantField, variant_analyzer
 # Bump when the schema changes in a way an old index cannot serve.  3: the
 # analyzer classes pickled into the index moved to the kavosh namespace;
 # 4: body postings without character offsets; 5: normalized dates with a
-# sortable date key, readable source names, near-duplicate signatures.
-SCHEMA_VERSION = 5
+# sortable date key, readable source names, near-duplicate signatures;
+# 6: title_exact and body_exact, the words as written with stop words.
+SCHEMA_VERSION = 6
 # whoosh keeps several indexes apart in one folder by name; naming ours by
 # version lets `--rebuild` write a new one beside an incompatible old one and
 # remove the old only after the new one is committed.
@@ -36,6 +37,7 @@ def build_schema(*, title_boost: float = TITLE_BOOST, **analyzer_options) -> Sch
     marks matches with the index's own chain, so options given here reach
     query time too."""
     analyzer = kavosh_analyzer(**analyzer_options)
+    exact = kavosh_analyzer(verbatim=True)
     return Schema(
         # What an update replaces: the source file (and JSONL record id).
         key=ID(unique=True, stored=True),
@@ -54,6 +56,13 @@ def build_schema(*, title_boost: float = TITLE_BOOST, **analyzer_options) -> Sch
         # lets ترامپ find ترامب at a lower weight than an exact match.
         # counted(): its frequencies come from the word cache, not a token per key.
         variant=counted(VariantField(analyzer=variant_analyzer(**analyzer_options), phrase=False)),
+        # The words as written (normalized, unstemmed, stop words kept, a ZWNJ
+        # compound's parts apart): what a quoted phrase, --exact and a name
+        # made of stop words (بی بی سی, "من و تو") match.  Bag-of-words
+        # queries never read them, so stop words still neither match nor
+        # rank there.  The same chain (kavosh_analyzer(verbatim=True)).
+        title_exact=counted(TEXT(analyzer=exact, phrase=True, field_boost=title_boost)),
+        body_exact=counted(TEXT(analyzer=exact, phrase=True)),
         lang=ID(stored=True),
         url=STORED(),
         # Normalized ISO-8601 (index/dates.py), "document" or "mtime" as its origin,
@@ -73,6 +82,10 @@ def build_schema(*, title_boost: float = TITLE_BOOST, **analyzer_options) -> Sch
         mtime=STORED(),
         sha1=STORED(),
     )
+
+
+# Each searched field and the field holding its words as written.
+EXACT_FIELDS = {"title": "title_exact", "body": "body_exact"}
 
 
 def index_exists(index_dir: Path) -> bool:

@@ -76,7 +76,7 @@ def open_or_create(index_dir: Path, rebuild: bool, schema_options: dict | None =
 
 
 def _same_chain(old, new) -> bool:
-    return all(old[name].analyzer == new[name].analyzer for name in ("title", "body", "variant")) \
+    return all(old[name].analyzer == new[name].analyzer for name in ("title", "body", "variant", "title_exact", "body_exact")) \
         and old["title"].format.field_boost == new["title"].format.field_boost
 
 

@@ -19,7 +19,7 @@ from itertools import chain, islice
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-from .analysis import TOKEN_PATTERN, MemoizingAnalyzer
+from .analysis import MemoizingAnalyzer
 
 
 # Words an index-time cache keeps (per analyzer and language).  A writer has
@@ -49,7 +49,7 @@ def _word_terms(analyzer: MemoizingAnalyzer, value: str) -> tuple[list[str], dic
     terms = analyzer._memo.get(key)
     if terms is None:
         terms = analyzer._memo[key] = {}
-    words = TOKEN_PATTERN.findall(value)
+    words = analyzer.items[0].pattern.findall(value)
     new = set(words).difference(terms)
     if not new:
         return words, terms

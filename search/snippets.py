@@ -18,6 +18,8 @@ from kavosh.index.normalize import script_language
 from kavosh.index.variants import KEY_END, variant_keys, with_hamza
 
 _ANALYZER = kavosh_analyzer()
+# The exact fields' chain: a quoted phrase's words as the index holds them there.
+_VERBATIM = kavosh_analyzer(verbatim=True)
 # A pure function of the word, asked for every word of every snippet's text
 # when the query has variant spellings (~8% of an any-word search): remembered.
 _variant_keys = lru_cache(maxsize=100_000)(variant_keys)
@@ -37,16 +39,27 @@ class Segment:
 
 
 def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = frozenset(),
-                limit: int | None = None, *, lang: str | None = None, analyzer=None):
+                limit: int | None = None, *, lang: str | None = None, analyzer=None,
+                phrases=()):
     """(start, end, term) of every word of ``text`` (of its first ``limit`` characters)
     that matches the query.
 
     A word matches when its indexed term is in ``terms``, or when its
     cross-script skeleton is in ``variant_keys`` (then ``term`` is the
-    skeleton prefixed with "~", so callers can tell a variant match).
+    skeleton prefixed with "~", so callers can tell a variant match), or
+    when it is part of a run of words equal to one of the verbatim
+    ``phrases`` (quoted words, as tuples of exact-field words).
     """
-    if not text or not (terms or variant_keys):
+    if not text or not (terms or variant_keys or phrases):
         return []
+    if phrases:
+        if limit is not None and len(text) > limit:
+            cut = text.rfind(" ", 0, limit)
+            text = text[:cut if cut > 0 else limit]
+        quoted = phrase_spans(text, phrases)
+        if not (terms or variant_keys):
+            return quoted
+        return _merged(quoted, match_spans(text, terms, variant_keys, lang=lang, analyzer=analyzer))
     # the variant field tags a word by its whole text's script-only letters
     script = script_language(text) if variant_keys else None
     if limit is not None and len(text) > limit:
@@ -68,6 +81,38 @@ def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = froz
                     spans.append((t.startchar, t.endchar, "~" + key))
                     break
     return spans
+
+
+def phrase_spans(text: str, phrases) -> list[tuple[int, int, str]]:
+    """(start, end, "=" + phrase) of every run of ``text``'s words that is one of
+    ``phrases``, one span a run: a quoted "من و تو" marks those three words where
+    they stand together (as one mark), not every و of the text."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        if phrase:
+            by_first.setdefault(phrase[0], []).append(tuple(phrase))
+    if not by_first:
+        return []
+    tokens = [(t.text, t.startchar, t.endchar) for t in _VERBATIM(text, chars=True)]
+    words = [w for w, _s, _e in tokens]
+    found: dict[int, tuple[int, int, str]] = {}
+    for i, word in enumerate(words):
+        for phrase in by_first.get(word, ()):
+            if tuple(words[i:i + len(phrase)]) == phrase:
+                start, end = tokens[i][1], tokens[i + len(phrase) - 1][2]
+                if start not in found or found[start][1] < end:
+                    found[start] = (start, end, "=" + " ".join(phrase))
+    return _merged(sorted(found.values()), [])
+
+
+def _merged(first, second):
+    """Two span lists as one, in text order, a span overlapping an earlier one left out."""
+    out = []
+    for span in sorted(first + second):
+        if out and span[0] < out[-1][1]:
+            continue
+        out.append(span)
+    return out
 
 
 def _key_forms(keys) -> tuple[str, ...] | None:
@@ -148,12 +193,12 @@ def _snap(text, start, end):
 
 
 def snippet_segments(text: str, terms: set[str], width: int = 240, variant_keys=frozenset(),
-                     spans=None) -> list[Segment]:
+                     spans=None, phrases=()) -> list[Segment]:
     """A short passage around the best cluster of matches, as segments; white space folded."""
     if not text:
         return []
     if spans is None:
-        spans = match_spans(text, terms, variant_keys)
+        spans = match_spans(text, terms, variant_keys, phrases=phrases)
     if spans:
         start, end = _best_window(text, spans, width)
     else:
