@@ -219,7 +219,7 @@ class Engine:
                 page = [(pos, []) for pos in range(offset, min(want, ranked.scored_length()))]
             for leader, folded in page:
                 hit = self._hit(ranked[leader], terms, variant_keys, snippet_width,
-                                marked=not deadline.passed)
+                                marked=not deadline.passed, phrases=parsed.verbatim_phrases)
                 hit.similar = [similar_from(ranked[pos].fields()) for pos in folded]
                 result.folded += len(folded)
                 result.hits.append(hit)
@@ -266,11 +266,12 @@ class Engine:
             ids = _id_table(searcher)
             return [(ids[hit.docnum], float(hit.score)) for hit in collector.results()]
 
-    def _hit(self, hit, terms, variant_keys, width, marked=True) -> Hit:
-        """One hit.  Past the deadline its snippet is the text's start, unmarked."""
+    def _hit(self, hit, terms, variant_keys, width, marked=True, phrases=()) -> Hit:
+        """One hit.  Past the deadline its snippet is the text's start, unmarked.
+        ``phrases``: the query's verbatim (quoted) words, marked where they stand together."""
         fields = hit.fields()
         body, title = fields.get("body", ""), fields.get("title", "")
-        as_indexed = self._as_indexed(fields)
+        as_indexed = dict(self._as_indexed(fields), phrases=phrases)
         spans = snippets.match_spans(body, terms, variant_keys, limit=snippets.SCAN_CHARS,
                                      **as_indexed) if marked else []
         title_spans = snippets.match_spans(title, terms, variant_keys, **as_indexed) if marked else []
@@ -294,10 +295,11 @@ class Engine:
             if docnum is None:
                 return None
             fields = searcher.stored_fields(docnum)
-            terms, keys = self._marking(searcher, query, exact)
+            terms, keys, phrases = self._marking(searcher, query, exact)
         body, title = fields.get("body", ""), fields.get("title", "")
-        body_spans = snippets.match_spans(body, terms, keys, **self._as_indexed(fields))
-        title_spans = snippets.match_spans(title, terms, keys, **self._as_indexed(fields))
+        as_indexed = dict(self._as_indexed(fields), phrases=phrases)
+        body_spans = snippets.match_spans(body, terms, keys, **as_indexed)
+        title_spans = snippets.match_spans(title, terms, keys, **as_indexed)
         return document_from(fields, snippets.segments(title, title_spans),
                              snippets.segments(body, body_spans),
                              matches=len(body_spans) + len(title_spans),
@@ -307,19 +309,20 @@ class Engine:
         """How to re-analyse a document's stored text to find the terms it was indexed by."""
         return {"lang": fields.get("lang"), "analyzer": self.analyzer}
 
-    def _marking(self, searcher, query: str | None, exact: bool) -> tuple[set, set]:
-        """(terms, variant keys) to mark for ``query`` in one document; empty if it does not parse."""
+    def _marking(self, searcher, query: str | None, exact: bool) -> tuple[set, set, list]:
+        """(terms, variant keys, verbatim phrases) to mark for ``query`` in one document;
+        empty if it does not parse."""
         if not query or not query.strip():
-            return set(), set()
+            return set(), set(), []
         try:
             parsed = self.parse(query, exact=exact)
         except QueryError:
-            return set(), set()
+            return set(), set(), []
         try:
             _query, terms, keys = expand(parsed, searcher, Deadline(DOCUMENT_TIME))
         except (TimeLimit, QueryError):  # mark the query's own words, not what its patterns stand for
             terms, keys = parsed.terms, parsed.variant_keys
-        return terms, keys
+        return terms, keys, parsed.verbatim_phrases
 
     # --- about the index ------------------------------------------------
 

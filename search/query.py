@@ -37,6 +37,9 @@ from kavosh.dismax import BestOf
 from kavosh.index.analysis import HAMZA, DocumentText, LanguageStemFilter, kavosh_analyzer
 from kavosh.index.errors import QueryError
 from kavosh.index.normalize import normalize_token
+# Each search field's verbatim twin: normalized, unstemmed words with stop words
+# kept (kavosh_analyzer(verbatim=True)), what quoted text and --exact search.
+from kavosh.index.schema import EXACT_FIELDS
 from kavosh.index.variants import (LOOSE_TAG, SCRIPT_TAGS, TAG_CHARS, choose_spellings, loose_key, query_variants, same_word,
                                      term_script, term_spelling, term_written, with_hamza)
 from kavosh.query_grammar import MAX_NESTING, parse_tree
@@ -45,9 +48,6 @@ __all__ = ["MAX_NESTING", "MAX_QUERY_CHARS", "ParsedQuery", "QueryParser", "Vari
            "exact_analyzer_of", "query_script"]
 
 SEARCH_FIELDS = ("title", "body")
-# Each search field's verbatim twin: normalized, unstemmed words with stop words
-# kept (kavosh_analyzer(verbatim=True)), what quoted text and --exact search.
-EXACT_FIELDS = {"title": "title_exact", "body": "body_exact"}
 ZWNJ = "\u200c"
 VARIANT_FIELD = "variant"
 MAX_QUERY_CHARS = 1000
@@ -141,9 +141,10 @@ class ParsedQuery:
     variant_keys: set[str] = field(default_factory=set)  # skeletons matched as variants
     fuzzy: list[Q.Query] = field(default_factory=list)  # variant-spelling queries to expand (VariantMatch)
     dropped: list[str] = field(default_factory=list)  # words removed as stop words
-    # Normalized words matched as written (quoted, or --exact) in the exact fields:
-    # the highlighter marks a document's word when its normalized form is one of these.
+    # Normalized words matched as written (quoted, or --exact) in the exact fields,
+    # and each quoted text's words in order (what search/snippets.py marks as one run).
     verbatim_terms: set[str] = field(default_factory=set)
+    verbatim_phrases: list[tuple[str, ...]] = field(default_factory=list)
     tree: object = None  # the query tree (search/query_tree.py) this was compiled from
 
     @property
@@ -524,17 +525,20 @@ class _Compile:
                 self._parsed.dropped.extend(stopped)
                 return None
         positions: dict[int, list[str]] = {}
-        for t in self.exact(text, mode="index", positions=True, removestops=False):
+        for t in self.exact(text, positions=True):
             alts = positions.setdefault(t.pos, [])
             if t.text not in alts:
                 alts.append(t.text)
         if not positions:
             return None
-        if highlight:
-            for alts in positions.values():
-                self._parsed.verbatim_terms.update(alts)
         exact_fields = tuple(EXACT_FIELDS[f] for f in fields)
         ordered = sorted(positions.items())
+        if highlight:
+            for _pos, alts in ordered:
+                self._parsed.verbatim_terms.update(alts)
+            phrase = tuple(alts[0] for _pos, alts in ordered)
+            if phrase not in self._parsed.verbatim_phrases:
+                self._parsed.verbatim_phrases.append(phrase)
         if len(ordered) == 1:
             subs = [Q.Term(f, a, boost=_field_weight(f)) for f in exact_fields for a in ordered[0][1]]
             return subs[0] if len(subs) == 1 else Q.Or(subs)

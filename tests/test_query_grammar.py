@@ -34,10 +34,12 @@ HAND = [
     ("fa4", "روسیه چندین پهپاد شلیک کرد", "روسیه چندین پهپاد به سمت اوکراین فرستاد و حمله پهپادی دفع شد."),
     ("fa5", "قیمت ریال", "ارزش ریال ایران در بازار تهران کاهش یافت و حمله موشکی ایران به اسرائیل خبر شد."),
     ("fa6", "گزارش از تهران", "ایران امروز میزبان هیئتی از روسیه بود و درباره نفت گفتگو کرد."),
-    ("ar1", "ترامب يلتقي بوتين", "التقى الرئيس الأمريكي دونالد ترامب بالرئيس الروسي بوتين في موسكو."),
+    ("ar1", "ترامب يلتقي بوتين", "التقى الرئيس الأمريكي دونالد ترامب بالرئيس الروسي بوتين في موسكو في زيارة رسمية."),
     ("ar2", "الرحلات الجوية", "ألغيت الرحلات رحلة بعد رحلة بسبب الطقس في إيران وروسيا."),
     ("ar3", "هجوم صاروخي على كييف", "شنت روسيا هجوما صاروخيا على كييف عاصمة أوكرانيا."),
     ("ar4", "الريال الإيراني", "تراجع الريال الإيراني أمام الدولار في طهران وقال سليماني إن المدرسة مغلقة."),
+    ("ar5", "تأجيل الرحلات", "تم تأجيل الرحلات الجوية من طهران إلى دبي."),
+    ("fa7", "سینما", "فیلم من و تو در سینمای تهران نمایش داده شد."),
 ]
 
 
@@ -273,6 +275,49 @@ def test_the_keyboard_does_not_change_a_names_answer(hand_engine):
     for persian, arabic in (("سلیمانی", "سليماني"), ("ریال", "ريال"), ("کیف", "كيف"), ("مدرسه", "مدرسة")):
         assert ranked(hand_engine, persian) == ranked(hand_engine, arabic)
     assert ids(hand_engine, "سلیمانی") == {"fa3", "ar4"}
+
+
+# --- quotes are verbatim (the exact fields) ---------------------------------------------
+
+
+def test_a_quote_is_the_words_as_written_in_order(hand_engine):
+    assert ids(hand_engine, "رحلة") == {"ar2", "ar5"}  # the stem finds الرحلات too
+    assert ids(hand_engine, '"رحلة"') == {"ar2"}  # as written: only رحلة
+    assert ids(hand_engine, '"الرحلات رحلة"') == {"ar2"}
+    assert ids(hand_engine, '"رحلة الرحلات"') == set()  # in order
+    assert ids(hand_engine, '"الرحلات الجوية"') == {"ar2", "ar5"}  # ar2's title, ar5's body
+
+
+def test_a_quote_has_no_other_scripts_spellings_but_either_keyboard(hand_engine):
+    assert ids(hand_engine, "ترامپ") == {"fa1", "ar1"}
+    assert ids(hand_engine, '"ترامپ"') == {"fa1"}
+    assert ranked(hand_engine, '"سليماني"') == ranked(hand_engine, '"سلیمانی"')
+    assert ids(hand_engine, '"سلیمانی"') == {"fa3", "ar4"}  # folded: ي/ی is the keyboard
+
+
+def test_a_quote_keeps_its_stop_words(hand_engine):
+    assert ids(hand_engine, '"من و تو"') == {"fa7"}
+    result = hand_engine.search("من و تو")  # unquoted: common words, ignored
+    assert result.total == 0 and result.ignored_words == ["من", "و", "تو"]
+    hit = hand_engine.search('"من و تو" سینمای').hits[0].to_json()
+    assert "<mark>من و تو</mark>" in hit["snippet"]
+
+
+def test_exact_reads_every_word_as_written_and_still_ignores_common_words(hand_engine):
+    assert {h.id for h in hand_engine.search("ترامپ", exact=True).hits} == {"fa1"}
+    assert {h.id for h in hand_engine.search("رحلة", exact=True).hits} == {"ar2"}
+    result = hand_engine.search("ترامپ و پوتین", exact=True)
+    assert {h.id for h in result.hits} == {"fa1"} and result.ignored_words == ["و"]
+
+
+def test_an_index_without_exact_fields_reads_quotes_by_their_stems():
+    from kavosh.index.analysis import kavosh_analyzer
+
+    old = QueryParser().parse('"الرحلات رحلة"')
+    assert "_exact" not in repr(old.query) and "رحل'" in repr(old.query) and not old.verbatim_phrases
+    new = QueryParser(exact_analyzer=kavosh_analyzer(verbatim=True)).parse('"الرحلات رحلة"')
+    assert {t.fieldname for t in new.query.leaves()} == {"title_exact", "body_exact"}
+    assert new.verbatim_phrases == [("الرحلات", "رحله")]
 
 
 # --- errors through the CLI and the web API --------------------------------------------
