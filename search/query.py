@@ -20,18 +20,10 @@ OpenSearch backend too.
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from whoosh import query as Q
-from whoosh.matching import AndNotMatcher
-from whoosh.query.spans import SpanNear2, SpanOr
-from whoosh.util import make_binary_tree
-from whoosh.query.terms import MultiTerm
 
-import kavosh.index as index_package
 from kavosh import query_tree as T
 from kavosh.dismax import BestOf
 from kavosh.index.analysis import HAMZA, DocumentText, LanguageStemFilter, kavosh_analyzer
@@ -40,12 +32,13 @@ from kavosh.index.normalize import normalize_token
 # Each search field's verbatim twin: normalized, unstemmed words with stop words
 # kept (kavosh_analyzer(verbatim=True)), what quoted text and --exact search.
 from kavosh.index.schema import EXACT_FIELDS
-from kavosh.index.variants import (LOOSE_TAG, SCRIPT_TAGS, TAG_CHARS, choose_spellings, loose_key, query_variants, same_word,
-                                     term_script, term_spelling, term_written, with_hamza)
+from kavosh.index.variants import LOOSE_TAG, SCRIPT_TAGS, TAG_CHARS, loose_key, query_variants, with_hamza
 from kavosh.query_grammar import MAX_NESTING, parse_tree
+from kavosh.query_language import query_script
+from kavosh.query_nodes import Alternatives, AndNot, ExcludingMatcher, Near, VariantMatch
 
-__all__ = ["MAX_NESTING", "MAX_QUERY_CHARS", "ParsedQuery", "QueryParser", "VariantMatch",
-           "exact_analyzer_of", "query_script"]
+__all__ = ["MAX_NESTING", "MAX_QUERY_CHARS", "ExcludingMatcher", "ParsedQuery", "QueryParser",
+           "VariantMatch", "exact_analyzer_of", "query_script"]
 
 SEARCH_FIELDS = ("title", "body")
 ZWNJ = "\u200c"
@@ -59,8 +52,8 @@ MIN_PREFIX_CHARS = 2
 # the passage that answers; title terms weigh a quarter (on top of the
 # index-time field boost of 2: half a body match).
 TITLE_WEIGHT = 0.25
-# A query word's stem in the other language (its Arabic stem when the query
-# is typed in Persian) still matches, at this weight: ایران must not find ایر.
+# A query word's stem in the other language (its Arabic stem when the query's
+# words say it is Persian: search/query_language.py) still matches, at this weight.
 OTHER_LANGUAGE_WEIGHT = 0.3
 # Cross-script variants count for less than the word itself: a document with
 # the exact spelling ranks above one that only has the other script's.
@@ -76,58 +69,6 @@ MIN_LOOSE_FUZZY = 5
 # themselves, so documents with both words rank first.
 JOINED_WEIGHT = 0.5
 MIN_JOINED_CHARS = 5
-
-
-class VariantMatch(MultiTerm):
-    """The other script's spellings of one query word, in the variant field.
-
-    Lists the indexed terms under ``prefix`` (the other script's tag and the
-    word's consonant key) and keeps those ``index.variants.same_word`` admits:
-    spellings that differ only in a few long vowels.  Expanded once per query
-    by ``search.matching.expand``, like a prefix.
-    """
-
-    constantscore = False
-
-    def __init__(self, fieldname, prefix, folded, script, boost=1.0, written=None, word=None,
-                 evidence=None):
-        self.fieldname = fieldname
-        self.prefix = prefix
-        self.folded = folded
-        self.written = folded if written is None else written  # this form as typed (normalized)
-        self.word = word  # the whole typed word (a form may be it without an article)
-        self.script = script
-        # When the word's own letters do not say its script, ``script`` is an
-        # assumption the index must bear out: ``evidence`` is the word's own
-        # term in that script, and a word no document of that script writes
-        # is taken as no one's (only letter-exchanged spellings, as ترامب/ترامپ).
-        self.evidence = evidence
-        self.text = f"{prefix}{folded}#{script}#{self.written}#{word}#{evidence}"
-        self.boost = boost
-
-    def __eq__(self, other):
-        return (isinstance(other, VariantMatch) and self.fieldname == other.fieldname
-                and self.text == other.text and self.boost == other.boost)
-
-    def __hash__(self):
-        return hash((self.fieldname, self.text, self.boost))
-
-    def __repr__(self):
-        return f"VariantMatch({self.fieldname!r}, {self.prefix!r}, {self.folded!r}, {self.script!r})"
-
-    def _btexts(self, ixreader):
-        script = self.script
-        if self.evidence is not None and not ixreader.doc_frequency(self.fieldname, self.evidence):
-            script = None
-        admitted = []
-        for btext in ixreader.expand_prefix(self.fieldname, self.prefix):
-            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            if term_written(text) == self.word:
-                continue  # the typed word itself, which its stems already match: not another spelling
-            folded = term_spelling(text)
-            if same_word(self.folded, folded, script, term_script(text)):
-                admitted.append((text, folded, ixreader.doc_frequency(self.fieldname, text)))
-        return choose_spellings(self.written, self.folded, admitted)
 
 
 @dataclass
@@ -204,43 +145,6 @@ def exact_analyzer_of(schema):
     if all(EXACT_FIELDS[f] in names for f in SEARCH_FIELDS):
         return schema[EXACT_FIELDS["body"]].analyzer
     return None
-
-
-def query_script(text: str) -> str | None:
-    """'fa' or 'ar' when the query itself says which language its words are, else None.
-
-    What the query parser may read of a query's language: the keyboard's yeh,
-    kaf, alef maksura and teh marbuta (ي/ی, ك/ک, ى, ة/ه) say which keyboard
-    was at hand, not which language the words are, and a query must give the
-    same answer typed on either.  So the cues are a letter only Persian writes
-    (پ چ ژ گ: no keyboard swap makes or removes one), else the normalized
-    query's function words that only one language's stop-word list has
-    (است را که … against فی التی هذا …).  Measured with bench/eval.py against
-    the keyboard letters it replaces: MRR@10 arcd 0.8051 → 0.8048,
-    parsinlu_rc 0.7250 → 0.7246 (letters alone: 0.8035, 0.7223).
-    """
-    if any(c in _PERSIAN_ONLY for c in text):
-        return "fa"
-    persian, arabic = _function_words()
-    words = [normalize_token(w) for w in text.split()]
-    fa = sum(w in persian for w in words)
-    ar = sum(w in arabic for w in words)
-    return "fa" if fa > ar else "ar" if ar > fa else None
-
-
-_PERSIAN_ONLY = frozenset("\u067e\u0686\u0698\u06af")  # پ چ ژ گ
-
-
-@cache
-def _function_words() -> tuple[frozenset[str], frozenset[str]]:
-    """(Persian-only, Arabic-only) stop words, normalized: hazm's Persian list and
-    index/data/stopwords-ar.txt, each without the words of the other."""
-    hazm = importlib.util.find_spec("hazm")
-    lists = [Path(next(iter(hazm.submodule_search_locations))) / "data" / "stopwords.dat",
-             Path(index_package.__file__).with_name("data") / "stopwords-ar.txt"]
-    persian, arabic = ({normalize_token(line.strip()) for line in path.read_text(encoding="utf-8").splitlines()
-                        if line.strip() and not line.startswith("#")} for path in lists)
-    return frozenset(persian - arabic), frozenset(arabic - persian)
 
 
 class _Compile:
@@ -345,7 +249,7 @@ class _Compile:
             neg = Q.Or(negative) if len(negative) > 1 else negative[0]
             if pos is None:
                 return Q.Not(neg)
-            return _AndNot(pos, neg)
+            return AndNot(pos, neg)
         return pos
 
     def _with_joined(self, positive, typed):
@@ -555,10 +459,10 @@ class _Compile:
                 per_field.append(Q.Phrase(f, [alts[0] for _, alts in positions], boost=weight))
             else:
                 spans = [
-                    _Alternatives([Q.Term(f, a) for a in alts]) if len(alts) > 1 else Q.Term(f, alts[0])
+                    Alternatives([Q.Term(f, a) for a in alts]) if len(alts) > 1 else Q.Term(f, alts[0])
                     for _, alts in positions
                 ]
-                per_field.append(_Near(spans, slop=slop, ordered=True).with_boost(weight))
+                per_field.append(Near(spans, slop=slop, ordered=True).with_boost(weight))
         if highlight:
             for _, alts in positions:
                 self._parsed.terms.update(alts)
@@ -606,76 +510,6 @@ def _is_bare_word(node) -> bool:
 
 def _field_weight(field_name: str) -> float:
     return TITLE_WEIGHT if field_name in ("title", EXACT_FIELDS["title"]) else 1.0
-
-
-class _Near(SpanNear2):
-    """whoosh's ``SpanNear2`` with the ``boost`` every other query has.
-
-    Without it ``Or.normalize()`` fails on a phrase beside other words
-    (AttributeError on النمسا-المجر in a ranked query).
-    """
-
-    boost = 1.0
-
-
-class _Alternatives(SpanOr):
-    """One phrase position that any of several terms may fill (its Persian and Arabic stems).
-
-    whoosh's ``SpanOr`` cannot estimate its size, which ``Or`` needs to order
-    its sub-matchers; the estimate is the sum of the alternatives'.
-    """
-
-    boost = 1.0
-
-    def estimate_size(self, ixreader):
-        return sum(q.estimate_size(ixreader) for q in self.subqs)
-
-    def estimate_min_size(self, ixreader):
-        return min(q.estimate_min_size(ixreader) for q in self.subqs)
-
-    def matcher(self, searcher, context=None):
-        context = self._span_context(context)
-        matchers = [q.matcher(searcher, context) for q in self.subqs]
-        return make_binary_tree(_AlternativesMatcher, matchers)
-
-
-class _AlternativesMatcher(SpanOr.SpanOrMatcher):
-    """whoosh's ``SpanOrMatcher`` without its merging of adjacent spans.
-
-    whoosh merges the spans of its alternatives when they touch: a document
-    saying «الرحلات رحلة» had its stem رحل at positions 1 and 2 joined into one
-    span 1–2, so a phrase whose two words share a stem ("الرحلات رحلة",
-    "دانشجویان دانشجو") never found a position for its second word.  Here each
-    alternative stays one word at one position.
-    """
-
-    def _get_spans(self):
-        a, b = self.a, self.b
-        if a.is_active() and b.is_active() and a.id() == b.id():
-            return sorted(set(a.spans()) | set(b.spans()))
-        if a.is_active() and (not b.is_active() or a.id() < b.id()):
-            return a.spans()
-        return b.spans()
-
-
-class ExcludingMatcher(AndNotMatcher):
-    """whoosh's ``AndNotMatcher``, which skips the excluded documents from the first
-    match on.  whoosh's looks at the excluded side at the start only when both
-    begin on the same document: when the excluded list begins earlier, a first
-    match it contains was kept (`a -b` counted and showed a document with b)."""
-
-    def _find_first(self):
-        if self.a.is_active() and self.b.is_active():
-            self._find_next()
-
-
-class _AndNot(Q.AndNot):
-    """``a ANDNOT b`` with the matcher above."""
-
-    def matcher(self, searcher, context=None):
-        scored = self.a.matcher(searcher, context)
-        excluded = self.b.matcher(searcher, searcher.boolean_context())
-        return ExcludingMatcher(scored, excluded)
 
 
 def _simplify(q):
