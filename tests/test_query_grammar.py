@@ -40,6 +40,7 @@ HAND = [
     ("ar4", "الريال الإيراني", "تراجع الريال الإيراني أمام الدولار في طهران وقال سليماني إن المدرسة مغلقة."),
     ("ar5", "تأجيل الرحلات", "تم تأجيل الرحلات الجوية من طهران إلى دبي."),
     ("fa7", "سینما", "فیلم من و تو در سینمای تهران نمایش داده شد."),
+    ("fa8", "گزارش", "روزنامه‌ها نوشتند " * 40 + "و سرانجام بی بی سی گزارش داد."),
 ]
 
 
@@ -301,6 +302,14 @@ def test_a_quote_keeps_its_stop_words(hand_engine):
     assert result.total == 0 and result.ignored_words == ["من", "و", "تو"]
     hit = hand_engine.search('"من و تو" سینمای').hits[0].to_json()
     assert "<mark>من و تو</mark>" in hit["snippet"]
+
+
+def test_a_name_of_common_words_is_found_quoted_and_shown_in_snippets_and_exports(hand_engine):
+    assert ids(hand_engine, '"بی بی سی"') == {"fa8"}
+    hit = hand_engine.search('"بی بی سی"').hits[0].to_json()
+    assert "<mark>بی بی سی</mark>" in hit["snippet"]  # the snippet is where the quote stands
+    rows = list(hand_engine.export('"بی بی سی"'))
+    assert len(rows) == 1 and "بی بی سی" in rows[0]["snippet"]
 
 
 def test_exact_reads_every_word_as_written_and_still_ignores_common_words(hand_engine):
