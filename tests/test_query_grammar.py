@@ -356,3 +356,21 @@ def test_the_api_answers_400_and_the_page_says_it_in_its_language(hand_index, te
         assert translate_error(english, ui), english
         page = client.get("/", query_string={"q": text}, headers={"Accept-Language": ui})
         assert page.status_code == 400 and english not in page.get_data(as_text=True)
+
+
+def test_every_seed_word_gives_one_answer_on_either_keyboard(seeds_index):
+    """The bundled seeds' own words and word pairs, each typed as found, on an Arabic and on a
+    Persian keyboard: the same hits, order and scores."""
+    import re
+    from pathlib import Path
+
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent.parent / "seeds").glob("*.txt")))
+    words = re.findall(r"[\u0600-\u06ff]{3,}", text)
+    swappable = sorted({w for w in words if set(w) & set("یيکكهةى")})
+    rng = random.Random(3)
+    queries = rng.sample(swappable, min(250, len(swappable)))
+    queries += [f"{a} {b}" for a, b in rng.sample(list(zip(words, words[1:])), 60)]
+    with Engine(seeds_index) as engine:
+        differ = [q for q in queries
+                  if not ranked(engine, q) == ranked(engine, to_arabic_keyboard(q)) == ranked(engine, to_persian_keyboard(q))]
+    assert len(queries) > 250 and not differ, differ[:10]
