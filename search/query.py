@@ -32,7 +32,7 @@ from kavosh.index.normalize import normalize_token
 # Each search field's verbatim twin: normalized, unstemmed words with stop words
 # kept (kavosh_analyzer(verbatim=True)), what quoted text and --exact search.
 from kavosh.index.schema import EXACT_FIELDS
-from kavosh.index.variants import LOOSE_TAG, SCRIPT_TAGS, TAG_CHARS, loose_key, query_variants, with_hamza
+from kavosh.index.variants import LOOSE_TAG, OTHER_SCRIPT, SCRIPT_TAGS, TAG_CHARS, loose_key, query_variants, with_hamza
 from kavosh.query_grammar import MAX_NESTING, parse_tree
 from kavosh.query_language import query_script
 from kavosh.query_nodes import Alternatives, AndNot, ExcludingMatcher, Near, VariantMatch
@@ -355,16 +355,17 @@ class _Compile:
     def _with_variants(self, q, word, surface, highlight):
         """``q`` OR the other script's spellings of the word (index/variants.py).
 
-        The word's script comes from its own Persian-only letters, else from
-        the whole query's (``query_script``: never from the keyboard's yeh,
-        kaf or teh marbuta).  A word neither tells (مسکو, ترامب) is looked up
-        both ways, as a Persian word where Persian documents write it and as
-        an Arabic word where Arabic documents do; where none does, only at
-        spellings that differ by letters, not vowels (``VariantMatch.evidence``).
+        The word's script comes from its own Persian-only letters (never from
+        the keyboard's yeh, kaf or teh marbuta, nor from the query's other
+        words: adding a word never changes another's spellings).  A word
+        without them (مسکو, ترامب) is taken as
+        written in the script whose documents write it more, decided where the
+        index is at hand (``VariantMatch.evidence``); written by neither, or as
+        much by both, it meets only spellings that differ by letters, not vowels.
         An excluded word (not ``highlight``) matches the same spellings,
         unlisted for the highlighter.
         """
-        script = query_script(surface) or self._lang
+        script = query_script(surface)
         typed = with_hamza(word, surface)
         assumed = (script,) if script else tuple(SCRIPT_TAGS)
         lookups = [(own, lookup) for own in assumed for lookup in query_variants(typed, own)]
@@ -372,10 +373,16 @@ class _Compile:
             return q
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
         others = []
+        # the word's own term in each script, by form: what says which script writes it
+        own_terms = {(own, written): SCRIPT_TAGS[own] + prefix[TAG_CHARS:] + written
+                     for own, (prefix, _folded, written) in lookups}
         for own, (prefix, folded, written) in lookups:
-            evidence = None if script else SCRIPT_TAGS[own] + prefix[TAG_CHARS:] + written
+            evidence = rival = None
+            if not script:
+                evidence = own_terms[(own, written)]
+                rival = own_terms.get((OTHER_SCRIPT[own], written))
             match = VariantMatch(VARIANT_FIELD, prefix, folded, own, boost=VARIANT_BOOST,
-                                 written=written, word=typed, evidence=evidence)
+                                 written=written, word=typed, evidence=evidence, rival=rival)
             if highlight:
                 self._parsed.fuzzy.append(match)
             others.append(match)

@@ -29,7 +29,7 @@ class VariantMatch(MultiTerm):
     constantscore = False
 
     def __init__(self, fieldname, prefix, folded, script, boost=1.0, written=None, word=None,
-                 evidence=None):
+                 evidence=None, rival=None):
         self.fieldname = fieldname
         self.prefix = prefix
         self.folded = folded
@@ -37,11 +37,13 @@ class VariantMatch(MultiTerm):
         self.word = word  # the whole typed word (a form may be it without an article)
         self.script = script
         # When the word's own letters do not say its script, ``script`` is an
-        # assumption the index must bear out: ``evidence`` is the word's own
-        # term in that script, and a word no document of that script writes
-        # is taken as no one's (only letter-exchanged spellings, as ترامب/ترامپ).
-        self.evidence = evidence
-        self.text = f"{prefix}{folded}#{script}#{self.written}#{word}#{evidence}"
+        # assumption the index must bear out: ``evidence`` is the word's own term
+        # in that script and ``rival`` in the other.  The word is taken as
+        # written in ``script`` only where more documents of that script write
+        # it than of the other (مسکو: Persian; الشعر, كيف: Arabic); otherwise it
+        # is no one's spelling and meets only letter-exchanged ones (ترامب/ترامپ).
+        self.evidence, self.rival = evidence, rival
+        self.text = f"{prefix}{folded}#{script}#{self.written}#{word}#{evidence}#{rival}"
         self.boost = boost
 
     def __eq__(self, other):
@@ -56,8 +58,11 @@ class VariantMatch(MultiTerm):
 
     def _btexts(self, ixreader):
         script = self.script
-        if self.evidence is not None and not ixreader.doc_frequency(self.fieldname, self.evidence):
-            script = None
+        if self.evidence is not None:
+            own = ixreader.doc_frequency(self.fieldname, self.evidence)
+            other = ixreader.doc_frequency(self.fieldname, self.rival) if self.rival else 0
+            if own <= other:
+                script = None
         admitted = []
         for btext in ixreader.expand_prefix(self.fieldname, self.prefix):
             text = btext.decode("utf-8") if isinstance(btext, bytes) else btext

@@ -132,6 +132,8 @@ def ids(engine, text, mode="all"):
     ("F-35 ORANGE", And((Word("F-35"), Word("ORANGE")))),
     ("http://x.ir", Word("http://x.ir")),
     ("AFP: روسیه", And((Word("AFP:"), Word("روسیه")))),
+    ("Title: روسیه", Field("title", Word("روسیه"))),  # a known field may stand before a space
+    ("--روسیه", Word("روسیه")),  # two signs cancel
 ])
 def test_the_grammar_reads_each_form_as_the_readme_says(text, tree):
     assert parse_tree(text) == tree
