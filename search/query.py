@@ -238,7 +238,7 @@ class _Compile:
             positive.append(q)
             typed.append((child.text, slot) if _is_bare_word(child) and fields == self.fields else None)
         if len(positive) > 1:
-            positive = self._with_joined(positive, typed)
+            positive = self._with_joined(positive, typed, highlight)
         if not positive and not negative:
             return None
         if self.mode == "all" or len(positive) < 2:
@@ -252,7 +252,7 @@ class _Compile:
             return AndNot(pos, neg)
         return pos
 
-    def _with_joined(self, positive, typed):
+    def _with_joined(self, positive, typed, highlight):
         """Adjacent bare words also match as one joined word (آتش سوزی → آتشسوزی).
 
         ``typed[i]`` is (the typed word, its slot in the query) for a positive
@@ -267,7 +267,7 @@ class _Compile:
             a = typed[i]
             b = typed[i + 1] if i + 1 < len(positive) else None
             if a is not None and b is not None and b[1] == a[1] + 1:
-                joined = self._joined(a[0], b[0])
+                joined = self._joined(a[0], b[0], highlight)
                 if joined is not None:
                     if self.mode == "all":
                         out.append(Q.Or([Q.And([positive[i], positive[i + 1]]), joined]))
@@ -397,7 +397,7 @@ class _Compile:
         subs.append(others[0] if len(others) == 1 else BestOf(others))
         return Q.Or(subs)
 
-    def _joined(self, first: str, second: str):
+    def _joined(self, first: str, second: str, highlight: bool):
         """The joined form of two adjacent typed words, as a low-weight query (or None)."""
         a, b = normalize_token(first), normalize_token(second)
         if (len(a) < 2 or len(b) < 2 or len(a) + len(b) < MIN_JOINED_CHARS
@@ -407,7 +407,8 @@ class _Compile:
         if len(positions) != 1:
             return None
         _pos, alts = positions[0]
-        self._parsed.terms.update(alts)
+        if highlight:
+            self._parsed.terms.update(alts)
         subs = [Q.Term(f, alt, boost=JOINED_WEIGHT * _field_weight(f))
                 for f in self.fields for alt in alts]
         return subs[0] if len(subs) == 1 else Q.Or(subs)

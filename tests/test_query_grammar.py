@@ -376,3 +376,9 @@ def test_every_seed_word_gives_one_answer_on_either_keyboard(seeds_index):
         differ = [q for q in queries
                   if not ranked(engine, q) == ranked(engine, to_arabic_keyboard(q)) == ranked(engine, to_persian_keyboard(q))]
     assert len(queries) > 250 and not differ, differ[:10]
+
+
+def test_excluded_words_are_never_marked():
+    parsed = QueryParser().parse("ایران -(آتش سوزی) NOT روسیه -\"حمله موشکی\"")
+    assert parsed.terms == {"ایران", "ایر"} and not parsed.verbatim_phrases
+    assert parsed.fuzzy and {m.word for m in parsed.fuzzy} == {"ایران"}  # only the searched word's spellings
