@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-SUPPORTED = (".txt", ".html", ".htm", ".jsonl")
+from .formats import SUPPORTED  # the suffixes some format reads (index/formats/)
+
 
 
 def text_form(p) -> str:
@@ -34,6 +35,7 @@ class SourceFile:
     size: int
     mtime: float
     problem: str | None = None  # why it must not be read (found at discovery), or None
+    unsupported: bool = False  # no format reads its type: counted by suffix, never opened
 
     @property
     def text_path(self) -> str:
@@ -75,15 +77,20 @@ def _examine(full: str, root: str) -> tuple[os.stat_result | None, str | None]:
 
 
 def discover(path: Path) -> Iterator[SourceFile]:
-    """Supported files under ``path`` (recursively, hidden entries skipped), sorted.
+    """Files under ``path`` (recursively, hidden entries skipped), sorted.
 
-    Entries that must not be read (pipes, devices, links leaving the folder,
+    Files of a type no format reads come back with ``unsupported`` set and
+    are neither stat()ed nor opened: the run counts them by suffix, so
+    nothing is ignored silently.  Entries that must not be read (pipes, devices, links leaving the folder,
     loops, dangling links, unlistable folders) are yielded too, with
     ``problem`` set, so that the run reports them instead of hanging or
     silently ignoring them.
     """
     path = path.resolve()
     if not path.is_dir():
+        if not path.name.lower().endswith(SUPPORTED):
+            yield SourceFile(path, path.parent, text_form(path.name), 0, 0.0, unsupported=True)
+            return
         st, problem = _examine(str(path), str(path.parent))
         yield SourceFile(path, path.parent, text_form(path.name), st.st_size if st else 0,
                          st.st_mtime if st else 0.0, problem)
@@ -102,9 +109,13 @@ def discover(path: Path) -> Iterator[SourceFile]:
         yield from folder_problems()
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(SUPPORTED):
+            if name.startswith("."):
                 continue
             full = os.path.join(dirpath, name)
+            if not name.lower().endswith(SUPPORTED):
+                yield SourceFile(Path(full), path, text_form(Path(full).relative_to(path).as_posix()),
+                                 0, 0.0, unsupported=True)
+                continue
             st, problem = _examine(full, root)
             yield SourceFile(Path(full), path, text_form(Path(full).relative_to(path).as_posix()),
                              st.st_size if st else 0, st.st_mtime if st else 0.0, problem)

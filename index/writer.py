@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,10 +23,12 @@ from whoosh.writing import CLEAR
 from .analysis import ANALYZER_VERSION, DocumentText
 from .errors import IndexNotFound, InputError
 from .dates import date_key
+from .formats import format_for, suffix_label
 from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from .near_dup import signature as near_dup_signature
 from .normalize import detect_language
 from .parallel import ParallelWriter
+from .read_ahead import ReadAhead
 from .postings import KavoshSegmentWriter
 from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
 from .schema import INDEX_NAME, SCHEMA_VERSION, index_exists, read_meta, write_meta
@@ -79,13 +83,19 @@ def index_procs(procs: int | None = None) -> int:
     return max(1, procs)
 
 
+def _streamed(sf) -> bool:
+    fmt = format_for(sf.path)
+    return fmt is not None and fmt.stream is not None
+
+
 class _Counter:
     """Turns the documents read into Progress calls (see ``Progress``)."""
 
     def __init__(self, callback, files):
         self.callback = callback
         self.sizes = [sf.size or 0 for sf in files]
-        self.jsonl = [sf.text_path.lower().endswith(".jsonl") for sf in files]
+        # A streamed format (JSONL) holds many documents a file; the others one each.
+        self.streamed = [_streamed(sf) for sf in files]
         self.bytes_total = sum(self.sizes)
         self.before = 0  # bytes of the files finished
         self.docs = 0
@@ -114,7 +124,7 @@ class _Counter:
         done = self.before + (min(size, size * self.in_file // self.lines) if phase == "indexing" else size)
         later = range(self.index + 1, len(self.sizes))
         per_doc = done / self.docs if self.docs else 2000
-        guess = sum(1 if not self.jsonl[i] else round(self.sizes[i] / max(per_doc, 1)) for i in later)
+        guess = sum(1 if not self.streamed[i] else round(self.sizes[i] / max(per_doc, 1)) for i in later)
         total = self.docs + max(0, self.lines - self.in_file) + guess
         self.callback(Progress(phase, self.docs, total if phase == "indexing" else self.docs,
                                done if phase == "indexing" else self.bytes_total,
@@ -132,6 +142,7 @@ class IndexSummary:
     removed: int = 0
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)  # "file: reason"
+    unsupported: list[str] = field(default_factory=list)  # files of a type no format reads
     warnings: list[str] = field(default_factory=list)
     documents: int = 0  # in the index after the run
     bytes_read: int = 0
@@ -150,6 +161,17 @@ class IndexSummary:
             f"{self.documents} documents in the index; "
             f"{self.seconds:.1f} s, {rate:.0f} docs/s"
         )
+
+    def unsupported_line(self) -> str | None:
+        """'12 files of unsupported types (.pptx 7, .xlsx 5)', most common type first; None if none."""
+        if not self.unsupported:
+            return None
+        counts = Counter(suffix_label(name) for name in self.unsupported)
+        n = len(self.unsupported)
+        kinds = ", ".join(f"{suffix} {count}" for suffix, count in
+                          sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        return (f"{n} file{'s' if n > 1 else ''} of unsupported type{'s' if len(counts) > 1 else ''} "
+                f"({kinds})")
 
 
 @dataclass
@@ -274,6 +296,9 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         files, listed, left_to = [], set(), {}
         for root, _where, given in scopes:
             for sf in discover(given):
+                if sf.unsupported:
+                    summary.unsupported.append(root.prefix + root.rel(sf.text_path))
+                    continue
                 path = sf.text_path
                 holder = owner(path, roots)
                 if holder is not root:  # inside an older root given on its own
@@ -303,6 +328,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
             _release(ids, state[source_file], source_file)
         in_scope = lambda f: any(f == where or is_under(f, where) for _root, where, _given in scopes)  # noqa: E731
         recheck = {f for f in recheck if f in listed or not in_scope(f)}
+        ahead = ReadAhead(files, state, max_doc_bytes, procs)
         try:
             for n, sf in enumerate(files):
                 counter.start(n, sf.rel)
@@ -311,7 +337,8 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
                 if old and key in recheck:  # it had records skipped for a taken id: read it again
                     old = dict(old, size=None, sha1=None, rechecked_sha1=old["sha1"])
                 recheck.discard(key)
-                changed |= _index_file(writer, sf, old, summary, ids, recheck, max_doc_bytes, counter)
+                changed |= _index_file(writer, sf, old, summary, ids, recheck, max_doc_bytes, counter,
+                                       ahead.take(n))
             for source_file in gone:
                 writer.delete_by_term("source_file", source_file)
                 summary.removed += len(state[source_file]["keys"])
@@ -321,6 +348,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
                 writer.cancel()
             raise
         finally:
+            ahead.close()
             if searcher is not None:
                 searcher.close()
         if changed:
@@ -420,7 +448,7 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
 
 def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
                 ids: _Ids, recheck: set[str], max_doc_bytes: int = MAX_DOC_BYTES,
-                counter: _Counter | None = None) -> bool:
+                counter: _Counter | None = None, ready: Future | None = None) -> bool:
     """Add, replace or skip one file's documents; returns whether the index changed.
 
     ``ids`` (every id in the index → its holder) is kept up to date: a record
@@ -433,14 +461,18 @@ def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
         summary.unchanged += len(old["keys"])
         return False
     try:
-        source = open_source(sf, max_doc_bytes)  # checked and hashed, in bounded memory
+        if ready is not None:  # read ahead in a thread (index/read_ahead.py): its Skip is raised here
+            source, parsed = ready.result()
+        else:
+            source = open_source(sf, max_doc_bytes)  # checked and hashed, in bounded memory
         summary.bytes_read += source.size
         if counter is not None:
             counter.opened(source.lines)
         if old and old["sha1"] == source.sha1:
             summary.unchanged += len(old["keys"])
             return False
-        parsed = source.parse()
+        if ready is None:
+            parsed = source.parse()
     except Skip as skip:
         summary.skipped.append(f"{sf.rel}: {skip}")
         if old:  # the file was indexed before and is now unusable: its old text goes

@@ -98,7 +98,7 @@ def main():
     """Kavosh (کاوش): full-text search for Persian and Arabic documents.
 
     \b
-    kavosh index ~/archive        index a folder (.txt, .html, .jsonl)
+    kavosh index ~/archive        index a folder (.txt .html .jsonl .pdf .docx .odt .epub .md)
     kavosh search 'پهپاد کیف'     search it
     kavosh serve                  search it in the browser
     kavosh remove ~/archive       drop the folder from the index
@@ -113,21 +113,24 @@ def main():
 @click.option("--rebuild", is_flag=True, help="Start from an empty index instead of updating.")
 @click.option("--wait", is_flag=True, help="If another `kavosh index` is running, wait for it.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no warnings: only errors and the summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list each file skipped for its type.")
 @click.option("--max-file-size", "max_file_size", default="10MB", show_default=True, metavar="SIZE",
               callback=lambda ctx, param, value: _size(value),
-              help="Skip a .txt/.html file, or a JSONL record, bigger than this "
+              help="Skip a file (.txt, .pdf…), or a JSONL record, bigger than this "
                    "(e.g. 500kB, 50MB). JSONL files themselves may be any size.")
 @click.option("--procs", type=click.IntRange(min=0), default=None, metavar="N",
               help="Analyse documents in N processes (0: one per CPU; default 1, or "
                    "$KAVOSH_INDEX_PROCS). Faster on a large input; leaves one segment per process.")
 @_index_option
 @_friendly_errors
-def index_cmd(paths, rebuild, wait, quiet, max_file_size, procs, index_dir):
+def index_cmd(paths, rebuild, wait, quiet, verbose, max_file_size, procs, index_dir):
     """Index PATHS (folders are searched recursively; default: the bundled seeds/).
 
-    Reads .txt (first line is the title), .html/.htm (visible text) and .jsonl
-    (one {"id","title","body"|"text","url","date","lang"} per line), in UTF-8
-    or legacy Windows-1256.  Run again to pick up new, changed and deleted
+    Reads .txt (first line is the title), .html/.htm (visible text), .jsonl
+    (one {"id","title","body"|"text","url","date","lang"} per line), .pdf (each
+    page a section; scanned pages need Tesseract), .docx, .odt, .epub and .md;
+    text in UTF-8 or legacy Windows-1256.  Files of other types are counted at
+    the end (--verbose lists them).  Run again to pick up new, changed and deleted
     files; only those are re-indexed, and only under PATHS: other folders in
     the index are left alone (`kavosh stats` lists them, `kavosh remove`
     drops one).  Ids are paths relative to the first folder indexed; a later
@@ -156,6 +159,12 @@ def index_cmd(paths, rebuild, wait, quiet, max_file_size, procs, index_dir):
             click.echo(f"skipped: {skipped}", err=True)
         if summary.cleaned:
             click.echo(f"note: deleted {summary.cleaned} files left by an interrupted run", err=True)
+    if verbose:
+        for name in summary.unsupported:
+            click.echo(f"skipped: {name}: unsupported type", err=True)
+    unsupported = summary.unsupported_line()
+    if unsupported:  # even with --quiet: no file is left out without a word
+        click.echo(f"skipped: {unsupported}" + ("" if verbose else " (--verbose lists them)"), err=True)
     click.echo(f"{target}: {summary.line()}")
 
 
@@ -350,7 +359,8 @@ def search_cmd(query, limit, offset, lang, any_words, exact, since, until, sourc
     for rank, hit in enumerate(result.hits, offset + 1):
         out.marked_line(f"{rank:>3}. ", [(s.text, s.marked) for s in hit.title], bold=True)
         meta = "  ".join(part for part in (hit.source, hit_date(hit)) if part)
-        meta = (meta + "  " if meta else "") + f"{hit.id}  [{hit.lang}]  score {hit.score:.2f}"
+        meta = (meta + "  " if meta else "") + f"{hit.id}" + (f"  page {hit.page}" if hit.page else "")
+        meta += f"  [{hit.lang}]  score {hit.score:.2f}"
         if hit.variants:
             meta += f"  (also as {'، '.join(hit.variants)})"
         out.line("     " + meta, dim=True)
@@ -398,16 +408,30 @@ def _export(index_dir, fmt, text, **arguments) -> None:
 @click.option("-q", "--query", default=None, help="Highlight this query's matches.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (UTF-8).")
 @click.option("--color/--no-color", default=None, help="Highlight matches (default: on a terminal).")
+@click.option("--page", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Only page N of a document with pages (a PDF).")
 @_index_option
 @_friendly_errors
-def show_cmd(doc_id, query, as_json, color, index_dir):
-    """Print the whole document DOC_ID (an id as `kavosh search` shows it)."""
+def show_cmd(doc_id, query, as_json, color, page, index_dir):
+    """Print the whole document DOC_ID (an id as `kavosh search` shows it), or one page of it."""
+    from .snippets import PAGE_BREAK, page_segments
+
     doc_id, query = _typed(doc_id, "document id"), _typed(query, "query")
     with _engine(index_dir) as engine:
         doc = engine.document(doc_id, query)
     if doc is None:
         raise KavoshError(f"no document with id {doc_id!r} in the index")
+    pages = 1 + sum(s.text.count(PAGE_BREAK) for s in doc.body)
+    if page is not None:
+        body = page_segments(doc.body, page)
+        if body is None:
+            raise KavoshError(f"{doc_id!r} has {pages} page{'s' if pages > 1 else ''}, no page {page}")
+        doc.body = body
+        doc.matches = sum(1 for s in body if s.marked) + sum(1 for s in doc.title if s.marked)
     if as_json:
+        if page is not None:
+            click.echo(_dumps({**doc.to_json(), "page": page, "pages": pages}))
+            return
         click.echo(_dumps(doc.to_json()))
         return
     color = sys.stdout.isatty() if color is None else color
@@ -421,9 +445,15 @@ def show_cmd(doc_id, query, as_json, color, index_dir):
 
     click.echo(click.style(render(doc.title), bold=True) if color else render(doc.title), color=color)
     meta = [doc.id, f"[{doc.lang}]"] + [v for v in (hit_date(doc), doc.source, doc.url) if v]
+    if pages > 1:
+        meta.append(f"page {page} of {pages}" if page else f"{pages} pages")
     click.echo("  ".join(meta))
     click.echo("")
-    click.echo(render(doc.body), color=color)
+    text = render(doc.body)
+    if page is None and pages > 1:  # a visible line where each page starts
+        parts = text.split(PAGE_BREAK)
+        text = parts[0] + "".join(f"\n\n— page {n} —\n\n{part}" for n, part in enumerate(parts[1:], 2))
+    click.echo(text, color=color)
 
 
 # --- stats -------------------------------------------------------------------

@@ -278,7 +278,8 @@ class Engine:
         return hit_from(fields, round(float(hit.score or 0.0), 4),
                         snippets.segments(title, title_spans),
                         snippets.snippet_segments(body, terms, width, spans=spans),
-                        snippets.variant_words(body, spans)[:5])
+                        snippets.variant_words(body, spans)[:5],
+                        page=snippets.snippet_page(body, spans, width))
 
     # --- documents ------------------------------------------------------
 

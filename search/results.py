@@ -72,12 +72,14 @@ class Hit(_Stored):
     date_origin: str | None = None  # "document", or "mtime": the file's time stands in
     source: str | None = None
     similar: list[Similar] = field(default_factory=list)  # near-duplicates folded into this hit
+    page: int | None = None  # the page the snippet is on, in a document with pages (a PDF)
 
     def to_json(self) -> dict:
         return {"id": self.id, "path": self.path, "title": self.title_text,
                 "title_html": to_html(self.title), "lang": self.lang,
                 "score": self.score, "snippet": to_html(self.snippet), "variants": self.variants,
-                **self._metadata_json(), "similar": [s.to_json() for s in self.similar]}
+                **self._metadata_json(), **({"page": self.page} if self.page else {}),
+                "similar": [s.to_json() for s in self.similar]}
 
 
 @dataclass
@@ -144,10 +146,10 @@ def document_from(fields: dict, title: list[Segment], body: list[Segment], match
 
 
 def hit_from(fields: dict, score: float, title: list[Segment], snippet: list[Segment],
-             variants: list[str]) -> Hit:
+             variants: list[str], page: int | None = None) -> Hit:
     return Hit(id=fields["id"], path=fields.get("path"), title=title,
                lang=fields.get("lang", "other"), score=score, snippet=snippet, variants=variants,
-               **_metadata(fields))
+               page=page, **_metadata(fields))
 
 
 def similar_from(fields: dict) -> Similar:

@@ -25,6 +25,7 @@ _VERBATIM = kavosh_analyzer(verbatim=True)
 _variant_keys = lru_cache(maxsize=100_000)(variant_keys)
 _with_hamza = lru_cache(maxsize=100_000)(with_hamza)
 _SPACE = re.compile(r"\s+")
+PAGE_BREAK = "\f"  # between the pages of a stored body (index/formats/base.py)
 ELLIPSIS = "…"
 # A hit's snippet is looked for in this many characters of its text: a news
 # article is a few thousand, and re-analysing a 5 MB document for every hit
@@ -215,6 +216,36 @@ def snippet_segments(text: str, terms: set[str], width: int = 240, variant_keys=
     if folded and not folded[-1].marked:
         folded[-1] = Segment(folded[-1].text.rstrip(), False)
     return [s for s in folded if s.text]
+
+
+def snippet_page(text: str, spans, width: int = 240) -> int | None:
+    """The page (1-based) a hit's passage is on, for a text whose pages are separated by
+    form feeds (a PDF's, index/formats/base.py); None for a text without pages.
+
+    The passage is the one ``snippet_segments`` picks; its page is that of its
+    first match (of its start when nothing matched).
+    """
+    if PAGE_BREAK not in text:
+        return None
+    start = 0
+    if spans:
+        start, end = _snap(text, *_best_window(text, spans, width))
+        start = next((s for s, e, *_ in spans if s >= start and e <= end), start)
+    return text.count(PAGE_BREAK, 0, start) + 1
+
+
+def page_segments(segs: list[Segment], number: int) -> list[Segment] | None:
+    """The segments of page ``number`` (1-based) of a whole document's marked body; None
+    if it has no such page."""
+    out, page = [], 1
+    for seg in segs:
+        parts = seg.text.split(PAGE_BREAK)
+        for i, part in enumerate(parts):
+            if i:
+                page += 1
+            if page == number and part:
+                out.append(Segment(part, seg.marked))
+    return out if 1 <= number <= page else None
 
 
 def to_html(segs: list[Segment]) -> str:

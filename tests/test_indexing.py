@@ -66,12 +66,13 @@ def test_every_format_is_indexed_and_bad_files_are_skipped(collection, tmp_path)
     assert result.exit_code == 0, result.output
     summary = result.stdout.strip().splitlines()[-1]
     assert "5 added" in summary and "5 documents in the index" in summary
-    assert "4 skipped" in summary  # binary, empty, broken JSON line, non-object line
+    assert "5 skipped" in summary  # binary, empty, broken JSON line, non-object line, broken DOCX
     errors = result.stderr
     assert "legacy.txt: not UTF-8; read as Windows-1256" in errors
     assert "image.txt: binary file" in errors
     assert "empty.txt: empty file" in errors
     assert "news.jsonl:3: not valid JSON" in errors
+    assert "notes.docx: broken DOCX (not a zip archive)" in errors  # read as a DOCX, not ignored
 
     assert search_ids(index, "پهپاد") == {"bom.txt"}
     assert search_ids(index, "وكالة") == {"legacy.txt"}  # cp1256 decoded correctly

@@ -26,7 +26,7 @@ from kavosh.index.errors import IncompatibleIndex, IndexNotFound, KavoshError
 from kavosh.engine import Engine
 
 from . import i18n
-from .common import error_response, error_status, html_lang, marked, paragraphs
+from .common import error_response, error_status, html_lang, marked, pages, paragraphs
 from .date_display import date_html
 
 log = logging.getLogger("kavosh.web")
@@ -203,4 +203,5 @@ def _register_template_helpers(app: Flask):
         # The engine's snippets, titles and documents are segments; marks become <mark> here.
         marked=marked,
         paragraphs=paragraphs,
+        pages=pages,
     )

@@ -77,6 +77,22 @@ def paragraphs(segments) -> list[list]:
     return [_strip(p) for p in out if "".join(s.text for s in p).strip()]
 
 
+def pages(segments) -> list[list]:
+    """Segments split at the form feeds between a document's pages (a PDF's, an EPUB's
+    chapters; index/formats/base.py): one list of segments per page."""
+    out, current = [], []
+    for segment in segments:
+        parts = segment.text.split("\f")
+        for i, part in enumerate(parts):
+            if i:
+                out.append(current)
+                current = []
+            if part:
+                current.append(type(segment)(part, segment.marked))
+    out.append(current)
+    return out
+
+
 def _strip(paragraph: list) -> list:
     """A paragraph without the white space at its ends (marks are words, never white space)."""
     first, last = paragraph[0], paragraph[-1]

@@ -228,6 +228,8 @@ CATALOG = {
     "back_results": {"fa": "بازگشت به نتایج", "ar": "العودة إلى النتائج"},
     "back_search": {"fa": "بازگشت به جستجو", "ar": "العودة إلى البحث"},
     "doc_id": {"fa": "شناسه", "ar": "المعرّف"},
+    # a PDF's page, an EPUB's chapter: where a hit's passage is, and a heading in the document
+    "page_n": {"fa": "صفحهٔ {n}", "ar": "الصفحة {n}"},
     "language": {"fa": "زبان", "ar": "اللغة"},
     "date": {"fa": "تاریخ", "ar": "التاريخ"},
     "source": {"fa": "منبع", "ar": "المصدر"},
