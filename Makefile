@@ -6,6 +6,9 @@ PY      := $(VENV)/bin/python
 KAVOSH  := $(VENV)/bin/kavosh
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
+# `make run`'s index: this checkout's own, so two clones (or a clone and a
+# `pip install`) do not pile their seeds into one per-user index.
+INDEX   ?= .kavosh-index
 
 # hazm 0.12 (and so Kavosh) needs Python 3.12 or 3.13.  Look for one on PATH,
 # then under pyenv; PYTHON=/path/to/python3.x overrides.
@@ -49,10 +52,10 @@ $(VENV)/.test-installed: $(VENV)/.installed
 	@touch $@
 
 index: $(VENV)/.installed
-	$(KAVOSH) index seeds
+	$(KAVOSH) index --index $(INDEX) seeds
 
 run: index
-	$(KAVOSH) serve --host $(HOST) --port $(PORT)
+	$(KAVOSH) serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test-installed browser-deps
 	$(PY) -m pytest
@@ -62,12 +65,21 @@ test-fast: $(VENV)/.test-installed
 	$(PY) -m pytest -m 'not browser'
 
 # Playwright drives Debian's Chromium (its own browser download cannot work here).
+# Under CI (CI=true, as root: .ci/run) a missing Chromium is installed, and the
+# browser tests fail without it; elsewhere nothing is installed (no root, no apt
+# needed) and the browser tests skip, saying how to install it.
 # apt waits up to 10 minutes for another apt/dpkg that holds its lock.
+CHROMIUM ?= $(or $(KAVOSH_CHROMIUM),/usr/bin/chromium)
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || { \
-	  echo "Installing Debian's chromium for the browser tests (needs root; waits for another apt to finish)"; \
-	  apt-get -o DPkg::Lock::Timeout=600 update -qq && \
-	  apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; }
+	@[ -x "$(CHROMIUM)" ] || command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$CI" = true ]; then \
+	    echo "Installing Debian's chromium for the browser tests (CI=true; waits for another apt to finish)"; \
+	    apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+	    apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "kavosh: no Chromium at $(CHROMIUM): the browser tests will be skipped" \
+	         "(to run them: sudo apt-get install chromium, or KAVOSH_CHROMIUM=/path/to/chromium)"; \
+	  fi; }
 
 # Speed: indexing (Kavosh / plain whoosh / tantivy), analysis MB/s, query latency,
 # web load.  BENCH="--quick" for a few minutes; the index is kept in BENCH_DIR.

@@ -191,16 +191,26 @@ def without_facets(engine, queries) -> list[float]:
 
 def exhaustive_top(ix, engine, query_text: str, limit: int = 10) -> list[str]:
     """The top ``limit`` ids when every match is scored: plain whoosh on the same
-    files and parsed query, no pruning, the oracle the engine must agree with."""
+    files and parsed query, no pruning, ranked by search/ranking.py's rules (the
+    query's language factor on every match, proximity on the top window): the
+    oracle the engine must agree with."""
     from whoosh.collectors import TopCollector
+
+    from kavosh import ranking
 
     parsed = engine.parse(query_text, "all")
     if parsed.empty:
         return []
     with ix.searcher(weighting=engine.weighting) as searcher:
-        collector = TopCollector(limit=limit, usequality=False, replace=0)
+        collector = TopCollector(limit=max(1, searcher.doc_count_all()), usequality=False, replace=0)
         searcher.search_with_collector(parsed.query, collector)
-        return [hit["id"] for hit in collector.results()]
+        scores = {docnum: score for score, docnum in collector.results().top_n}
+        prefer = ranking.preference(searcher, parsed.words)
+        if prefer is not None:
+            scores = prefer.apply(searcher, scores)
+        ranked = sorted(((score, d) for d, score in scores.items()), key=lambda sd: (-sd[0], sd[1]))
+        top = ranking.rescored(searcher, ranked[:ranking.PROXIMITY_WINDOW], parsed.words, parsed.stopped)
+        return [searcher.stored_fields(d)["id"] for _score, d in top[:limit]]
 
 
 def _time_corrections(engine, queries) -> dict:

@@ -28,8 +28,9 @@ from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from .lexicon import persian_verb_forms, stopwords
-from .normalize import (FORMAT_CHARS, MARKS, detect_language, normalize_token, script_language,
-                        token_language)
+from .pickled import reduced
+from .normalize import (FORMAT_CHARS, MARKS, PART_SEPARATORS, detect_language, normalize_token,
+                        script_language, token_language)
 from .stemmers import ARABIC_CLITICS, STEMMERS
 
 # Version of what the chain produces: bump when a change alters index terms,
@@ -39,8 +40,9 @@ from .stemmers import ARABIC_CLITICS, STEMMERS
 # 6: variant terms hold the written spelling (folded when compared); an
 # article's bare form needs four letters.  7: a document's title and body are
 # stemmed in the document's one language (declared or detected from both),
-# not each alone.
-ANALYZER_VERSION = 7
+# not each alone.  8: a zero-width space or word joiner inside a word is
+# removed like the other joiners, not a word break.
+ANALYZER_VERSION = 8
 
 _MARKS = re.escape(MARKS) + "\u0640"
 _JOINERS = FORMAT_CHARS
@@ -248,7 +250,6 @@ class KavoshStopFilter(Filter):
 # indexes a *seat term*, its stem with that letter as ء, so the spellings
 # meet; words without a hamza there are untouched, so nothing else merges.
 _SEATS = "\u0626\u0624\u0623"  # ئ ؤ أ
-_SEAT_TABLE = {ord(c): "\u0621" for c in _SEATS}
 HAMZA = "\u0621"
 
 
@@ -347,13 +348,13 @@ class LanguageStemFilter(Filter):
         stems = self.word_stems(text, surface, lang)
         if getattr(self, "keep_unstemmed", False) and text not in stems:
             stems += (text,)
-        if not self.compounds or "\u200c" not in surface or lang == "query":
+        if not self.compounds or lang == "query" or not any(c in surface for c in PART_SEPARATORS):
             return stems
         if lang != "ar" and text in persian_verb_forms():
             return stems
         out = list(stems)
         stoplist = stopwords()
-        for part in surface.split("\u200c"):
+        for part in _PARTS.split(surface):
             norm = normalize_token(part)
             if len(norm) < 2 or norm in stoplist:
                 continue
@@ -375,14 +376,13 @@ class LanguageStemFilter(Filter):
 _DEFAULT_STEMS = LanguageStemFilter()
 
 
-def _stems_for(text: str, surface: str, lang: str) -> tuple[str, ...]:
-    """The default chain's terms for one token (``LanguageStemFilter.stems_for``)."""
-    return _DEFAULT_STEMS.stems_for(text, surface, lang)
-
-
-def _word_stems(text: str, surface: str, lang: str) -> tuple[str, ...]:
-    """The default chain's stems of one word (``LanguageStemFilter.word_stems``)."""
+def word_stems(text: str, surface: str, lang: str) -> tuple[str, ...]:
+    """The shipped chain's stems of one word (``LanguageStemFilter.word_stems``): what
+    the OpenSearch export's rules are made from (index/opensearch_rules.py)."""
     return _DEFAULT_STEMS.word_stems(text, surface, lang)
+
+
+_PARTS = re.compile(f"[{PART_SEPARATORS}]")
 
 
 class MemoizingAnalyzer(CompositeAnalyzer):
@@ -400,11 +400,19 @@ class MemoizingAnalyzer(CompositeAnalyzer):
 
     _CACHE_LIMIT = 500_000
 
-    def __init__(self, *composables):
+    def __init__(self, *composables, options: dict | None = None):
         super().__init__(*composables)
         if not isinstance(self.items[0], KavoshTokenizer):
             raise TypeError("MemoizingAnalyzer needs a KavoshTokenizer first")
         self._memo = {}
+        # The ``kavosh_analyzer`` options that made this chain: what an index
+        # pickles (index/pickled.py) and what its fingerprint covers.
+        self.options = options
+
+    def __reduce__(self):
+        if getattr(self, "options", None) is None:
+            return (self.__class__, tuple(self.items))
+        return reduced("analysis_chain", self.options)
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -516,12 +524,25 @@ def kavosh_analyzer(*, stemmers=None, stoplist=None, extra_stopwords=(), protect
       neither stemmed nor stopped, a ZWNJ compound's parts at consecutive
       positions — the ``title_exact``/``body_exact`` fields that quoted
       phrases, ``--exact`` and names made of stop words (بی بی سی) search.
+
+    The chain remembers the options that differ from the defaults: an index
+    pickles them, not the classes (index/pickled.py).
     """
     if verbatim:
-        return MemoizingAnalyzer(KavoshTokenizer(verbatim=True), NormalizeFilter())
-    return MemoizingAnalyzer(KavoshTokenizer(script_only=skeletons), *_filters(
-        stemmers, stoplist, extra_stopwords, protected, compounds, seats, keep_unstemmed,
-        skeletons))
+        return MemoizingAnalyzer(KavoshTokenizer(verbatim=True), NormalizeFilter(),
+                                 options={"verbatim": True})
+    given = dict(stemmers=stemmers, stoplist=stoplist, extra_stopwords=extra_stopwords,
+                 protected=protected, compounds=compounds, seats=seats,
+                 keep_unstemmed=keep_unstemmed, skeletons=skeletons)
+    options = {k: v for k, v in given.items() if v != CHAIN_DEFAULTS[k]}
+    return MemoizingAnalyzer(KavoshTokenizer(script_only=skeletons), *_filters(**given),
+                             options=options)
+
+
+# kavosh_analyzer's options as the shipped chain has them.
+CHAIN_DEFAULTS = dict(stemmers=None, stoplist=None, extra_stopwords=(), protected=(),
+                      compounds=True, seats=True, keep_unstemmed=False, skeletons=False,
+                      verbatim=False)
 
 
 def plain_analyzer(**options):

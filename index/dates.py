@@ -28,7 +28,7 @@ from email.utils import parsedate_to_datetime
 import jdatetime
 from hijridate import Hijri
 
-from .normalize import normalize_token
+from .normalize import DIGITS, normalize_token
 
 JALALI_BEFORE = 1700  # a year below this is a Jalali year
 MIN_YEAR, MAX_YEAR = 1800, 2200  # plausible Gregorian years; 0000-00-00 and typos are no date
@@ -46,7 +46,7 @@ class Parsed:
     calendar: str  # "gregorian", "jalali" or "hijri" (lunar, Umm al-Qura)
 
 
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_DIGITS = DIGITS  # so ۱۴۰۳٫۰۸ is 1403.08
 _TIME = r"(?:[T\s,،\-–]+(?:ساعت|الساعة|at)?\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
 _ZONE = r"\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?"
 _YMD = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?" + _TIME + _ZONE, re.IGNORECASE)
@@ -59,19 +59,30 @@ _SOLAR_MARK = re.compile(r"(?<=\d)\s*(?:هـ?\s?\.?\s?ش\.?|ش)(?=$|\s)")
 _GREGORIAN_MARK = re.compile(r"(?<=\d)\s*(?:م|میلادی|ميلادي)\.?(?=$|\s)")
 _LUNAR = re.compile(r"(?<=[\s\d])(?:هـ\s?\.?\s?ق|ه\s?\.?\s?ق|هـ|ه)\.?(?=\s|$)")
 
-JALALI_MONTHS = {
-    "فروردین": 1, "اردیبهشت": 2, "خرداد": 3, "تیر": 4, "مرداد": 5, "امرداد": 5, "شهریور": 6,
-    "مهر": 7, "آبان": 8, "آذر": 9, "دی": 10, "بهمن": 11, "اسفند": 12,
+# The months as pages show them (web/date_display.py), January or Farvardin first.
+JALALI_MONTH_NAMES = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+                      "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
+GREGORIAN_MONTH_NAMES = {
+    "fa": ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن",
+           "ژوئیه", "اوت", "سپتامبر", "اکتبر", "نوامبر", "دسامبر"),
+    "ar": ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+           "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"),
 }
+
+
+def _numbered(names) -> dict[str, int]:
+    return {name: n for n, name in enumerate(names, start=1)}
+
+
+# Every spelling a date may use: the shown names and the other ways they are written.
+JALALI_MONTHS = {**_numbered(JALALI_MONTH_NAMES), "امرداد": 5}
 GREGORIAN_MONTHS = {
     # Persian
-    "ژانویه": 1, "ژانویهٔ": 1, "فوریه": 2, "مارس": 3, "آوریل": 4, "آپریل": 4, "مه": 5, "می": 5,
-    "ژوئن": 6, "ژوئیه": 7, "جولای": 7, "اوت": 8, "آگوست": 8, "سپتامبر": 9, "اکتبر": 10,
-    "نوامبر": 11, "دسامبر": 12,
+    **_numbered(GREGORIAN_MONTH_NAMES["fa"]),
+    "ژانویهٔ": 1, "آپریل": 4, "می": 5, "جولای": 7, "آگوست": 8,
     # Arabic (Egypt and the Gulf)
-    "يناير": 1, "فبراير": 2, "أبريل": 4, "إبريل": 4, "ابريل": 4, "مايو": 5, "يونيو": 6,
-    "يونيه": 6, "يوليو": 7, "يوليه": 7, "أغسطس": 8, "اغسطس": 8, "سبتمبر": 9, "أكتوبر": 10,
-    "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
+    **_numbered(GREGORIAN_MONTH_NAMES["ar"]),
+    "إبريل": 4, "ابريل": 4, "يونيه": 6, "يوليه": 7, "اغسطس": 8, "اكتوبر": 10,
     # Arabic (the Levant and Iraq)
     "كانون الثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4, "أيار": 5, "حزيران": 6, "تموز": 7,
     "آب": 8, "أيلول": 9, "تشرين الأول": 10, "تشرين الثاني": 11, "كانون الأول": 12,

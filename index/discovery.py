@@ -76,15 +76,25 @@ def _examine(full: str, root: str) -> tuple[os.stat_result | None, str | None]:
     return st, None
 
 
+# Hidden entries (a name starting with "."): editors' backups, .git, a
+# system's .Trash: not the archive.  Skipped, and said (one line for a hidden
+# folder, not one per file in it); given by its own path, one is indexed.
+HIDDEN_FOLDER = "hidden folder (its name starts with '.'); not searched: index it by its own path to include it"
+HIDDEN_FILE = "hidden file (its name starts with '.'); not indexed: index it by its own path to include it"
+
+
 def discover(path: Path) -> Iterator[SourceFile]:
-    """Files under ``path`` (recursively, hidden entries skipped), sorted.
+    """Files under ``path`` (recursively), sorted.
 
     Files of a type no format reads come back with ``unsupported`` set and
     are neither stat()ed nor opened: the run counts them by suffix, so
-    nothing is ignored silently.  Entries that must not be read (pipes, devices, links leaving the folder,
-    loops, dangling links, unlistable folders) are yielded too, with
+    nothing is ignored silently.  Entries that must not be read (pipes,
+    devices, links leaving the folder, folder links leaving it, loops,
+    dangling links, unlistable folders) and hidden ones are yielded too, with
     ``problem`` set, so that the run reports them instead of hanging or
-    silently ignoring them.
+    silently ignoring them.  A folder link that stays inside the folder is
+    passed over quietly: its files are indexed under their own path.  A
+    hidden file of a type no format reads (.DS_Store) is not news: passed over.
     """
     path = path.resolve()
     if not path.is_dir():
@@ -105,18 +115,37 @@ def discover(path: Path) -> Iterator[SourceFile]:
             yield SourceFile(where, path, text_form(where.relative_to(path).as_posix()), 0, 0.0,
                              f"cannot list folder ({exc.strerror})")
 
+    def refused(full: str, problem: str, st=None) -> SourceFile:
+        return SourceFile(Path(full), path, text_form(Path(full).relative_to(path).as_posix()),
+                          st.st_size if st else 0, st.st_mtime if st else 0.0, problem)
+
     for dirpath, dirnames, filenames in os.walk(path, onerror=unlistable.append):
         yield from folder_problems()
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
+        kept = []
+        for name in sorted(dirnames):
             full = os.path.join(dirpath, name)
-            if not name.lower().endswith(SUPPORTED):
+            if name.startswith("."):
+                yield refused(full, HIDDEN_FOLDER)
+            elif os.path.islink(full):  # os.walk does not follow it: say why, unless it stays inside
+                st, problem = _examine(full, root)
+                if problem is not None and "(a folder)" not in problem:
+                    yield refused(full, problem.replace("symbolic link", "folder link", 1), st)
+            else:
+                kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            supported = name.lower().endswith(SUPPORTED)
+            if name.startswith("."):
+                if supported:
+                    yield refused(full, HIDDEN_FILE)
+                continue
+            if not supported:
                 yield SourceFile(Path(full), path, text_form(Path(full).relative_to(path).as_posix()),
                                  0, 0.0, unsupported=True)
                 continue
             st, problem = _examine(full, root)
-            yield SourceFile(Path(full), path, text_form(Path(full).relative_to(path).as_posix()),
-                             st.st_size if st else 0, st.st_mtime if st else 0.0, problem)
+            yield refused(full, problem, st) if problem else SourceFile(
+                Path(full), path, text_form(Path(full).relative_to(path).as_posix()),
+                st.st_size, st.st_mtime, None)
     yield from folder_problems()

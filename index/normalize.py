@@ -42,7 +42,16 @@ FORMAT_CHARS = (
     "\u2066\u2067\u2068\u2069"  # isolates
     "\ufeff"  # BOM / ZWNBSP
     "\u00ad"  # soft hyphen
+    "\u200b"  # ZERO WIDTH SPACE: pasted from web pages inside words
+    "\u2060"  # WORD JOINER
 )
+
+# Of those, the ones that stand between a compound's parts (ZWNJ) or, pasted
+# from web pages, between two words (a zero-width space or word joiner where a
+# space belonged: بلند<ZWSP>نامزدها): a word with one is indexed whole and by
+# its parts.  (In Arabic it mostly splits a proclitic off, و<ZWSP>التجربة:
+# the whole word is the right one there.)
+PART_SEPARATORS = "\u200c\u200b\u2060"
 
 # Combining marks of the Arabic script: harakat, tanween, shadda, sukun
 # (pyarabic's TASHKEEL), the rest of U+064B–U+065F (maddah, hamza above and
@@ -88,17 +97,24 @@ _LETTER_VARIANTS = {
 }
 
 
+# Persian ۰–۹ and Arabic-Indic ٠–٩ digits as ASCII, and their separators: the
+# decimal ٫ (what a Persian keyboard types for ".") and the thousands ٬.  Dates
+# (index/dates.py) read numbers through the same table.
+DIGITS: dict[int, str] = {
+    **{0x06F0 + i: str(i) for i in range(10)},
+    **{0x0660 + i: str(i) for i in range(10)},
+    0x066B: ".",
+    0x066C: ",",
+}
+
+
 def _base_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {}
     for ch in FORMAT_CHARS + MARKS + araby.TATWEEL:
         table[ord(ch)] = None
     for src, dst in _LETTER_VARIANTS.items():
         table[ord(src)] = dst
-    for i in range(10):
-        table[0x06F0 + i] = str(i)  # Persian digits ۰–۹
-        table[0x0660 + i] = str(i)  # Arabic-Indic digits ٠–٩
-    table[0x066B] = "."  # ARABIC DECIMAL SEPARATOR ٫
-    table[0x066C] = ","  # ARABIC THOUSANDS SEPARATOR ٬
+    table.update(DIGITS)
     return table
 
 

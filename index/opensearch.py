@@ -22,7 +22,9 @@ from functools import cache
 
 from .analysis import ANALYZER_VERSION
 from .lexicon import stopwords
-from .normalize import FORMAT_CHARS, MARKS, NORMALIZATION_TABLE, detect_language, normalize_token
+from .normalize import (FORMAT_CHARS, MARKS, NORMALIZATION_TABLE, PART_SEPARATORS, detect_language,
+                        normalize_token)
+from .ranking import BM25_B, BM25_K1
 from .stemmers import ARABIC_CLITICS as CLITICS
 from .stemmers import ARABIC_PREFIXES, PERSIAN_PLURALS
 from .variants import (_LONG_VOWELS, _LOOSE_FOLD, _LOOSE_VOWELS, _SPELLING_FOLD, KEY_END,
@@ -74,7 +76,8 @@ def escape_rule_text(text: str) -> str:
 def char_filter_table() -> dict[str, str]:
     """The normalization table as char → replacement, minus what the token filters need.
 
-    Left to the token filters: ZWNJ and the seats, and letters that normalize
+    A zero-width space or word joiner becomes ZWNJ (Kavosh indexes the parts around
+    any of them).  Left to the token filters: ZWNJ and the seats, and letters that normalize
     to nothing (tatweel, isolated harakat forms), because a word of only those
     still takes a position in Kavosh.  A sign that is no letter but folds to a
     word (﷼ → ریال) is left alone: Kavosh's tokenizer never reads it as one.
@@ -82,6 +85,9 @@ def char_filter_table() -> dict[str, str]:
     out = {}
     for code, value in sorted(NORMALIZATION_TABLE.items()):
         c = chr(code)
+        if c in PART_SEPARATORS and c != ZWNJ:  # a word's parts around it are indexed, as around ZWNJ
+            out[c] = ZWNJ
+            continue
         if c in KEPT_BY_CHAR_FILTER or c in EMPTY_LETTERS:
             continue
         wordish = c.isalnum() or c in MARKS or c in FORMAT_CHARS
@@ -317,7 +323,7 @@ def build_settings(rules: dict[str, dict[str, dict[str, str]]] | None = None) ->
     mapping_rules = [f"{escape_rule_text(k)} => {escape_rule_text(v)}"
                      for k, v in char_filter_table_cached().items()]
     return {"index": {
-        "similarity": {"default": {"type": "BM25", "b": 0.9, "k1": 1.2}},
+        "similarity": {"default": {"type": "BM25", "b": BM25_B, "k1": BM25_K1}},
         "analysis": {
             "char_filter": {"kavosh_normalize": {"type": "mapping", "mappings": mapping_rules}},
             "tokenizer": {"kavosh_words": {"type": "pattern", "pattern": TOKEN_REGEX, "group": 0}},

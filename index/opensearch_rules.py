@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from .analysis import _word_stems, seat_form
+from .analysis import word_stems, seat_form
 from .lexicon import persian_lexicon, persian_verb_forms, stopwords
 from .normalize import normalize_token
 from .opensearch import LANGS, MIN_PLURAL_REST, SEAT_MARK, SEAT_MARK_YEH, ZWNJ, stage_form
@@ -75,7 +75,7 @@ class Vocabulary:
             seat = seat_form(surface)
             if seat is None or len(seat) != len(norm) or seat == norm or not _ruleable(seat):
                 return
-            terms = _word_stems(norm, surface, lang)
+            terms = word_stems(norm, surface, lang)
             stems.setdefault(_marked(seat, norm), terms[1] if len(terms) > 1 else terms[0])
 
         # Most frequent first: where two spellings share a rule's key (بدأ and بدئ are

@@ -11,8 +11,14 @@ from whoosh import index as whoosh_index
 from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import ANALYZER_VERSION, kavosh_analyzer
-from .term_counts import counted
+from .pickled import pickle_by_kind
+from .term_counts import CountedFrequency, CountedPositions, counted
 from .variants import VariantField, variant_analyzer
+
+# The schema's own classes pickle by a stable kind name, not their module path.
+pickle_by_kind(VariantField, "variant_field")
+pickle_by_kind(CountedFrequency, "counted_frequency")
+pickle_by_kind(CountedPositions, "counted_positions")
 
 # Bump when the schema changes in a way an old index cannot serve.  3: the
 # analyzer classes pickled into the index moved to the kavosh namespace;

@@ -17,6 +17,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import MERGE_SMALL
 
 from .errors import IncompatibleIndex, IndexLocked
+from .fingerprint import check as check_analysis
 from .schema import INDEX_NAME, build_schema, index_exists, read_meta
 
 LOCK_FILE = "kavosh.lock"
@@ -39,6 +40,20 @@ def writer_lock(index_dir: Path, wait: bool = False):
         yield
     finally:
         fh.close()
+
+
+def writer_running(index_dir: Path) -> bool:
+    """Whether a `kavosh index` holds this folder's writer lock now (it is running)."""
+    try:
+        with open(index_dir / LOCK_FILE, "rb") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    except OSError:  # no lock file: no run ever started here
+        return False
+    return False
 
 
 def open_or_create(index_dir: Path, rebuild: bool, schema_options: dict | None = None):
@@ -64,6 +79,12 @@ def open_or_create(index_dir: Path, rebuild: bool, schema_options: dict | None =
             raise IncompatibleIndex(
                 f"the index in {index_dir} was built with another analysis chain or title "
                 "boost; index into a new folder to use these options")
+        if not rebuild:  # new documents analysed unlike the old ones would mix two chains
+            try:
+                check_analysis(index_dir, meta, ix.schema)
+            except IncompatibleIndex:
+                ix.close()
+                raise
         return ix, False
     # No metadata beside our own index: the first run was killed before it
     # finished (the metadata is written last).  Start that run over.

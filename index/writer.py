@@ -31,6 +31,7 @@ from .parallel import ParallelWriter
 from .read_ahead import ReadAhead
 from .postings import KavoshSegmentWriter
 from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
+from .fingerprint import schema_fingerprint
 from .schema import INDEX_NAME, SCHEMA_VERSION, index_exists, read_meta, write_meta
 from .store import (LazyWriter, clean_leftovers, merge_dropping_empty, open_or_create,
                     remove_other_indexes, writer_lock)
@@ -277,6 +278,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
     summary = IndexSummary()
     with writer_lock(index_dir, wait=wait):
         ix, fresh = open_or_create(index_dir, rebuild, schema_options)
+        fingerprint = schema_fingerprint(ix.schema)  # of the code this run loaded, read now
         summary.cleaned = clean_leftovers(index_dir, ix)
         old_meta = {} if fresh else (read_meta(index_dir) or {})
         roots = [] if (fresh or rebuild) else load_roots(old_meta)
@@ -366,6 +368,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
             format="kavosh-index",
             schema_version=SCHEMA_VERSION,
             analyzer_version=ANALYZER_VERSION,
+            analysis_fingerprint=fingerprint,
             index_name=INDEX_NAME,
             created=old_meta.get("created") if not (rebuild or fresh) else now,
             updated=now if changed else old_meta.get("updated", now),

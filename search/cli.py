@@ -19,6 +19,7 @@ import click
 from kavosh.index.errors import KavoshError, QueryError
 from kavosh.index.schema import default_index_dir
 
+from .choices import DEFAULT_SORT, LANGUAGES, SORTS
 from .terminal import Display, hit_date, mark, wrap_marked
 
 def _seeds() -> Path:
@@ -92,7 +93,24 @@ def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Commands(click.Group):
+    """The command group: Ctrl-C at any moment is one line and exit 130.
+
+    A command's own Ctrl-C is handled by ``_friendly_errors``; one that lands as
+    the command returns (a run's last milliseconds) would otherwise be click's
+    "Aborted!" and exit 1.
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("kavosh: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Commands,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="kavosh")
 def main():
     """Kavosh (کاوش): full-text search for Persian and Arabic documents.
@@ -223,9 +241,10 @@ class _IndexProgress:
         self.ticker.start()
 
     def close(self) -> None:
-        if self.stop is not None:
+        if self.stop is not None:  # (Ctrl-C may come before the ticker is started)
             self.stop.set()
-            self.ticker.join()
+            if self.ticker is not None:
+                self.ticker.join()
         if self.width:
             self.stream.write("\r" + " " * self.width + "\r")
             self.stream.flush()
@@ -293,7 +312,7 @@ class _QueryCommand(click.Command):
 @click.argument("query", nargs=-1, required=True)
 @click.option("-n", "--limit", default=10, show_default=True, help="Hits to show (1–100).")
 @click.option("--offset", default=0, show_default=True, help="Skip this many hits (paging).")
-@click.option("--lang", type=click.Choice(["fa", "ar", "mixed", "other"]), default=None,
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Only documents in this language.")
 @click.option("--any", "any_words", is_flag=True,
               help="Rank documents matching any of the words (default: all must match).")
@@ -307,7 +326,7 @@ class _QueryCommand(click.Command):
               help="Only documents dated on or before DATE (its whole year, month or day).")
 @click.option("--source", "sources", multiple=True, metavar="NAME",
               help="Only documents from this source (repeat for several; case does not matter).")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
+@click.option("--sort", type=click.Choice(SORTS), default=DEFAULT_SORT,
               show_default=True, help="Order of the hits; undated documents come last.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (UTF-8); = --format json.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]), default=None,
@@ -476,6 +495,10 @@ def stats_cmd(as_json, index_dir):
     click.echo(f"terms:     title {stats['terms']['title']}, body {stats['terms']['body']}")
     click.echo(f"size:      {stats['size_bytes'] / 1e6:.1f} MB")
     click.echo(f"updated:   {stats['updated'] or 'unknown'}")
+    click.echo(f"analysis:  version {stats['analyzer_version']}, "
+               + (f"fingerprint {stats['analysis_fingerprint']} (this Kavosh's)"
+                  if stats["analysis_fingerprint"] else
+                  "fingerprint not recorded (`kavosh index --rebuild PATH` records it)"))
     dates = stats["dates"]
     if dates["dated"] or dates["file_dated"]:
         span = f"{dates['earliest']} – {dates['latest']}  " if dates["dated"] else ""
@@ -502,20 +525,31 @@ def stats_cmd(as_json, index_dir):
 @click.argument("text", nargs=-1, required=True)
 @click.option("--query", "query_mode", is_flag=True, help="Analyse as a query (both stems, no language).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_index_option
 @_friendly_errors
-def analyze_cmd(text, query_mode, as_json):
+def analyze_cmd(text, query_mode, as_json, index_dir):
     """Show how TEXT is analysed: every token's span, surface, normalized form and stem.
 
     Like Elasticsearch's _analyze: what the index stores for TEXT, and why a
-    query does or does not match.
+    query does or does not match.  With --index (or $KAVOSH_INDEX), the chain
+    that index was built with (an experiment's options included); else the
+    shipped chain.
     """
     from kavosh.index.analysis import kavosh_analyzer
     from kavosh.index.normalize import detect_language
 
     value = _typed(" ".join(text), "text")
     mode = "query" if query_mode else "index"
+    analyzer, options = kavosh_analyzer(), {}
+    if index_dir is not None:
+        from .engine import open_index
+
+        ix = open_index(index_dir)  # no index, or one of another analysis: its one line
+        analyzer = ix.schema["body"].analyzer
+        options = dict(getattr(analyzer, "options", None) or {})
+        ix.close()
     tokens = []
-    for t in kavosh_analyzer()(value, positions=True, chars=True, removestops=False, mode=mode):
+    for t in analyzer(value, positions=True, chars=True, removestops=False, mode=mode):
         if tokens and tokens[-1]["position"] == t.pos:
             tokens[-1]["terms"].append(t.text)
             continue
@@ -524,15 +558,32 @@ def analyze_cmd(text, query_mode, as_json):
             "normalized": t.normalized, "terms": [t.text], "stopword": bool(t.stopped),
         })
     result = {"text": value, "language": "query" if query_mode else detect_language(value),
-              "tokens": tokens}
+              "index": None if index_dir is None else str(index_dir),
+              "options": {k: _option_text(v) for k, v in options.items()}, "tokens": tokens}
     if as_json:
         click.echo(_dumps(result))
         return
+    if index_dir is not None:
+        shown = ", ".join(f"{k}={v}" for k, v in result["options"].items()) or "the shipped chain"
+        click.echo(f"chain:    the index at {index_dir} ({shown})")
     click.echo(f"language: {result['language']}")
     for tok in tokens:
         terms = "(stop word)" if tok["stopword"] else " | ".join(tok["terms"])
         click.echo(f"{tok['position']:>3}  {tok['start']:>4}-{tok['end']:<4}  {tok['surface']}"
                    f"  →  {tok['normalized']}  →  {terms}")
+
+
+def _option_text(value):
+    """A chain option as JSON can show it (a stemmer function by its name, a set as a sorted list)."""
+    if callable(value):
+        return getattr(value, "__name__", repr(value))
+    if isinstance(value, dict):
+        return {k: _option_text(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
 
 
 # --- export ------------------------------------------------------------------
@@ -565,9 +616,6 @@ def export_opensearch_cmd(out, name, query_text, any_words, exact, index_dir):
 # --- serve -------------------------------------------------------------------
 
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-
-
 @main.command("serve")
 @click.option("--host", default=None, metavar="ADDRESS",
               help="Address to listen on.  [default: 127.0.0.1, reachable from this machine only]")
@@ -586,6 +634,7 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 def serve_cmd(host, port, workers, threads, allowed, index_dir):
     """Serve the search page and JSON API (waitress, a production WSGI server)."""
     from kavosh.web import create_app
+    from kavosh.web.app import LOOPBACK_HOSTS, warm_analysis, warm_up
     from kavosh.web.server import listening_socket, run
 
     target = _resolve(index_dir)
@@ -603,7 +652,8 @@ def serve_cmd(host, port, workers, threads, allowed, index_dir):
     click.echo(f"Kavosh is serving {target} at http://{shown}:{sock.getsockname()[1]}/  "
                f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl-C stops)")
     sys.stdout.flush()
-    run(lambda: create_app(target, {"KAVOSH_ALLOWED_HOSTS": hosts}), sock,
+    warm_analysis()  # before the workers fork: they share its tables
+    run(lambda: warm_up(create_app(target, {"KAVOSH_ALLOWED_HOSTS": hosts})), sock,
         threads=threads, workers=workers)
 
 

@@ -16,10 +16,13 @@ from whoosh import query as Q
 from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, QueryError
+from kavosh.index.fingerprint import check as check_analysis
+from kavosh.index.ranking import BM25_B, BM25_K1  # noqa: F401  (kavosh.engine.BM25_B: bench/)
 from kavosh.index.schema import INDEX_NAME, index_exists, read_meta
+from kavosh.index.store import writer_running
 
 from . import collapse as near_dups
-from . import export, snippets
+from . import export, ranking, snippets
 from .facets import SORTS, FacetedTop, request_filters, result_day, tables
 from .index_stats import describe
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
@@ -31,12 +34,6 @@ from .results import Document, Hit, SearchResult, document_from, hit_from, simil
 MODES = ("all", "any")
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
-# BM25 parameters: k1 saturates repeated terms, b normalizes document length.
-# b = 0.9 (not the usual 0.75): short passages meet long news articles, and
-# stronger length normalization won +0.04 MRR@10 with news distractors on both
-# dev sets without costing the passages alone (bench/eval.py).
-BM25_B = 0.9
-BM25_K1 = 1.2
 # Seconds the highlighting of one whole document may spend listing what its
 # query's prefixes and variants stand for.
 DOCUMENT_TIME = 5.0
@@ -162,7 +159,11 @@ class Engine:
     # --- searching ------------------------------------------------------
 
     def parse(self, text: str, mode: str = "all", exact: bool = False):
-        return self._parsers[(mode, not exact)].parse(text)
+        """The parsed query, with the words it searches for (``words``: search/ranking.py's
+        ``QueryWord``s) and its stop words' positions (``stopped``) that ranking reads."""
+        parsed = self._parsers[(mode, not exact)].parse(text)
+        parsed.words, parsed.stopped = ranking.query_words(parsed, self.analyzer)
+        return parsed
 
     def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
                mode: str = "all", exact: bool = False, time_limit: float | None = None,
@@ -198,6 +199,8 @@ class Engine:
         want = offset + limit
         with self.searching() as searcher:
             fetch = near_dups.most_fetched(want) if collapse else want
+            if sort == "relevance" and len(parsed.words) > 1:
+                fetch = max(fetch, ranking.PROXIMITY_WINDOW)
             collector = FacetedTop(fetch, tables(searcher), filters, deadline, sort)
             terms, variant_keys = parsed.terms, parsed.variant_keys
             try:
@@ -211,6 +214,8 @@ class Engine:
                                       if not collector.table.source_codes([name])]
             result.langs = result.facets["lang"]
             ranked = collector.results()
+            if sort == "relevance" and not deadline.passed:  # past it, the hits as scored
+                ranked.top_n = ranking.rescored(searcher, ranked.top_n, parsed.words, parsed.stopped)
             if collapse:
                 column = near_dups.signatures(searcher)
                 page = near_dups.page(lambda i: column[ranked.docnum(i)], ranked.scored_length(),
@@ -261,10 +266,12 @@ class Engine:
             query, _terms, _keys = expand(parsed, searcher, Deadline(None))
             if rewrite is not None:
                 query = query.rewritten(rewrite)  # the whoosh query inside AllScored
-            collector = TopAndCounts(limit, language_table(searcher), None, Deadline(None))
+            collector = TopAndCounts(max(limit, ranking.PROXIMITY_WINDOW), language_table(searcher),
+                                     None, Deadline(None))
             searcher.search_with_collector(query, collector)
             ids = _id_table(searcher)
-            return [(ids[hit.docnum], float(hit.score)) for hit in collector.results()]
+            top = ranking.rescored(searcher, collector.results().top_n, parsed.words, parsed.stopped)
+            return [(ids[docnum], float(score)) for score, docnum in top[:limit]]
 
     def _hit(self, hit, terms, variant_keys, width, marked=True, phrases=()) -> Hit:
         """One hit.  Past the deadline its snippet is the text's start, unmarked.
@@ -391,7 +398,10 @@ def open_index(index_dir: Path):
             f"no index at {index_dir}: run `kavosh index PATH` first (or pass --index DIR)"
         )
     exists = index_exists(index_dir)
-    if meta is None and exists:  # the metadata is written last: the first run was killed
+    if meta is None and exists:  # the metadata is written last: the first run is running or was killed
+        if writer_running(index_dir):
+            raise IndexNotFound(f"the first `kavosh index` run on {index_dir} is still running: "
+                                "search again when it has finished")
         raise IndexNotFound(
             f"the first `kavosh index` run on {index_dir} did not finish: "
             "run `kavosh index PATH` again"
@@ -402,12 +412,18 @@ def open_index(index_dir: Path):
             "run `kavosh index --rebuild PATH` to rebuild it"
         )
     try:
-        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, readonly=True)
+        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, readonly=True)
     except Exception as exc:  # a damaged or foreign index is the user's to fix, not a crash
         raise IncompatibleIndex(
             f"cannot open the index at {index_dir} ({exc.__class__.__name__}): "
             "run `kavosh index --rebuild PATH` to rebuild it"
         ) from None
+    try:  # built by another analysis: say so rather than answer differently
+        check_analysis(index_dir, meta, ix.schema)
+    except IncompatibleIndex:
+        ix.close()
+        raise
+    return ix
 
 
 def check_request(*, query: str | None = None, limit: int | None = None,

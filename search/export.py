@@ -26,7 +26,7 @@ from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import KavoshError, QueryError
 
-from . import snippets
+from . import ranking, snippets
 from .facets import Filters, date_priority, tables
 from .matching import LANGUAGES, Deadline, DeadlineChecks, expand
 from .results import plain
@@ -130,6 +130,9 @@ def start(held, parsed, *, filters: Filters, sort: str, offset, limit, time_limi
                     f"listing the words the query's patterns stand for took longer than "
                     f"{time_limit:g} s: use more letters before each '*'") from None
             matches = match_all(searcher, query, filters, deadline, time_limit)
+            if sort == "relevance":  # the search's proximity rescoring of its top hits
+                ranking.rescore_matches(searcher, matches, getattr(parsed, "words", ()),
+                                        getattr(parsed, "stopped", frozenset()))
     except BaseException:
         held.__exit__(None, None, None)
         raise

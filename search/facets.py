@@ -29,9 +29,9 @@ from kavosh.index.errors import QueryError
 from kavosh.index.sources import MAX_SOURCE_CHARS, source_key
 
 from .list_scoring import CollectsChunks, keep_best, keep_best_scored
+from .choices import SORTS  # noqa: F401  (the engine imports it from here)
 from .matching import LANGUAGES, Deadline, DeadlineChecks, language_table
 
-SORTS = ("relevance", "newest", "oldest")
 TOP_SOURCES = 20
 _NO_DATE_NEWEST = -1  # sorts after every dated document, newest first ...
 _NO_DATE_OLDEST = -(10**15)  # ... and oldest first (priorities are -key there)

@@ -101,4 +101,6 @@ def describe(index_dir: Path, searcher) -> dict:
                    "documents": per_root.get(r.path, 0), "exists": os.path.exists(r.path)}
                   for r in load_roots(meta)],
         "analyzer_version": meta.get("analyzer_version"),
+        # The analysis chain's fingerprint (index/fingerprint.py), checked when the index opens.
+        "analysis_fingerprint": meta.get("analysis_fingerprint"),
     }

@@ -220,10 +220,15 @@ def _walked(matcher, below: int) -> dict[int, float]:
 
 
 class ChunkScored(Matcher):
-    """A matcher tree's matches in document order, scored ``CHUNK_DOCS`` documents at a time."""
+    """A matcher tree's matches in document order, scored ``CHUNK_DOCS`` documents at a time.
 
-    def __init__(self, tree, documents: int, deadline, chunk: int = CHUNK_DOCS):
+    ``reweigh``, if given, takes each chunk's {docnum: score} and returns it with
+    the ranking's per-document factors applied (search/ranking.py: the query's
+    language), so every collector sees the final scores."""
+
+    def __init__(self, tree, documents: int, deadline, chunk: int = CHUNK_DOCS, reweigh=None):
         self._tree, self._documents, self._deadline, self._chunk = tree, documents, deadline, chunk
+        self._reweigh = reweigh
         self._below = 0
         self._ids: list[int] = []
         self._scores: dict[int, float] = {}
@@ -240,6 +245,8 @@ class ChunkScored(Matcher):
             self._deadline.check()
             self._below += self._chunk
             self._scores = scores_of(self._tree, self._below)
+            if self._reweigh is not None and self._scores:
+                self._scores = self._reweigh(self._scores)
             self._ids = sorted(self._scores)
 
     def chunks(self):
@@ -322,23 +329,40 @@ def _offer(heap: list, limit: int, best_first) -> None:
 class AllScored(Query):
     """``query`` whose matches are scored all at once (``scores_of``) when a search scores them.
 
-    Unscored uses (counting, filtering) get the query's own matcher.
+    Unscored uses (counting, filtering) get the query's own matcher.  ``words``
+    (search/ranking.py's ``QueryWord``s) are what the query searches for: the
+    query's language is found from them (once per searcher) and its documents'
+    scores raised (``ranking.Preference``).
     """
 
-    def __init__(self, query: Query, deadline):
+    def __init__(self, query: Query, deadline, words=()):
         self.query = query
         self.deadline = deadline
+        self.words = tuple(words)
         self.boost = 1.0
+        self._preferences: dict = {}  # top searcher's id → its Preference (or None)
+
+    def preference(self, searcher):
+        """The language preference of this query on ``searcher``'s index (None: none)."""
+        from . import ranking  # ranking imports matching, which imports this module
+
+        top = searcher.get_parent() if searcher.has_parent() else searcher
+        key = id(top)
+        if key not in self._preferences:
+            self._preferences = {key: ranking.preference(top, self.words)}
+        return self._preferences[key]
 
     def matcher(self, searcher, context=None):
         inner = self.query.matcher(searcher, context)
         if context is not None and context.weighting is None:
             return inner
-        return ChunkScored(inner, searcher.doc_count_all(), self.deadline)
+        prefer = self.preference(searcher)
+        reweigh = None if prefer is None else (lambda scores: prefer.apply(searcher, scores))
+        return ChunkScored(inner, searcher.doc_count_all(), self.deadline, reweigh=reweigh)
 
     def rewritten(self, fn) -> "AllScored":
         """The same, around ``fn(query)`` (an experiment's change to the whoosh query)."""
-        return AllScored(fn(self.query), self.deadline)
+        return AllScored(fn(self.query), self.deadline, self.words)
 
     def leaves(self):
         return self.query.leaves()

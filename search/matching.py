@@ -28,10 +28,10 @@ from whoosh.searching import TimeLimit
 
 from kavosh.index.errors import QueryError
 
+from .choices import LANGUAGES
 from .list_scoring import AllScored, CollectsChunks, keep_best_scored
 from .spelling import fuzzy_terms
 
-LANGUAGES = ("fa", "ar", "mixed", "other")
 # One pattern may stand for at most this many index terms: `ال*` on a news
 # archive is tens of thousands of words, which no one means and no page can
 # rank in time.  (Lucene refuses the same with TooManyClauses.)
@@ -158,7 +158,8 @@ def expand(parsed, searcher, deadline: Deadline):
             return q.apply(visit)
         return q
 
-    query = None if parsed.query is None else AllScored(visit(parsed.query), deadline)
+    query = (None if parsed.query is None
+             else AllScored(visit(parsed.query), deadline, getattr(parsed, "words", ())))
     terms, keys = set(parsed.terms), set(parsed.variant_keys)
     for highlighted, into in ((parsed.patterns, terms), (parsed.fuzzy, keys)):
         for q in highlighted:

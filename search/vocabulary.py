@@ -31,7 +31,6 @@ from kavosh.index.stemmers import strip_arabic_prefix
 
 from . import snippets
 from .matching import Deadline
-from .query import MAX_QUERY_CHARS
 from .prefix_terms import CommitCache, commit_key, prefix_frequencies
 from .spelling import Neighbours, edit_distance
 
@@ -174,8 +173,9 @@ class Vocabulary:
         """
         if not 1 <= limit <= MAX_SUGGESTIONS:
             raise QueryError(f"limit must be between 1 and {MAX_SUGGESTIONS}, not {limit}")
-        if len(text) > MAX_QUERY_CHARS:
-            raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+        from .engine import check_request  # (the engine imports this module)
+
+        check_request(query=text)
         if not text or len(text) > MAX_SUGGEST_CHARS or text[-1].isspace():
             return []
         m = _LAST_WORD.match(text)

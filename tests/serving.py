@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# How long a server may take to start: generous, for a loaded machine (it is a deadline, not a wait).
+STARTUP = 180.0
 
 
 @contextmanager
@@ -29,9 +31,9 @@ def served(index_dir: Path, *extra_args: str, wait_healthy: bool = True, log: li
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        base = wait_for_url(proc, timeout=30)
+        base = wait_for_url(proc, timeout=STARTUP)
         if wait_healthy:
-            wait_until_healthy(base, timeout=30)
+            wait_until_healthy(base, timeout=STARTUP)
         yield base
     finally:
         proc.terminate()
@@ -74,7 +76,7 @@ def wait_until_healthy(base: str, timeout: float):
         time.sleep(0.1)
 
 
-def fetch(url: str, headers: dict | None = None, timeout: float = 20) -> tuple[int, bytes]:
+def fetch(url: str, headers: dict | None = None, timeout: float = 120) -> tuple[int, bytes]:
     """(status, body) of a GET; HTTP errors are answers too, not exceptions."""
     request = urllib.request.Request(url, headers=headers or {})
     try:

@@ -113,3 +113,25 @@ def test_the_title_boost_is_an_option_of_the_schema(tmp_path):
     heavy, light = scores(tmp_path / "heavy"), scores(tmp_path / "light")
     assert heavy["in-title"] > light["in-title"]
     assert heavy["in-body"] == light["in-body"]  # a body match is not boosted
+
+
+def test_analyze_with_an_index_shows_that_index_s_chain(tmp_path):
+    """`kavosh analyze --index DIR` analyses as the index was built, options and all."""
+    from click.testing import CliRunner
+
+    from kavosh.cli import main
+
+    data = _jsonl(tmp_path / "docs.jsonl", [{"id": "a", "title": "کتابخانه", "body": "کتابها"}])
+    index_paths(tmp_path / "plain", [data], schema_options={"stemmers": {"fa": no_stem, "ar": no_stem}})
+    runner = CliRunner(env={"KAVOSH_INDEX": None})
+    shipped = json.loads(runner.invoke(main, ["analyze", "--json", "کتابها"]).stdout)
+    assert shipped["tokens"][0]["terms"] == ["کتاب"] and shipped["index"] is None
+    result = runner.invoke(main, ["analyze", "--json", "--index", str(tmp_path / "plain"), "کتابها"])
+    assert result.exit_code == 0, result.output
+    plain = json.loads(result.stdout)
+    assert plain["tokens"][0]["terms"] == ["کتابها"]
+    assert plain["options"] == {"stemmers": {"fa": "no_stem", "ar": "no_stem"}}
+    human = runner.invoke(main, ["analyze", "--index", str(tmp_path / "plain"), "کتابها"]).stdout
+    assert "chain:    the index at" in human and "stemmers=" in human
+    missing = runner.invoke(main, ["analyze", "--index", str(tmp_path / "none"), "کتابها"])
+    assert missing.exit_code == 3 and "no index at" in missing.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -23,7 +24,8 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("KAVOSH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("KAVOSH_CHROMIUM") or (
+    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -46,7 +48,7 @@ def server(seeds_index):
 
 def api(base: str, path: str, **params) -> dict:
     query = "&".join(f"{k}={quote(str(v))}" for k, v in params.items())
-    with urllib.request.urlopen(f"{base}{path}?{query}", timeout=10) as r:
+    with urllib.request.urlopen(f"{base}{path}?{query}", timeout=120) as r:
         return json.loads(r.read().decode("utf-8"))
 
 
@@ -60,7 +62,8 @@ def browser():
     except ImportError:
         _unavailable("the playwright package is not installed (pip install playwright)")
     if not os.access(CHROMIUM, os.X_OK):
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+        _unavailable(f"no Chromium at {CHROMIUM}: to run the browser tests, sudo apt-get install "
+                     "chromium (Debian/Ubuntu) or set KAVOSH_CHROMIUM=/path/to/chromium")
     with sync_playwright() as p:
         try:
             b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -78,7 +81,7 @@ class Page:
         self.context = browser.new_context(**{"locale": "fa-IR", "viewport": {"width": 1280, "height": 900},
                                               **context_args})
         self.page = self.context.new_page()
-        self.page.set_default_timeout(10_000)
+        self.page.set_default_timeout(60_000)  # a deadline for a loaded machine, not a wait
         self.errors: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -255,13 +254,11 @@ def test_real_dev_sets_sample(name, tmp_path_factory):
     if not (set_dir / "docs.jsonl").exists():
         pytest.skip(f"{set_dir} is not available")
     workdir = tmp_path_factory.mktemp(f"eval-{name}")
-    started = time.perf_counter()
     args = _args(set=str(set_dir), sample=40)
     js, distractors, label = ev.prepare_inputs(args, workdir)
     report = ev.evaluate_set(js, distractors, workdir, label=label)
     assert report["questions"] == 40
     assert report["kavosh"]["MRR@10"] >= report["plain"]["MRR@10"], report
-    assert time.perf_counter() - started < 60
 
 
 def test_an_index_experiment_is_the_chains_options_and_reaches_its_queries(tiny_set, tmp_path):

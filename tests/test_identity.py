@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from click.testing import CliRunner
 
 from kavosh.index.schema import INDEX_NAME
 from kavosh.cli import main
+from runs import kill_now, start_index, wait_until
 from kavosh.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -279,20 +279,20 @@ def big_corpus(tmp_path_factory) -> Path:
     return folder
 
 
-def _kill_while_indexing(index: Path, folder: Path):
-    """Start `kavosh index` in a real process; kill -9 it once it is writing a new segment."""
+def _kill_while_indexing(index: Path, folder: Path, while_running=None):
+    """Start `kavosh index` in a real process; kill -9 it once it is writing a new segment
+    (after calling ``while_running()``, if given, with the run still going)."""
     before = set(index.glob("*.pst")) if index.is_dir() else set()
-    cmd = [sys.executable, "-m", "kavosh", "index", "--quiet", "--index", str(index), str(folder)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline and proc.poll() is None:
-        if index.is_dir() and set(index.glob("*.pst")) - before:
-            break
-        time.sleep(0.02)
-    time.sleep(0.2)
-    assert proc.poll() is None, "indexing finished before it could be interrupted; grow the corpus"
-    proc.kill()
-    proc.wait()
+    proc = start_index(index, str(folder))
+    wait_until(proc, lambda: index.is_dir() and set(index.glob("*.pst")) - before,
+               "it wrote a new segment")
+    if while_running is not None:
+        os.kill(proc.pid, signal.SIGSTOP)  # it stays where it is while we look
+        try:
+            while_running()
+        finally:
+            os.kill(proc.pid, signal.SIGCONT)
+    kill_now(proc)
 
 
 def _referenced(index: Path) -> set[str]:
@@ -309,7 +309,13 @@ def _referenced(index: Path) -> set[str]:
 
 def test_killed_first_run_says_to_run_it_again_and_the_next_run_cleans_up(tmp_path, big_corpus):
     index = tmp_path / "ix"
-    _kill_while_indexing(index, big_corpus)
+
+    def searched_while_running():
+        for command in (["stats"], ["search", "کیف"]):
+            line = one_line(run(*command, index=index), 3)
+            assert "the first `kavosh index` run" in line and "is still running" in line, line
+
+    _kill_while_indexing(index, big_corpus, searched_while_running)
     for command in (["stats"], ["search", "کیف"]):
         line = one_line(run(*command, index=index), 3)
         assert "the first `kavosh index` run" in line and "did not finish" in line

@@ -123,7 +123,7 @@ def _run_in_pty(args: list[str]) -> str:
     os.close(slave)
     out = b""
     while True:
-        ready, _, _ = select.select([master], [], [], 60)
+        ready, _, _ = select.select([master], [], [], 300)
         if not ready:
             break
         try:

@@ -5,9 +5,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kavosh.cli import main
+from runs import DEADLINE, ctrl_c, drain_progress, kill_now, read_progress_until, start_index, wait_until
 
 PERSIAN = "روسیه چندین نقطه در اوکراین را بمباران کرد"
 ARABIC_BODY = "وصل وزير الخارجية الياباني إلى كييف يوم السبت لمناقشة التحالف العسكري."
@@ -149,6 +147,17 @@ def test_second_indexer_is_refused_while_one_runs(collection, tmp_path):
 
 def test_killed_indexer_leaves_previous_index_searchable(tmp_path):
     """kill -9 in the middle of a run: the old index still answers, the next run works."""
+    index, small, big = _an_index_and_a_big_folder(tmp_path)
+    before = set(index.glob("*.pst"))
+    proc = start_index(index, "--rebuild", str(big))
+    wait_until(proc, lambda: set(index.glob("*.pst")) - before, "it wrote a new segment")
+    kill_now(proc)
+    _the_previous_state_answers(index, small)
+
+
+def _an_index_and_a_big_folder(tmp_path, files: int = 600) -> tuple[Path, Path, Path]:
+    """(an index of one small document, that document's folder, a folder of ``files``
+    bigger documents for a run to be interrupted over)."""
     index = tmp_path / "ix"
     small = tmp_path / "small"
     small.mkdir()
@@ -156,16 +165,14 @@ def test_killed_indexer_leaves_previous_index_searchable(tmp_path):
     run("index", str(small), index=index)
     big = tmp_path / "big"
     big.mkdir()
-    for i in range(4000):
-        (big / f"{i:05}.txt").write_text(f"خبر {i}\n{ARABIC_BODY} {PERSIAN} شماره{i}\n" * 20,
-                                         encoding="utf-8")
-    cmd = [sys.executable, "-m", "kavosh", "index", "--rebuild", "--quiet", "--index", str(index), str(big)]
-    proc = subprocess.Popen(cmd, cwd=Path(__file__).parent.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.5)
-    assert proc.poll() is None, "indexing finished too fast to be interrupted; grow the corpus"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert search_ids(index, "بمباران") == {"a.txt"}  # the previous state, whole
+    for i in range(files):
+        (big / f"{i:05}.txt").write_text(f"خبر {i}\n{ARABIC_BODY} {PERSIAN} شماره{i}\n" * 20, encoding="utf-8")
+    return index, small, big
+
+
+def _the_previous_state_answers(index: Path, small: Path) -> None:
+    """The interrupted run left the index as it was, whole, and the next run works."""
+    assert search_ids(index, "بمباران") == {"a.txt"}
     result = run("index", str(small), index=index)
     assert result.exit_code == 0, result.output
     assert search_ids(index, "بمباران") == {"a.txt"}
@@ -207,3 +214,25 @@ def test_jsonl_record_with_nan_or_null_title_keeps_its_body(tmp_path):
     assert hit["id"] == "p905" and hit["title"] == "متن درباره ونزوئلا" and "url" not in hit
     hit = json.loads(run("search", "--json", "کاراکاس", index=index).stdout)["hits"][0]
     assert "date" not in hit  # a year alone names no day: kept, undated, and said so
+
+
+@pytest.mark.parametrize("until, procs", [("committing", "1"), ("committing", "2"), ("indexing ", "2")])
+def test_ctrl_c_ends_a_run_at_once_and_keeps_the_previous_index(tmp_path, until, procs):
+    """Ctrl-C (SIGINT to the run's process group, as a terminal sends it) at the commit or
+    while indexing: the run ends with exit 130 and one line, and the index is whole: the
+    previous one (or, when the signal lands after the commit on a loaded machine, the new
+    one: never a part); the next run works."""
+    index, small, big = _an_index_and_a_big_folder(tmp_path)
+    proc = start_index(index, "--procs", procs, str(big), progress=True)
+    read_progress_until(proc, until)
+    signalled = ctrl_c(proc)
+    code = proc.wait(timeout=DEADLINE)
+    said = drain_progress(proc)
+    assert "Traceback" not in said and "Aborted" not in said, said[-2000:]
+    if signalled:
+        assert code == 130 and said.strip().endswith("kavosh: interrupted"), (code, said[-2000:])
+    found = search_ids(index, "بمباران")
+    if found != {"a.txt"}:  # the commit was done when Ctrl-C came: all of the new run is there
+        assert until == "committing" and len(found) == 601, len(found)
+        return
+    _the_previous_state_answers(index, small)

@@ -167,6 +167,35 @@ def test_link_out_of_the_folder_is_not_followed(docs, tmp_path):
     assert ids(index, "بمباران") == {"good.txt", "alias.txt"}
 
 
+def test_hidden_entries_and_folder_links_leaving_the_folder_are_reported(docs, tmp_path):
+    """Not indexed, and said: a hidden file, a hidden folder (one line for it, not one per
+    file), a folder link leading outside.  A folder link that stays inside is quiet and its
+    files are indexed once, under their own path."""
+    (docs / ".draft.txt").write_text("پیش‌نویس\nزرافه\n", encoding="utf-8")
+    (docs / ".git").mkdir()
+    for n in range(3):
+        (docs / ".git" / f"{n}.txt").write_text("زرافه\n", encoding="utf-8")
+    (docs / ".notes.md").write_text("not a kind Kavosh reads\n", encoding="utf-8")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "private.txt").write_text("سری\nمتن محرمانه درباره زرافه\n", encoding="utf-8")
+    (docs / "linked").symlink_to(outside, target_is_directory=True)
+    (docs / "sub").mkdir()
+    (docs / "sub" / "inner.txt").write_text("درون\nکرگدن\n", encoding="utf-8")
+    (docs / "shortcut").symlink_to(docs / "sub", target_is_directory=True)
+    index = tmp_path / "ix"
+    result = index_ok(docs, index)
+    assert skipped(result, ".draft.txt").startswith("hidden file (its name starts with '.')")
+    assert skipped(result, ".git").startswith("hidden folder (its name starts with '.')")
+    assert skipped(result, "linked") == (
+        f"folder link to {outside}, outside the indexed folder; not followed")
+    assert "shortcut" not in result.stderr and ".notes.md" not in result.stderr
+    assert "3 skipped" in result.stdout
+    assert ids(index, "زرافه") == set()
+    assert ids(index, "کرگدن") == {"sub/inner.txt"}
+    good_file_indexed(index)
+
+
 def test_link_loops_and_dangling_links_are_reported(docs, tmp_path):
     (docs / "loop.txt").symlink_to(docs / "loop.txt")
     (docs / "ping.txt").symlink_to(docs / "pong.txt")

@@ -3,9 +3,11 @@
 On a real index of news articles, part of it deleted (so a segment filters its
 deleted documents), every matching document's score from ``AllScored`` is
 compared with the score whoosh's matcher tree gives it one document at a
-time, for word pairs, typos (variants, the loose key and its fuzzy
-neighbours), phrases, OR, exclusions and prefixes in all three modes; and the
-engine's top 10 and total with a plain whoosh search that scores every match.
+time (times the query's language factor, search/ranking.py), for word pairs,
+typos (variants, the loose key and its fuzzy neighbours), phrases, OR,
+exclusions and prefixes in all three modes; and the engine's top 10 and total
+with a plain whoosh search that scores every match, ranked by the same rules
+(the language factor on every match, proximity on the top window).
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ import random
 from pathlib import Path
 
 import pytest
-from whoosh.collectors import TopCollector
 from whoosh.index import open_dir
 from whoosh.searching import TimeLimit
 
+from kavosh import ranking
 from kavosh.engine import Engine
 from kavosh.index.schema import INDEX_NAME
 from kavosh.index.writer import index_paths, remove_paths
@@ -95,25 +97,40 @@ def test_every_match_scores_as_whoosh_scores_it(news):
                 scored, _terms, _keys = expand(parsed, searcher, Deadline(None))
                 assert isinstance(scored, AllScored)
                 expected = _whoosh_scores(scored.query, searcher)
+                prefer = scored.preference(searcher)
+                if prefer is not None:
+                    expected = prefer.apply(searcher, expected)
                 assert _whoosh_scores(scored, searcher) == expected, (text, mode, exact)
                 compared += len(expected)
         assert compared > 2_000  # thousands of matches, not a handful
 
 
 def test_the_top_10_and_total_are_those_of_exhaustive_whoosh_scoring(news):
+    """Every match scored by whoosh, times the query's language factor, ranked; the top
+    ``PROXIMITY_WINDOW`` of that rescored by proximity: the engine's top 10."""
     index_dir, titles = news
     ix = open_dir(str(index_dir), indexname=INDEX_NAME, readonly=True)
-    with Engine(index_dir) as engine, ix.searcher(weighting=engine.weighting) as plain:
+    preferred = 0
+    with (Engine(index_dir) as engine, ix.searcher(weighting=engine.weighting) as plain,
+          engine.searching() as searcher):
         for text in _queries(titles):
             for mode, exact in MODES:
                 parsed = engine.parse(text, mode, exact)
                 if parsed.empty:
                     continue
                 found = engine.search(text, mode=mode, exact=exact, collapse=False)
-                oracle = TopCollector(limit=10, usequality=False, replace=0)
-                plain.search_with_collector(parsed.query, oracle)
-                assert [hit.id for hit in found.hits] == [h["id"] for h in oracle.results()], (text, mode)
-                assert found.total == oracle.count(), (text, mode)
+                every = _whoosh_scores(parsed.query, plain)
+                prefer = ranking.preference(searcher, parsed.words)
+                if prefer is not None:
+                    every = prefer.apply(searcher, every)
+                    preferred += 1
+                ranked = sorted(((score, d) for d, score in every.items()), key=lambda sd: (-sd[0], sd[1]))
+                top = ranking.rescored(searcher, ranked[:ranking.PROXIMITY_WINDOW], parsed.words,
+                                       parsed.stopped)[:10]
+                ids = [searcher.stored_fields(d)["id"] for _score, d in top]
+                assert [hit.id for hit in found.hits] == ids, (text, mode)
+                assert found.total == len(every), (text, mode)
+    assert preferred > 20  # the language factor was part of what was compared
     ix.close()
 
 

@@ -57,6 +57,16 @@ class _Readers:
                 if status != 200:
                     self.failures.append((path, status, body[:200]))
 
+    def answer_more(self, n: int = 6, timeout: float = 300):
+        """Wait until the readers have made ``n`` more requests (each sees the index as it is now)."""
+        with self.lock:
+            target = self.requests + n
+        deadline = time.monotonic() + timeout
+        while self.requests < target:
+            assert time.monotonic() < deadline, f"the readers made no {n} requests in {timeout:.0f} s"
+            assert not self.stop.is_set()
+            time.sleep(0.05)
+
     def __enter__(self):
         for t in self.threads:
             t.start()
@@ -90,22 +100,24 @@ def test_a_served_index_keeps_answering_right_while_it_is_re_indexed(tmp_path, s
             (news / f"{n:03}.txt").write_text(_article("زلزله", n), encoding="utf-8")
         assert invoke("index", str(news), str(seeds_copy), "--index", str(ix)).exit_code == 0
         assert _total(base, "زلزله") == 10
+        readers.answer_more()
         # Change and delete.
         (news / "020.txt").write_text(_article("کهکشان", 20), encoding="utf-8")
         (news / "021.txt").unlink()
         assert invoke("index", str(news), str(seeds_copy), "--index", str(ix)).exit_code == 0
         assert _total(base, "زلزله") == 8
         assert _total(base, "کهکشان") == 1
+        readers.answer_more()
         # Rebuild from scratch, twice: the old document count must not linger.
         for _ in range(2):
             result = invoke("index", "--rebuild", str(news), "--index", str(ix))
             assert result.exit_code == 0, result.output
             assert _total(base, "زلزله") == 8
             assert _total(base, "پهپاد") == 29  # the seeds are gone: only the news files have it
+            readers.answer_more()
         status, body = fetch(base + "/healthz")
         assert status == 200 and json.loads(body)["documents"] == 29
-        time.sleep(0.5)  # let the readers meet the last commit too
-    assert readers.requests > 50
+        readers.answer_more()  # the readers met the last commit too
     assert readers.failures == [], (readers.failures[:5], server_log[-1][-3000:])
 
 
@@ -200,13 +212,10 @@ def test_deeply_nested_parentheses_are_a_clear_error_everywhere(seeds_index):
 def test_a_search_out_of_time_stops_and_says_so(seeds_index):
     with Engine(seeds_index) as engine:
         full = engine.search("په* OR کی* OR مس*", mode="any")
-        started = time.perf_counter()
         cut = engine.search("په* OR کی* OR مس*", mode="any", time_limit=1e-6)
-        took = time.perf_counter() - started
     assert not full.timed_out and full.total > 0
     assert cut.timed_out is True
     assert cut.total <= full.total
-    assert took < 1.0
 
 
 def test_the_page_and_api_say_timed_out_when_cut(seeds_index):

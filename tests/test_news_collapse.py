@@ -284,11 +284,15 @@ def test_a_story_printed_many_times_still_leaves_a_full_page(tmp_path):
 
 def test_a_title_that_is_a_formula_stays_text_in_the_csv(archive):
     data, index_dir = archive
-    (data / "evil.jsonl").write_text(_record("evil-1", '=HYPERLINK("http://x.example","پالایشگاه")',
-                                             "+1 متن درباره پالایشگاه اصفهان", "evil") + "\n", encoding="utf-8")
+    (data / "evil.jsonl").write_text("\n".join([
+        _record("evil-1", '=HYPERLINK("http://x.example","پالایشگاه")', "+1 متن درباره پالایشگاه اصفهان", "evil"),
+        _record("evil-2", "-2+3+cmd|' /C calc'!A0 پالایشگاه", "@SUM(1+1) پالایشگاه اصفهان", "evil"),
+    ]) + "\n", encoding="utf-8")
     index_paths(index_dir, [data])
     rows = {r[1]: r for r in _csv_rows(_search(index_dir, "--format", "csv", "--all", "اصفهان"))[1:]}
     assert rows["evil-1"][2] == "'=HYPERLINK(\"http://x.example\",\"پالایشگاه\")"
     assert rows["evil-1"][8].startswith("'+1 ")
-    jsonl = json.loads(_search(index_dir, "--format", "jsonl", "--all", "اصفهان"))
-    assert jsonl["title"].startswith("=HYPERLINK")  # JSON is data, not a spreadsheet: left as it is
+    assert rows["evil-2"][2] == "'-2+3+cmd|' /C calc'!A0 پالایشگاه"  # '-' starts a formula too
+    assert rows["evil-2"][8].startswith("'@SUM(")
+    jsonl = {r["id"]: r for r in map(json.loads, _search(index_dir, "--format", "jsonl", "--all", "اصفهان").splitlines())}
+    assert jsonl["evil-1"]["title"].startswith("=HYPERLINK")  # JSON is data, not a spreadsheet: left as it is

@@ -136,6 +136,9 @@ def test_document_dates_in_every_accepted_format(written, expected):
     ("۱۴۰۳", date(2024, 3, 20), date(2025, 3, 20)),  # a year below 1700 is Jalali
     ("1402", date(2023, 3, 21), date(2024, 3, 19)),  # 1402 is not a leap year: Esfand has 29 days
     ("1403/08", date(2024, 10, 22), date(2024, 11, 20)),
+    ("1403.08", date(2024, 10, 22), date(2024, 11, 20)),
+    ("۱۴۰۳٫۰۸", date(2024, 10, 22), date(2024, 11, 20)),  # a Persian keyboard's "." is ٫
+    ("۲۰۲۴٫۱۱٫۰۳", date(2024, 11, 3), date(2024, 11, 3)),
     ("آبان ۱۴۰۳", date(2024, 10, 22), date(2024, 11, 20)),
     ("رمضان 1446", date(2025, 3, 1), date(2025, 3, 29)),  # a lunar month
     ("1446 هـ", date(2024, 7, 7), date(2025, 6, 25)),
@@ -282,6 +285,14 @@ def test_cli_filters_sort_and_prints_facets_in_json(news_index):
     # the source facet ignores the source filter: every source's count for these dates
     assert data["facets"]["source"] == [["okaz.com.sa", 2], ["BBC Persian", 1], ["asriran.com", 1],
                                         ["tabnak.ir", 1], ["رویترز", 1]]
+
+
+def test_cli_takes_a_date_typed_on_a_persian_keyboard(news_index):
+    typed = run("search", "--index", news_index, "--json", "--since", "۱۴۰۳٫۰۸", WORD)
+    latin = run("search", "--index", news_index, "--json", "--since", "1403.08", WORD)
+    assert typed.exit_code == 0, typed.output
+    assert json.loads(typed.output)["since"] == "2024-10-22" and json.loads(typed.output)["hits"]
+    assert [h["id"] for h in json.loads(typed.output)["hits"]] == [h["id"] for h in json.loads(latin.output)["hits"]]
 
 
 def test_cli_shows_each_hits_source_and_date(news_index):

@@ -365,3 +365,50 @@ def test_a_sentence_typed_on_an_arabic_keyboard_finds_the_persian_one():
     assert own_query_terms(arabic_keyboard) == own_query_terms(persian)
     assert finds(arabic_keyboard, persian)
     assert finds(persian, arabic_keyboard)
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u2060", "\ufeff"], ids=["ZWSP", "WJ", "BOM"])
+def test_a_zero_width_character_inside_a_word_leaves_it_findable(tmp_path, invisible):
+    """Pasted web text hides zero-width spaces, word joiners and BOMs inside words: the
+    words are still found, typed plainly, and a query that carries one finds the plain word."""
+    import json
+
+    from click.testing import CliRunner
+
+    from kavosh.cli import main
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "hidden.txt").write_text(
+        f"خبر\nپه{invisible}پادها بر فراز کیف و الطا{invisible}ئرات المسيرة\n", encoding="utf-8")
+    (docs / "plain.txt").write_text("گزارش\nزلزله در کرمان\n", encoding="utf-8")
+    index = str(tmp_path / "ix")
+    assert CliRunner().invoke(main, ["index", "--quiet", "--index", index, str(docs)]).exit_code == 0
+
+    def found(query: str) -> list[str]:
+        result = CliRunner().invoke(main, ["search", "--json", "--index", index, query])
+        assert result.exit_code == 0, result.output
+        return [h["id"] for h in json.loads(result.stdout)["hits"]]
+
+    assert found("پهپاد") == ["hidden.txt"]
+    assert found("الطائرات") == ["hidden.txt"]
+    assert found(f"زل{invisible}زله") == ["plain.txt"]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u2060"], ids=["ZWSP", "WJ"])
+def test_a_zero_width_space_between_two_words_leaves_both_findable(tmp_path, invisible):
+    """بلند<ZWSP>نامزدها (the archive has it): a space was meant; each word is still found."""
+    import json
+
+    from click.testing import CliRunner
+
+    from kavosh.cli import main
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "list.txt").write_text(f"خبر\nفهرست بلند{invisible}نامزدهای جایزه اعلام شد\n", encoding="utf-8")
+    index = str(tmp_path / "ix")
+    assert CliRunner().invoke(main, ["index", "--quiet", "--index", index, str(docs)]).exit_code == 0
+    for query in ("نامزدها", "بلند", "بلند نامزدها"):
+        result = CliRunner().invoke(main, ["search", "--json", "--index", index, query])
+        assert [h["id"] for h in json.loads(result.stdout)["hits"]] == ["list.txt"], query

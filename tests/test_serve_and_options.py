@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from kavosh.cli import main
-from serving import ROOT, fetch, served, wait_for_url, wait_until_healthy
+from serving import ROOT, STARTUP, fetch, served, wait_for_url, wait_until_healthy
 
 
 def invoke(*args):
@@ -80,9 +80,27 @@ def test_a_loopback_server_refuses_foreign_host_names(seeds_index):
         assert status == 400 and "--allow-host" in json.loads(body)["error"]
         status, page = fetch(f"{base}/?q={quote('کیف')}", {"Host": f"rebind.example:{port}"})
         assert status == 400 and "<mark>" not in page.decode()
+        # A name that starts like a loopback address is somebody's DNS name (rebinding).
+        for suffixed in (f"127.0.0.1.attacker.example:{port}", "localhost.attacker.example", "127.0.0.1x"):
+            assert fetch(base + "/healthz", {"Host": suffixed})[0] == 400, suffixed
     with served(seeds_index, "--allow-host", "kavosh.internal") as base:
         assert fetch(base + "/healthz", {"Host": "kavosh.internal"})[0] == 200
         assert fetch(base + "/healthz", {"Host": "other.internal"})[0] == 400
+
+
+def test_create_app_on_its_own_answers_only_loopback_names(seeds_index):
+    """Whoever serves create_app() (gunicorn, a WSGI host) gets the rebinding guard by default."""
+    from kavosh.web import create_app
+
+    client = create_app(seeds_index).test_client()
+    for host in ("127.0.0.1:5000", "localhost", "LOCALHOST:80", "[::1]:5000"):
+        assert client.get("/healthz", headers={"Host": host}).status_code == 200, host
+    for host in ("attacker.example", "127.0.0.1.attacker.example", "127.0.0.1.attacker.example:5000",
+                 "localhost.attacker.example", "[::2]"):
+        r = client.get("/api/search?q=x", headers={"Host": host})
+        assert r.status_code == 400 and "--allow-host" in r.get_json()["error"], host
+    anyone = create_app(seeds_index, {"KAVOSH_ALLOWED_HOSTS": None}).test_client()
+    assert anyone.get("/healthz", headers={"Host": "search.example"}).status_code == 200
 
 
 def test_a_hit_in_a_huge_one_line_document_is_a_small_answer(tmp_path):
@@ -111,12 +129,12 @@ def test_worker_processes_are_supervised_and_stopped(seeds_index):
          "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
-        base = wait_for_url(proc, timeout=30)
-        wait_until_healthy(base, timeout=30)
+        base = wait_for_url(proc, timeout=STARTUP)
+        wait_until_healthy(base, timeout=STARTUP)
         workers = _children(proc.pid)
         assert len(workers) == 2
         os.kill(next(iter(workers)), signal.SIGKILL)  # a worker dies: another takes its place
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + STARTUP
         while time.monotonic() < deadline and (len(_children(proc.pid)) < 2
                                                 or _children(proc.pid) == workers):
             time.sleep(0.1)
@@ -125,7 +143,7 @@ def test_worker_processes_are_supervised_and_stopped(seeds_index):
             assert fetch(f"{base}/api/search?q={quote('کیف')}")[0] == 200
         last = _children(proc.pid)
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=20) == 0
+        assert proc.wait(timeout=STARTUP) == 0
         assert not [p for p in last if os.path.exists(f"/proc/{p}") and
                     open(f"/proc/{p}/stat").read().split()[2] != "Z"]
     finally:
@@ -144,3 +162,22 @@ def test_bytes_that_are_not_utf8_on_the_command_line_are_one_line(seeds_index, c
     assert done.returncode == 2
     err = done.stderr.decode("utf-8")
     assert "Traceback" not in err and "not UTF-8" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_served_app_is_warmed_before_its_first_visitor(seeds_index, tmp_path):
+    """warm_up answers a first page itself: templates compiled, facet tables read."""
+    from kavosh.web import create_app
+    from kavosh.web.app import warm_analysis, warm_up
+
+    warm_analysis()
+    app = create_app(seeds_index)
+    assert not app.jinja_env.cache
+    assert warm_up(app) is app
+    assert any("results" in str(key) or "search" in str(key) for key in app.jinja_env.cache)
+    engine = app.extensions["kavosh"].get()
+    with engine.searching() as searcher:
+        assert getattr(searcher, "_kavosh_tables", None) is not None  # the facet tables are read
+    # No index yet: warming is quiet, and the page still says what to do.
+    empty = warm_up(create_app(tmp_path / "none"))
+    r = empty.test_client().get("/?q=x")
+    assert r.status_code in (404, 503) and "kavosh index" in r.get_data(as_text=True)

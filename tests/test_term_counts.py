@@ -15,6 +15,8 @@ from kavosh.index.term_counts import CountedFrequency, CountedPositions, counted
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
+# Texts with terms: the seeds and ours, and 120 real articles when ../shared holds them.
+MANY = 20 if CORPORA.is_dir() else 5
 
 
 def _texts() -> list[str]:
@@ -36,12 +38,12 @@ def test_counted_frequencies_equal_the_token_path_on_real_text():
     assert isinstance(field.format, CountedFrequency)
     plain = Frequency(field_boost=field.format.field_boost)
     texts = _texts()
-    assert len(texts) > 20
+    assert len(texts) > MANY
     for _round in range(2):  # cold (filling the word cache) and warm
         for text in texts:
             expected = sorted(plain.word_values(text, field.analyzer, mode="index"))
             assert sorted(field.format.word_values(text, field.analyzer, mode="index")) == expected
-    assert sum(1 for t in texts if list(field.format.word_values(t, field.analyzer, mode="index"))) > 20
+    assert sum(1 for t in texts if list(field.format.word_values(t, field.analyzer, mode="index"))) > MANY
 
 
 @pytest.mark.parametrize("name", ["title", "body"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from kavosh import export
+from kavosh.choices import DEFAULT_SORT
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, KavoshError
 
 from .common import error_response, get_engine
@@ -66,7 +67,7 @@ def export_route(fmt: str):
         since=request.args.get("since", "").strip() or None,
         until=request.args.get("until", "").strip() or None,
         sources=tuple(request.args.getlist("source")),
-        sort=request.args.get("sort", "").strip() or "relevance")
+        sort=request.args.get("sort", "").strip() or DEFAULT_SORT)
     response = Response(_Stream(export.chunks(fmt, rows), rows), content_type=export.MEDIA_TYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="kavosh-search.{fmt}"'
     response.headers["X-Total-Count"] = str(rows.total)

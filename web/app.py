@@ -31,14 +31,18 @@ from .date_display import date_html
 
 log = logging.getLogger("kavosh.web")
 
+# The names a server on this machine alone is reached by (exactly these: 127.0.0.1.attacker.example is not one).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
 DEFAULTS = {
     "KAVOSH_TIME_LIMIT": 2.0,  # seconds a search may run before it is cut off
     "KAVOSH_PAGE_SIZE": 10,
     "KAVOSH_SUGGESTIONS": 8,
     "KAVOSH_RETRY_OPEN": 1.0,  # seconds between attempts to open a missing index
-    # Host names the app answers to (None: any).  `kavosh serve` on loopback sets
-    # the loopback names, so a rebinding DNS name cannot reach it from a browser.
-    "KAVOSH_ALLOWED_HOSTS": None,
+    # Host names the app answers to (None: any).  By default the loopback names,
+    # so a rebinding DNS name cannot reach it from a browser, whoever serves it;
+    # `kavosh serve --host ADDRESS` (not loopback) passes None, --allow-host adds.
+    "KAVOSH_ALLOWED_HOSTS": LOOPBACK_HOSTS,
     "SEND_FILE_MAX_AGE_DEFAULT": 86400,
     "MAX_CONTENT_LENGTH": 64 * 1024,
 }
@@ -205,3 +209,32 @@ def _register_template_helpers(app: Flask):
         paragraphs=paragraphs,
         pages=pages,
     )
+
+
+# What a first visitor asks for: a Persian and an Arabic results page (the page
+# and its templates, the facet tables, the analysis caches), a completion.
+WARM_UP_PATHS = ("/?q=%D9%BE%D9%87%D9%BE%D8%A7%D8%AF",  # پهپاد
+                 "/?q=%D8%A7%D9%84%D8%B3%D8%B9%D9%88%D8%AF%D9%8A%D8%A9&ui=ar",  # السعودية
+                 "/api/suggest?q=%D9%BE%D9%87")  # په
+
+
+def warm_analysis() -> None:
+    """Load the analysis chain's tables (lexicon, verb forms, stop words) once, in the
+    process that forks the workers: they share them instead of each building its own."""
+    from kavosh.index.analysis import kavosh_analyzer
+
+    for mode in ("index", "query"):
+        list(kavosh_analyzer()("پهپادهای روسیه می‌روند؛ الطائرات المسيّرة", mode=mode))
+
+
+def warm_up(app: Flask) -> Flask:
+    """Answer the first pages once before any visitor does, so the first real page costs
+    what the hundredth does (it cost 10x its CPU: templates compiled, facet tables read,
+    bench/bench_first_page.py).  No index yet, or a broken one: the visitor's page says so."""
+    client = app.test_client()
+    for path in WARM_UP_PATHS:
+        try:
+            client.get(path, headers={"Host": "127.0.0.1"})
+        except Exception:  # a warm-up is a courtesy: serving goes on, the real request reports
+            log.debug("kavosh: warm-up of %s failed", path, exc_info=True)
+    return app

@@ -7,9 +7,10 @@ of web/ imports the module that imports it.
 from __future__ import annotations
 
 from flask import current_app, jsonify, render_template, request
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from kavosh.index.errors import IncompatibleIndex, IndexNotFound, KavoshError, QueryError
+from kavosh.snippets import to_html
 
 from .i18n import current_ui, text
 from .messages import translate_error
@@ -57,9 +58,9 @@ def html_lang(lang: str | None) -> str:
 
 
 def marked(segments) -> Markup:
-    """The engine's segments as HTML: text escaped, matches in <mark>."""
-    return Markup("").join(Markup("<mark>%s</mark>") % s.text if s.marked else escape(s.text)
-                           for s in segments)
+    """The engine's segments as HTML: text escaped, matches in <mark> (``snippets.to_html``,
+    the JSON's ``snippet``/``title_html``: one rule for both)."""
+    return Markup(to_html(segments))
 
 
 def paragraphs(segments) -> list[list]:

@@ -15,16 +15,13 @@ import re
 import jdatetime
 from markupsafe import Markup
 
+from kavosh.index.dates import GREGORIAN_MONTH_NAMES, JALALI_MONTH_NAMES
+
 from .i18n import digits, text
 
-JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
-                 "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
-GREGORIAN_MONTHS = {
-    "fa": ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن",
-           "ژوئیه", "اوت", "سپتامبر", "اکتبر", "نوامبر", "دسامبر"),
-    "ar": ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
-           "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"),
-}
+# One list of month names: what dates are read with (index/dates.py) is what pages show.
+JALALI_MONTHS = JALALI_MONTH_NAMES
+GREGORIAN_MONTHS = GREGORIAN_MONTH_NAMES
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _HAS_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 

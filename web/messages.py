@@ -137,6 +137,13 @@ _RULES: list[tuple[re.Pattern, str, str]] = [(re.compile(p + r"\Z"), fa, ar) for
     (r"the first `kavosh index` run on (?P<path>.+?) did not finish: run `kavosh index PATH` again",
      "نخستین اجرای ‎kavosh index‎ روی {path} تمام نشد: ‎kavosh index PATH‎ را دوباره اجرا کنید.",
      "لم يكتمل أول تشغيل لـ‎kavosh index‎ على {path}: شغّل ‎kavosh index PATH‎ مرة أخرى."),
+    (r"the first `kavosh index` run on (?P<path>.+?) is still running: search again when it has finished",
+     "نخستین اجرای ‎kavosh index‎ روی {path} هنوز در جریان است: پس از پایانش دوباره جست‌وجو کنید.",
+     "أول تشغيل لـ‎kavosh index‎ على {path} ما زال جاريًا: ابحث مجددًا بعد انتهائه."),
+    (r"the index at (?P<path>.+?) was built by another analysis \(fingerprint \w+, this Kavosh's is \w+\): "
+     r"run `kavosh index --rebuild PATH` to rebuild it",
+     "نمایهٔ {path} با تحلیل دیگری ساخته شده است: با ‎kavosh index --rebuild PATH‎ آن را از نو بسازید.",
+     "بُني الفهرس {path} بتحليل آخر: أعد بناءه بـ‎kavosh index --rebuild PATH‎."),
     (r"(the index at (?P<path>.+?) was written by an incompatible Kavosh version"
      r"|cannot open the index at (?P<path2>.+?) \(\w+\)): run `kavosh index --rebuild PATH` to rebuild it",
      "نمایهٔ {path}{path2} با این نسخهٔ کاوش خوانده نمی‌شود: با ‎kavosh index --rebuild PATH‎ آن را از نو بسازید.",

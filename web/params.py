@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
+from kavosh.choices import DEFAULT_SORT
 from kavosh.index.errors import QueryError
 
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
@@ -34,7 +35,7 @@ def search_params(default_limit: int) -> dict:
         "since": request.args.get("since", "").strip() or None,
         "until": request.args.get("until", "").strip() or None,
         "sources": tuple(request.args.getlist("source")),
-        "sort": request.args.get("sort", "").strip() or "relevance",
+        "sort": request.args.get("sort", "").strip() or DEFAULT_SORT,
         "collapse": bool_arg("collapse", default=True),
     }
 

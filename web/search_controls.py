@@ -16,10 +16,11 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app, url_for
 
+from kavosh.choices import DEFAULT_SORT, SORTS
+
 from .date_display import GREGORIAN_MONTHS, format_date
 from .i18n import digits, text
 
-SORTS = ("relevance", "newest", "oldest")
 SOURCES_SHOWN = 8  # source facet values shown before "more"
 
 
@@ -41,7 +42,7 @@ def search_url(query, params, _endpoint="pages.search_page", **changes) -> str:
             "exact": 1 if params.get("exact") else None,
             "since": params.get("since"), "until": params.get("until"),
             "source": list(params.get("sources") or ()) or None,
-            "sort": None if params.get("sort", "relevance") == "relevance" else params.get("sort"),
+            "sort": None if params.get("sort", DEFAULT_SORT) == DEFAULT_SORT else params.get("sort"),
             "collapse": 0 if params.get("collapse") is False else None}
     args.update(changes)
     return url_for(_endpoint, **{k: v for k, v in args.items() if v is not None})
@@ -95,8 +96,8 @@ def source_links(q, params, result) -> list[Link]:
 
 
 def sort_links(q, params) -> list[Link]:
-    current = params.get("sort") or "relevance"
-    return [Link(text(f"sort_{key}"), None, _page_url(q, params, sort=None if key == "relevance" else key),
+    current = params.get("sort") or DEFAULT_SORT
+    return [Link(text(f"sort_{key}"), None, _page_url(q, params, sort=None if key == DEFAULT_SORT else key),
                  key == current, key) for key in SORTS]
 
 
