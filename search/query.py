@@ -87,6 +87,9 @@ class ParsedQuery:
     verbatim_terms: set[str] = field(default_factory=set)
     verbatim_phrases: list[tuple[str, ...]] = field(default_factory=list)
     tree: object = None  # the query tree (search/query_tree.py) this was compiled from
+    # The words searched for, in order, without operators, field names or what is
+    # excluded: what ranking re-analyses for the query's words and their distances.
+    searched_text: str = ""
 
     @property
     def empty(self) -> bool:
@@ -160,6 +163,7 @@ class _Compile:
 
     def run(self, tree) -> ParsedQuery:
         self._parsed.tree = tree
+        self._parsed.searched_text = " ".join(_searched_texts(tree))
         self._lang = _language_of(tree)
         q = self.node(tree, self.fields, True)
         self._parsed.query = _simplify(q)
@@ -494,8 +498,9 @@ class _Compile:
         return q
 
 
-def _language_of(tree) -> str | None:
-    """``query_script`` of the words a tree searches for, not those it excludes."""
+def _searched_texts(tree) -> list[str]:
+    """The texts of the words, phrases and patterns a tree searches for, in order:
+    not those it excludes, nor operators or field names."""
     texts = []
 
     def visit(n):
@@ -508,7 +513,12 @@ def _language_of(tree) -> str | None:
             visit(n.child)
 
     visit(tree)
-    return query_script(" ".join(texts))
+    return texts
+
+
+def _language_of(tree) -> str | None:
+    """``query_script`` of the words a tree searches for, not those it excludes."""
+    return query_script(" ".join(_searched_texts(tree)))
 
 
 def _is_bare_word(node) -> bool:
