@@ -26,7 +26,7 @@ from . import export, latin_names, ranking, snippets
 from .facets import SORTS, FacetedTop, request_filters, result_day, tables
 from .index_stats import describe
 from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
-from .query import MAX_QUERY_CHARS, QueryParser
+from .query import MAX_QUERY_CHARS, QueryParser, exact_analyzer_of
 from .scoring import CachedLengthBM25F
 from .vocabulary import Vocabulary
 from .results import Document, Hit, SearchResult, document_from, hit_from, similar_from
@@ -64,7 +64,8 @@ class Engine:
         # and highlights are analysed exactly as its documents were, whatever
         # options built it.
         self.analyzer = self.ix.schema["body"].analyzer
-        options = {"analyzer": self.analyzer, **(parser_options or {})}
+        options = {"analyzer": self.analyzer, "exact_analyzer": exact_analyzer_of(self.ix.schema),
+                   **(parser_options or {})}
         self._parsers = {(mode, variants): QueryParser(mode, variants=variants, **options)
                          for mode in MODES for variants in (True, False)}
         self._local = threading.local()
@@ -224,7 +225,7 @@ class Engine:
                 page = [(pos, []) for pos in range(offset, min(want, ranked.scored_length()))]
             for leader, folded in page:
                 hit = self._hit(ranked[leader], terms, variant_keys, snippet_width,
-                                marked=not deadline.passed)
+                                marked=not deadline.passed, phrases=parsed.verbatim_phrases)
                 hit.similar = [similar_from(ranked[pos].fields()) for pos in folded]
                 result.folded += len(folded)
                 result.hits.append(hit)
@@ -273,11 +274,12 @@ class Engine:
             top = ranking.rescored(searcher, collector.results().top_n, parsed.words, parsed.stopped)
             return [(ids[docnum], float(score)) for score, docnum in top[:limit]]
 
-    def _hit(self, hit, terms, variant_keys, width, marked=True) -> Hit:
-        """One hit.  Past the deadline its snippet is the text's start, unmarked."""
+    def _hit(self, hit, terms, variant_keys, width, marked=True, phrases=()) -> Hit:
+        """One hit.  Past the deadline its snippet is the text's start, unmarked.
+        ``phrases``: the query's verbatim (quoted) words, marked where they stand together."""
         fields = hit.fields()
         body, title = fields.get("body", ""), fields.get("title", "")
-        as_indexed = self._as_indexed(fields)
+        as_indexed = dict(self._as_indexed(fields), phrases=phrases)
         spans = snippets.match_spans(body, terms, variant_keys, limit=snippets.SCAN_CHARS,
                                      **as_indexed) if marked else []
         title_spans = snippets.match_spans(title, terms, variant_keys, **as_indexed) if marked else []
@@ -302,10 +304,11 @@ class Engine:
             if docnum is None:
                 return None
             fields = searcher.stored_fields(docnum)
-            terms, keys = self._marking(searcher, query, exact)
+            terms, keys, phrases = self._marking(searcher, query, exact)
         body, title = fields.get("body", ""), fields.get("title", "")
-        body_spans = snippets.match_spans(body, terms, keys, **self._as_indexed(fields))
-        title_spans = snippets.match_spans(title, terms, keys, **self._as_indexed(fields))
+        as_indexed = dict(self._as_indexed(fields), phrases=phrases)
+        body_spans = snippets.match_spans(body, terms, keys, **as_indexed)
+        title_spans = snippets.match_spans(title, terms, keys, **as_indexed)
         return document_from(fields, snippets.segments(title, title_spans),
                              snippets.segments(body, body_spans),
                              matches=len(body_spans) + len(title_spans),
@@ -315,19 +318,20 @@ class Engine:
         """How to re-analyse a document's stored text to find the terms it was indexed by."""
         return {"lang": fields.get("lang"), "analyzer": self.analyzer}
 
-    def _marking(self, searcher, query: str | None, exact: bool) -> tuple[set, set]:
-        """(terms, variant keys) to mark for ``query`` in one document; empty if it does not parse."""
+    def _marking(self, searcher, query: str | None, exact: bool) -> tuple[set, set, list]:
+        """(terms, variant keys, verbatim phrases) to mark for ``query`` in one document;
+        empty if it does not parse."""
         if not query or not query.strip():
-            return set(), set()
+            return set(), set(), []
         try:
             parsed = self.parse(query, exact=exact)
         except QueryError:
-            return set(), set()
+            return set(), set(), []
         try:
             _query, terms, keys = expand(parsed, searcher, Deadline(DOCUMENT_TIME))
         except (TimeLimit, QueryError):  # mark the query's own words, not what its patterns stand for
             terms, keys = parsed.terms, parsed.variant_keys
-        return terms, keys
+        return terms, keys, parsed.verbatim_phrases
 
     # --- about the index ------------------------------------------------
 

@@ -137,7 +137,8 @@ def start(held, parsed, *, filters: Filters, sort: str, offset, limit, time_limi
         held.__exit__(None, None, None)
         raise
     return Export(searcher, matches, offset, limit, terms, keys, snippet_width, sort,
-                  release=lambda: held.__exit__(None, None, None), analyzer=analyzer)
+                  release=lambda: held.__exit__(None, None, None), analyzer=analyzer,
+                  phrases=parsed.verbatim_phrases)
 
 
 class Export:
@@ -148,7 +149,8 @@ class Export:
     """
 
     def __init__(self, searcher, matches: AllMatches | None, offset: int, limit: int | None,
-                 terms, variant_keys, snippet_width: int, sort: str, release, analyzer=None):
+                 terms, variant_keys, snippet_width: int, sort: str, release, analyzer=None,
+                 phrases=()):
         self.searcher = searcher
         self.analyzer = analyzer  # the index's own chain, to find the words as indexed
         order = matches.ranked(sort) if matches is not None else []
@@ -158,6 +160,7 @@ class Export:
         self._matches = matches
         self.offset = offset
         self.terms, self.variant_keys = terms, variant_keys
+        self.phrases = phrases  # the query's quoted words: the snippet is where they stand
         self.snippet_width = snippet_width
         self._release = release
 
@@ -176,7 +179,7 @@ class Export:
         body = fields.get("body", "")
         # The snippet is plain text, so which words are variants does not show: look for
         # cross-script variants (the costly part) only where the words themselves are not.
-        as_indexed = {"lang": fields.get("lang"), "analyzer": self.analyzer}
+        as_indexed = {"lang": fields.get("lang"), "analyzer": self.analyzer, "phrases": self.phrases}
         spans = snippets.match_spans(body, self.terms, limit=snippets.SCAN_CHARS, **as_indexed)
         if not spans and self.variant_keys:
             spans = snippets.match_spans(body, self.terms, self.variant_keys, limit=snippets.SCAN_CHARS,

@@ -45,7 +45,7 @@ import re
 from functools import lru_cache
 from itertools import product
 
-from kavosh.query import VariantMatch
+from kavosh.query_nodes import VariantMatch
 from kavosh.index.variants import KEY_END, SCRIPT_TAGS, _SPELLING_FOLD, term_written
 
 VARIANT_FIELD = "variant"

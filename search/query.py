@@ -1,44 +1,51 @@
-"""Kavosh's query language, parsed into whoosh queries through the one analyzer.
+"""Kavosh's query language compiled into whoosh queries through the one analyzer.
+
+The language itself (its grammar, its lenient reading, its errors) is
+search/query_grammar.py, which yields the engine-neutral tree of
+search/query_tree.py; this module turns that tree into whoosh queries:
 
     کیف پهپاد          all words must match (the default; ``any`` mode ORs them)
     کیف OR كييف        either word
-    روسیه -اوکراین     NOT / -word excludes
-    "حمله پهپادی"      exact phrase (still matches across a removed stop word)
-    title:موسکو        only in the title (also body:)
+    روسیه -اوکراین     -X and NOT X exclude everything X finds
+    "حمله پهپادی"      the words as written, side by side (exact fields)
+    title:موسکو        only in the title (also body:, and title:"…", title:(…))
     پهپاد*             prefix; w?rd and wo*d wildcards too
     ( … )              grouping
 
-Why our own parser and not whoosh's ``QueryParser``: each query word has no
-language, so it becomes the OR of its Persian and Arabic stems at one
-position, which whoosh's parser cannot express inside a phrase; and a user's
-unbalanced quote or parenthesis should be read leniently, not rejected.
+Why not whoosh's ``QueryParser``: each query word has no language, so it
+becomes the OR of its Persian and Arabic stems at one position, which
+whoosh's parser cannot express inside a phrase; and the tree must serve an
+OpenSearch backend too.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from whoosh import query as Q
-from whoosh.matching import AndNotMatcher
-from whoosh.query.spans import SpanNear2, SpanOr
-from whoosh.query.terms import MultiTerm
 
+from kavosh import query_tree as T
 from kavosh.dismax import BestOf
 from kavosh.index.analysis import HAMZA, DocumentText, LanguageStemFilter, kavosh_analyzer
 from kavosh.index.errors import QueryError
-from kavosh.index.normalize import normalize_token, query_language, token_language
-from kavosh.index.variants import (LOOSE_TAG, choose_spellings, loose_key, query_variants, same_word,
-                                     term_script, term_spelling, term_written, with_hamza)
+from kavosh.index.normalize import normalize_token
+# Each search field's verbatim twin: normalized, unstemmed words with stop words
+# kept (kavosh_analyzer(verbatim=True)), what quoted text and --exact search.
+from kavosh.index.schema import EXACT_FIELDS
+from kavosh.index.variants import LOOSE_TAG, OTHER_SCRIPT, SCRIPT_TAGS, TAG_CHARS, loose_key, query_variants, with_hamza
+from kavosh.query_grammar import MAX_NESTING, parse_tree
+from kavosh.query_language import query_script
+from kavosh.query_nodes import Alternatives, AndNot, ExcludingMatcher, Near, VariantMatch
+from kavosh.latin_names import latin_spellings
+
+__all__ = ["MAX_NESTING", "MAX_QUERY_CHARS", "ExcludingMatcher", "ParsedQuery", "QueryParser",
+           "VariantMatch", "exact_analyzer_of", "query_script"]
 
 SEARCH_FIELDS = ("title", "body")
 ZWNJ = "\u200c"
 VARIANT_FIELD = "variant"
 MAX_QUERY_CHARS = 1000
 MIN_PREFIX_CHARS = 2
-# Grouping deeper than this is a mistake or an attack, never a question: the
-# parser and whoosh's query normalization recurse once per level.
-MAX_NESTING = 20
 # Weights measured with bench/eval.py on the Arabic and Persian dev sets, with
 # and without 40k news distractors (README, "Retrieval quality"):
 # whoosh's BM25F scores each field as a separate BM25 and adds them, so one
@@ -46,8 +53,8 @@ MAX_NESTING = 20
 # the passage that answers; title terms weigh a quarter (on top of the
 # index-time field boost of 2: half a body match).
 TITLE_WEIGHT = 0.25
-# A query word's stem in the other language (its Arabic stem when the query
-# is typed in Persian) still matches, at this weight: ایران must not find ایر.
+# A query word's stem in the other language (its Arabic stem when the query's
+# words say it is Persian: search/query_language.py) still matches, at this weight.
 OTHER_LANGUAGE_WEIGHT = 0.3
 # Cross-script variants count for less than the word itself: a document with
 # the exact spelling ranks above one that only has the other script's.
@@ -65,53 +72,6 @@ JOINED_WEIGHT = 0.5
 MIN_JOINED_CHARS = 5
 
 
-class VariantMatch(MultiTerm):
-    """The other script's spellings of one query word, in the variant field.
-
-    Lists the indexed terms under ``prefix`` (the other script's tag and the
-    word's consonant key) and keeps those ``index.variants.same_word`` admits:
-    spellings that differ only in a few long vowels.  Expanded once per query
-    by ``search.matching.expand``, like a prefix.
-    """
-
-    constantscore = False
-
-    def __init__(self, fieldname, prefix, folded, script, boost=1.0, written=None, word=None):
-        self.fieldname = fieldname
-        self.prefix = prefix
-        self.folded = folded
-        self.written = folded if written is None else written  # this form as typed (normalized)
-        self.word = word  # the whole typed word (a form may be it without an article)
-        self.script = script
-        self.text = f"{prefix}{folded}#{script}#{self.written}#{word}"
-        self.boost = boost
-
-    def __eq__(self, other):
-        return (isinstance(other, VariantMatch) and self.fieldname == other.fieldname
-                and self.text == other.text and self.boost == other.boost)
-
-    def __hash__(self):
-        return hash((self.fieldname, self.text, self.boost))
-
-    def __repr__(self):
-        return f"VariantMatch({self.fieldname!r}, {self.prefix!r}, {self.folded!r}, {self.script!r})"
-
-    def _btexts(self, ixreader):
-        admitted = []
-        for btext in ixreader.expand_prefix(self.fieldname, self.prefix):
-            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            if term_written(text) == self.word:
-                continue  # the typed word itself, which its stems already match: not another spelling
-            folded = term_spelling(text)
-            if same_word(self.folded, folded, self.script, term_script(text)):
-                admitted.append((text, folded, ixreader.doc_frequency(self.fieldname, text)))
-        return choose_spellings(self.written, self.folded, admitted)
-
-
-_LEXER = re.compile(r'\s+|"[^"]*"?|\(|\)|[^\s()"]+')
-_FIELD_PREFIX = re.compile(r"^(title|body):(.*)$", re.IGNORECASE | re.DOTALL)
-
-
 @dataclass
 class ParsedQuery:
     """A whoosh query plus what the highlighter and the UI need to know about it."""
@@ -123,6 +83,14 @@ class ParsedQuery:
     variant_keys: set[str] = field(default_factory=set)  # skeletons matched as variants
     fuzzy: list[Q.Query] = field(default_factory=list)  # variant-spelling queries to expand (VariantMatch)
     dropped: list[str] = field(default_factory=list)  # words removed as stop words
+    # Normalized words matched as written (quoted, or --exact) in the exact fields,
+    # and each quoted text's words in order (what search/snippets.py marks as one run).
+    verbatim_terms: set[str] = field(default_factory=set)
+    verbatim_phrases: list[tuple[str, ...]] = field(default_factory=list)
+    tree: object = None  # the query tree (search/query_tree.py) this was compiled from
+    # The words searched for, in order, without operators, field names or what is
+    # excluded: what ranking re-analyses for the query's words and their distances.
+    searched_text: str = ""
 
     @property
     def empty(self) -> bool:
@@ -130,32 +98,36 @@ class ParsedQuery:
 
 
 class QueryParser:
-    """Parses the query language.
+    """Parses the query language (search/query_grammar.py) and compiles its tree for whoosh.
 
     ``mode`` 'all' ANDs bare words, 'any' ORs them (ranked).  With
     ``variants`` each bare word also matches the other script's spelling of
     it (index/variants.py) at a lower weight; ``variants=False`` is --exact.
 
     A parser holds only its configuration, so one instance may serve many
-    threads at once: each ``parse()`` call keeps its cursor and findings in
-    its own ``_Parse`` object.
+    threads at once: each ``parse()`` call keeps its findings in its own
+    ``_Compile`` object.
     """
 
     def __init__(self, mode: str = "all", fields=SEARCH_FIELDS, variants: bool = True, *,
-                 analyzer=None, other_language_weight: float = OTHER_LANGUAGE_WEIGHT,
+                 analyzer=None, exact_analyzer=None, other_language_weight: float = OTHER_LANGUAGE_WEIGHT,
                  in_query_language: bool = False):
         """``analyzer``: the chain words are analysed with — the engine passes
         its index's own, so queries meet the terms that index holds (default:
-        the shipped chain).  ``other_language_weight``: the weight of a word's
-        other-language stem when the query's letters tell its language.
-        ``in_query_language``: analyse every word in that language alone, one
-        stem per word as in a document (an experiment; measured worse)."""
+        the shipped chain).  ``exact_analyzer``: the chain of the index's
+        exact fields (``exact_analyzer_of(schema)``), None for an index
+        without them: quoted text and ``--exact`` then fall back to stems.
+        ``other_language_weight``: the weight of a word's other-language stem
+        when the query's letters tell its language.  ``in_query_language``:
+        analyse every word in that language alone, one stem per word as in a
+        document (an experiment; measured worse)."""
         if mode not in ("all", "any"):
             raise ValueError(f"mode must be 'all' or 'any', not {mode!r}")
         self.mode = mode
         self.variants = variants
         self.fields = tuple(fields)
         self.analyzer = analyzer if analyzer is not None else kavosh_analyzer()
+        self.exact_analyzer = exact_analyzer
         self.other_language_weight = other_language_weight
         self.in_query_language = in_query_language
         stem_filter = next((f for f in getattr(self.analyzer, "items", ())
@@ -167,24 +139,34 @@ class QueryParser:
             raise QueryError("empty query: type one or more words to search for")
         if len(text) > MAX_QUERY_CHARS:
             raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
-        return _Parse(self, text).run()
+        exact_words = not self.variants and self.exact_analyzer is not None
+        return _Compile(self, text).run(parse_tree(text, verbatim=exact_words))
 
 
-class _Parse:
-    """One parse of one query text: the token cursor and what the parse found."""
+def exact_analyzer_of(schema):
+    """The analyzer of ``schema``'s exact (verbatim) fields, None when it has none."""
+    names = set(schema.names())
+    if all(EXACT_FIELDS[f] in names for f in SEARCH_FIELDS):
+        return schema[EXACT_FIELDS["body"]].analyzer
+    return None
+
+
+class _Compile:
+    """One compile of one query tree: what the whoosh query is, and what the highlighter needs."""
 
     def __init__(self, config: QueryParser, text: str):
         self.mode, self.variants, self.fields = config.mode, config.variants, config.fields
         self.config = config
         self.analyzer = config.analyzer
+        self.exact = config.exact_analyzer
         self._parsed = ParsedQuery(None, text)
-        self._lang = query_language(text)
-        self._tokens = [m.group() for m in _LEXER.finditer(text) if not m.group().isspace()]
-        self._i = 0
-        self._depth = 0
+        self._lang = None
 
-    def run(self) -> ParsedQuery:
-        q = self._or_expr(top=True)
+    def run(self, tree) -> ParsedQuery:
+        self._parsed.tree = tree
+        self._parsed.searched_text = " ".join(_searched_texts(tree))
+        self._lang = _language_of(tree)
+        q = self.node(tree, self.fields, True)
         self._parsed.query = _simplify(q)
         if self._parsed.query is None and not self._parsed.dropped:
             raise QueryError("the query has no words to search for (only punctuation or operators)")
@@ -194,57 +176,74 @@ class _Parse:
             )
         return self._parsed
 
-    # --- grammar: or_expr := and_expr (OR and_expr)* -------------------
+    # --- the tree ----------------------------------------------------------
 
-    def _peek(self):
-        return self._tokens[self._i] if self._i < len(self._tokens) else None
+    def node(self, n, fields, highlight):
+        """The whoosh query of node ``n`` searched in ``fields`` (None: nothing to search).
 
-    def _or_expr(self, top=False):
-        parts = [self._and_expr(top)]
-        while self._peek() in ("OR", "|"):
-            self._i += 1
-            parts.append(self._and_expr(top))
-        parts = [p for p in parts if p is not None]
-        if not parts:
+        ``highlight`` is False under a negation: an excluded word is matched
+        exactly as it would be searched (stems, other spellings, parts), so
+        ``a -X`` leaves out every document ``X`` finds, but it is not marked.
+        """
+        if n is None:
             return None
-        return parts[0] if len(parts) == 1 else Q.Or(parts)
+        if isinstance(n, T.Word):
+            if n.verbatim and self.exact is not None:
+                return self._verbatim(n.text, fields, highlight, drop_stop_words=True)
+            return self._words(n.text, fields, highlight)
+        if isinstance(n, T.Phrase):
+            if n.verbatim and self.exact is not None:
+                return self._verbatim(n.text, fields, highlight)
+            return self._phrase(n.text, fields, highlight)
+        if isinstance(n, T.Pattern):
+            exact = n.verbatim and self.exact is not None
+            return self._pattern(n.text, tuple(EXACT_FIELDS[f] for f in fields) if exact else fields,
+                                 highlight)
+        if isinstance(n, T.Field):
+            if n.name not in fields:
+                raise QueryError(f"'{n.name}:' inside another field's group searches nothing: "
+                                 "give the group one field")
+            return self.node(n.child, (n.name,), highlight)
+        if isinstance(n, T.Group):
+            return self.node(n.child, fields, highlight)
+        if isinstance(n, T.Not):
+            excluded = self._excluded(n.child, fields)
+            return None if excluded is None else Q.Not(excluded)
+        if isinstance(n, T.Or):
+            parts = [q for q in (self.node(c, fields, highlight) for c in n.children) if q is not None]
+            if not parts:
+                return None
+            return parts[0] if len(parts) == 1 else Q.Or(parts)
+        if isinstance(n, T.And):
+            return self._and(n.children, fields, highlight)
+        raise TypeError(f"not a query node: {n!r}")
 
-    def _and_expr(self, top):
+    def _excluded(self, n, fields):
+        """``n`` as it would be searched on its own, for ``-n``: the same words,
+        spellings and language cue, so ``a -X`` leaves out exactly what ``X`` finds
+        and the words excluded never change how ``a`` is read."""
+        outer, self._lang = self._lang, _language_of(n)
+        try:
+            return self.node(n, fields, False)
+        finally:
+            self._lang = outer
+
+    def _and(self, children, fields, highlight):
         positive, negative = [], []
         typed = []  # per positive node: (typed word, slot) when it is one bare word, else None
-        slot = 0
-        while True:
-            tok = self._peek()
-            if tok is None or tok in ("OR", "|"):
-                break
-            if tok == ")":
-                self._i += 1
-                if top:
-                    continue  # an unmatched ')' is ignored, not an error
-                break
-            if tok == "AND":
-                self._i += 1
+        for slot, child in enumerate(children):
+            if isinstance(child, T.Not):
+                excluded = self._excluded(child.child, fields)
+                if excluded is not None:
+                    negative.append(excluded)
                 continue
-            negate = False
-            if tok == "NOT":
-                self._i += 1
-                negate = True
-                if self._peek() is None:
-                    break
-            bare = self._peek()
-            node = self._unary()
-            slot += 1
-            if isinstance(node, _Negated):
-                negate, node = not negate, node.query
-            if node is None:
+            q = self.node(child, fields, highlight)
+            if q is None:
                 continue
-            if negate:
-                negative.append(node)
-            else:
-                positive.append(node)
-                typed.append((bare, slot) if _is_bare_word(bare) else None)
+            positive.append(q)
+            typed.append((child.text, slot) if _is_bare_word(child) and fields == self.fields else None)
         if len(positive) > 1:
-            positive = self._with_joined(positive, typed)
+            positive = self._with_joined(positive, typed, highlight)
         if not positive and not negative:
             return None
         if self.mode == "all" or len(positive) < 2:
@@ -255,28 +254,10 @@ class _Parse:
             neg = Q.Or(negative) if len(negative) > 1 else negative[0]
             if pos is None:
                 return Q.Not(neg)
-            return _AndNot(pos, neg)
+            return AndNot(pos, neg)
         return pos
 
-    def _unary(self):
-        tok = self._tokens[self._i]
-        self._i += 1
-        if tok == "(":
-            if self._depth >= MAX_NESTING:
-                raise QueryError(
-                    f"the query nests parentheses more than {MAX_NESTING} deep: remove some"
-                )
-            self._depth += 1
-            try:
-                return self._or_expr()
-            finally:
-                self._depth -= 1
-        if tok.startswith("-") and len(tok) > 1:
-            node = self._atom(tok[1:], highlight=False)
-            return _Negated(node) if node is not None else None
-        return self._atom(tok, highlight=True)
-
-    def _with_joined(self, positive, typed):
+    def _with_joined(self, positive, typed, highlight):
         """Adjacent bare words also match as one joined word (آتش سوزی → آتشسوزی).
 
         ``typed[i]`` is (the typed word, its slot in the query) for a positive
@@ -291,7 +272,7 @@ class _Parse:
             a = typed[i]
             b = typed[i + 1] if i + 1 < len(positive) else None
             if a is not None and b is not None and b[1] == a[1] + 1:
-                joined = self._joined(a[0], b[0])
+                joined = self._joined(a[0], b[0], highlight)
                 if joined is not None:
                     if self.mode == "all":
                         out.append(Q.Or([Q.And([positive[i], positive[i + 1]]), joined]))
@@ -302,18 +283,7 @@ class _Parse:
             i += 1
         return out + extra
 
-    # --- atoms -----------------------------------------------------------
-
-    def _atom(self, tok: str, highlight: bool):
-        fields = self.fields
-        m = _FIELD_PREFIX.match(tok)
-        if m and m.group(2):
-            fields, tok = (m.group(1).lower(),), m.group(2)
-        if tok.startswith('"'):
-            return self._phrase(tok.strip('"'), fields, highlight)
-        if "*" in tok or "?" in tok:
-            return self._pattern(tok, fields, highlight)
-        return self._words(tok, fields, highlight)
+    # --- words -------------------------------------------------------------
 
     def _analyse(self, text: str, normalized: dict | None = None):
         """Positions of ``text``, each the set of alternative terms (Persian/Arabic stems).
@@ -370,8 +340,8 @@ class _Parse:
         if len(positions) == 1:
             pos, alts = positions[0]
             q = self._terms_query(alts, fields, highlight, normalized[pos])
-            if self.variants and highlight and fields == SEARCH_FIELDS:
-                q = self._with_variants(q, normalized[pos], text)
+            if self.variants and fields == SEARCH_FIELDS:
+                q = self._with_variants(q, normalized[pos], text, highlight)
             if ZWNJ in text:
                 q = self._or_parts(q, text, fields, highlight)
             return q
@@ -387,28 +357,44 @@ class _Parse:
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
         return Q.Or(subs + [self._sequence(parts, fields, highlight)])
 
-    def _with_variants(self, q, word, surface):
+    def _with_variants(self, q, word, surface, highlight):
         """``q`` OR the other script's spellings of the word (index/variants.py).
 
-        The word's script comes from its own letters, else from the whole
-        query's; a word with no telling letters (ترامب) looks at both scripts,
-        but then only at spellings that differ by letters, not vowels.
+        The word's script comes from its own Persian-only letters (never from
+        the keyboard's yeh, kaf or teh marbuta, nor from the query's other
+        words: adding a word never changes another's spellings).  A word
+        without them (مسکو, ترامب) is taken as
+        written in the script whose documents write it more, decided where the
+        index is at hand (``VariantMatch.evidence``); written by neither, or as
+        much by both, it meets only spellings that differ by letters, not vowels.
+        An excluded word (not ``highlight``) matches the same spellings,
+        unlisted for the highlighter.
         """
-        latin = _latin_spellings(word)
+        latin = latin_spellings(word)
         if latin is not None:  # a Latin name: its Persian and Arabic spellings (search/latin_names.py)
-            self._parsed.fuzzy.append(latin)
+            if highlight:
+                self._parsed.fuzzy.append(latin)
             return Q.Or((list(q.subqueries) if isinstance(q, Q.Or) else [q]) + [latin])
-        script = token_language(surface) or self._lang
+        script = query_script(surface)
         typed = with_hamza(word, surface)
-        lookups = query_variants(typed, script)
+        assumed = (script,) if script else tuple(SCRIPT_TAGS)
+        lookups = [(own, lookup) for own in assumed for lookup in query_variants(typed, own)]
         if not lookups and (self.mode != "any" or loose_key(word) is None):
             return q
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
         others = []
-        for prefix, folded, written in lookups:
-            match = VariantMatch(VARIANT_FIELD, prefix, folded, script, boost=VARIANT_BOOST,
-                                 written=written, word=typed)
-            self._parsed.fuzzy.append(match)
+        # the word's own term in each script, by form: what says which script writes it
+        own_terms = {(own, written): SCRIPT_TAGS[own] + prefix[TAG_CHARS:] + written
+                     for own, (prefix, _folded, written) in lookups}
+        for own, (prefix, folded, written) in lookups:
+            evidence = rival = None
+            if not script:
+                evidence = own_terms[(own, written)]
+                rival = own_terms.get((OTHER_SCRIPT[own], written))
+            match = VariantMatch(VARIANT_FIELD, prefix, folded, own, boost=VARIANT_BOOST,
+                                 written=written, word=typed, evidence=evidence, rival=rival)
+            if highlight:
+                self._parsed.fuzzy.append(match)
             others.append(match)
         loose = loose_key(word) if self.mode == "any" else None
         if loose is not None:
@@ -421,7 +407,7 @@ class _Parse:
         subs.append(others[0] if len(others) == 1 else BestOf(others))
         return Q.Or(subs)
 
-    def _joined(self, first: str, second: str):
+    def _joined(self, first: str, second: str, highlight: bool):
         """The joined form of two adjacent typed words, as a low-weight query (or None)."""
         a, b = normalize_token(first), normalize_token(second)
         if (len(a) < 2 or len(b) < 2 or len(a) + len(b) < MIN_JOINED_CHARS
@@ -431,7 +417,8 @@ class _Parse:
         if len(positions) != 1:
             return None
         _pos, alts = positions[0]
-        self._parsed.terms.update(alts)
+        if highlight:
+            self._parsed.terms.update(alts)
         subs = [Q.Term(f, alt, boost=JOINED_WEIGHT * _field_weight(f))
                 for f in self.fields for alt in alts]
         return subs[0] if len(subs) == 1 else Q.Or(subs)
@@ -446,6 +433,39 @@ class _Parse:
             return self._terms_query(alts, fields, highlight, normalized[pos])
         return self._sequence(positions, fields, highlight)
 
+    def _verbatim(self, text, fields, highlight, drop_stop_words=False):
+        """``text`` as written, in the exact fields: its normalized words side by side,
+        unstemmed, stop words and all, no other spellings.
+
+        ``drop_stop_words``: a bare word under --exact is still a bag-of-words
+        word, so a lone common word (از) is ignored as it is without --exact.
+        """
+        if drop_stop_words:
+            stopped = [t.surface for t in self.analyzer(text, mode="query", removestops=False)
+                       if t.stopped]
+            if stopped:
+                self._parsed.dropped.extend(stopped)
+                return None
+        positions: dict[int, list[str]] = {}
+        for t in self.exact(text, positions=True):
+            alts = positions.setdefault(t.pos, [])
+            if t.text not in alts:
+                alts.append(t.text)
+        if not positions:
+            return None
+        exact_fields = tuple(EXACT_FIELDS[f] for f in fields)
+        ordered = sorted(positions.items())
+        if highlight:
+            for _pos, alts in ordered:
+                self._parsed.verbatim_terms.update(alts)
+            phrase = tuple(alts[0] for _pos, alts in ordered)
+            if phrase not in self._parsed.verbatim_phrases:
+                self._parsed.verbatim_phrases.append(phrase)
+        if len(ordered) == 1:
+            subs = [Q.Term(f, a, boost=_field_weight(f)) for f in exact_fields for a in ordered[0][1]]
+            return subs[0] if len(subs) == 1 else Q.Or(subs)
+        return self._sequence(ordered, exact_fields, highlight=False)
+
     def _sequence(self, positions, fields, highlight):
         """Words in order, allowing exactly the gaps left by removed stop words."""
         gaps = [b[0] - a[0] for a, b in zip(positions, positions[1:])]
@@ -457,10 +477,10 @@ class _Parse:
                 per_field.append(Q.Phrase(f, [alts[0] for _, alts in positions], boost=weight))
             else:
                 spans = [
-                    _Alternatives([Q.Term(f, a) for a in alts]) if len(alts) > 1 else Q.Term(f, alts[0])
+                    Alternatives([Q.Term(f, a) for a in alts]) if len(alts) > 1 else Q.Term(f, alts[0])
                     for _, alts in positions
                 ]
-                per_field.append(_Near(spans, slop=slop, ordered=True).with_boost(weight))
+                per_field.append(Near(spans, slop=slop, ordered=True).with_boost(weight))
         if highlight:
             for _, alts in positions:
                 self._parsed.terms.update(alts)
@@ -484,72 +504,36 @@ class _Parse:
         return q
 
 
-def _latin_spellings(word: str):
-    from kavosh.latin_names import latin_spellings  # it builds on VariantMatch above
+def _searched_texts(tree) -> list[str]:
+    """The texts of the words, phrases and patterns a tree searches for, in order:
+    not those it excludes, nor operators or field names."""
+    texts = []
 
-    return latin_spellings(word)
+    def visit(n):
+        if isinstance(n, (T.Word, T.Phrase, T.Pattern)):
+            texts.append(n.text)
+        elif isinstance(n, (T.And, T.Or)):
+            for child in n.children:
+                visit(child)
+        elif isinstance(n, (T.Field, T.Group)):
+            visit(n.child)
+
+    visit(tree)
+    return texts
 
 
-def _is_bare_word(tok) -> bool:
-    """A typed token that is one plain word: no quote, pattern, field, group or operator."""
-    return (bool(tok) and tok not in ("(", ")", "OR", "|", "AND", "NOT")
-            and not tok.startswith(("-", '"')) and "*" not in tok and "?" not in tok
-            and ZWNJ not in tok and not _FIELD_PREFIX.match(tok))
+def _language_of(tree) -> str | None:
+    """``query_script`` of the words a tree searches for, not those it excludes."""
+    return query_script(" ".join(_searched_texts(tree)))
+
+
+def _is_bare_word(node) -> bool:
+    """One plain typed word, as stemmed: not quoted, a pattern, a field, a group, or a ZWNJ compound."""
+    return isinstance(node, T.Word) and not node.verbatim and ZWNJ not in node.text
 
 
 def _field_weight(field_name: str) -> float:
-    return TITLE_WEIGHT if field_name == "title" else 1.0
-
-
-class _Near(SpanNear2):
-    """whoosh's ``SpanNear2`` with the ``boost`` every other query has.
-
-    Without it ``Or.normalize()`` fails on a phrase beside other words
-    (AttributeError on النمسا-المجر in a ranked query).
-    """
-
-    boost = 1.0
-
-
-class _Alternatives(SpanOr):
-    """One phrase position that any of several terms may fill (its Persian and Arabic stems).
-
-    whoosh's ``SpanOr`` cannot estimate its size, which ``Or`` needs to order
-    its sub-matchers; the estimate is the sum of the alternatives'.
-    """
-
-    boost = 1.0
-
-    def estimate_size(self, ixreader):
-        return sum(q.estimate_size(ixreader) for q in self.subqs)
-
-    def estimate_min_size(self, ixreader):
-        return min(q.estimate_min_size(ixreader) for q in self.subqs)
-
-
-class ExcludingMatcher(AndNotMatcher):
-    """whoosh's ``AndNotMatcher``, which skips the excluded documents from the first
-    match on.  whoosh's looks at the excluded side at the start only when both
-    begin on the same document: when the excluded list begins earlier, a first
-    match it contains was kept (`a -b` counted and showed a document with b)."""
-
-    def _find_first(self):
-        if self.a.is_active() and self.b.is_active():
-            self._find_next()
-
-
-class _AndNot(Q.AndNot):
-    """``a ANDNOT b`` with the matcher above."""
-
-    def matcher(self, searcher, context=None):
-        scored = self.a.matcher(searcher, context)
-        excluded = self.b.matcher(searcher, searcher.boolean_context())
-        return ExcludingMatcher(scored, excluded)
-
-
-@dataclass
-class _Negated:
-    query: Q.Query | None
+    return TITLE_WEIGHT if field_name in ("title", EXACT_FIELDS["title"]) else 1.0
 
 
 def _simplify(q):

@@ -101,7 +101,8 @@ def query_words(parsed, analyzer) -> tuple[tuple[QueryWord, ...], frozenset[int]
     """
     by_position: dict[int, list[str]] = {}
     stopped: set[int] = set()
-    for token in analyzer(parsed.text, mode="query", positions=True, removestops=False):
+    text = getattr(parsed, "searched_text", None) or parsed.text  # without -X, NOT X, fields
+    for token in analyzer(text, mode="query", positions=True, removestops=False):
         if token.stopped:
             stopped.add(token.pos)
             continue

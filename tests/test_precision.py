@@ -267,6 +267,12 @@ def spellings_index(tmp_path_factory) -> Path:
         ("ar", "أبل"), ("ar", "الإبل"),             # Apple; the camels
         ("fa", "مسکو"), ("fa", "کرملین"), ("fa", "پلیس"), ("fa", "یورو"),
         ("fa", "کیف"), ("fa", "کیف "), ("fa", "کی‌یف"),  # Kyiv: the dictionary spelling twice, a rarer one once
+        # The Arabic queries below as Arabic papers write them: what tells the index's
+        # variants that a word without Persian-only letters is written in Arabic, by
+        # more Arabic documents than Persian ones (کی‌یف is کییف too, so كييف twice);
+        # the keyboard's ي and ك do not tell: either keyboard must give one answer.
+        ("ar", "باريس"), ("ar", "تويتر"), ("ar", "موسكو"), ("ar", "الكرملين"), ("ar", "البوليس"),
+        ("ar", "اليورو"), ("ar", "كييف"), ("ar", "كييف "),
     ]
     docs = [{"id": f"{lang}-{n}", "title": "", "body": f"{context[lang]} {word}"}
             for n, (lang, word) in enumerate(words)]
@@ -297,7 +303,7 @@ def _words(index, query: str) -> set[str]:
     ("كييف", {"کیف", "کی‌یف"}),
 ])
 def test_the_closest_spelling_decides(spellings_index, query, found):
-    assert _words(spellings_index, query) == found
+    assert _words(spellings_index, query) - {query} == found
 
 
 def test_the_variant_field_length_counts_words_not_spellings(tmp_path):

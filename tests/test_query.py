@@ -16,11 +16,18 @@ def _terms(q):
 
 
 def test_other_languages_stem_weighs_less_when_the_query_tells_its_language():
-    # Typed in Persian (ی): its Arabic stem روزها is still searched, at a lower weight.
-    terms = _terms(QueryParser("any", variants=False).parse("روزهای").query)
+    # A Persian-only letter (پ) tells: روزهای's Arabic stem روزها is still searched, at a lower weight.
+    terms = _terms(QueryParser("any", variants=False).parse("روزهای پایتخت").query)
     assert ("body", "روز", 1.0) in terms
     assert ("body", "روزها", OTHER_LANGUAGE_WEIGHT) in terms
     assert ("title", "روز", TITLE_WEIGHT) in terms
+
+
+def test_the_keyboards_yeh_and_kaf_do_not_tell_the_language():
+    # ی or ي, ک or ك: which keyboard was at hand, not which language; the same query either way.
+    persian, arabic = (QueryParser("any", variants=False).parse(q).query for q in ("روزهای کشور", "روزهاي كشور"))
+    assert _terms(persian) == _terms(arabic)
+    assert ("body", "روزها", 1.0) in _terms(persian)
 
 
 def test_a_query_without_language_cues_weighs_both_stems_alike():

@@ -120,8 +120,6 @@ def test_the_other_keyboard_gets_the_same_language_and_proximity(mixed_index, pe
                 == ranking.rescored(searcher, top, ar.words, ar.stopped))
 
 
-@pytest.mark.xfail(strict=True, reason="query.py still weighs a word's other-language stem by the "
-                                       "keyboard's letters (issue 21 part 3, another branch)")
 @pytest.mark.parametrize("persian, arabic", [("ایران", "ايران"), ("اینترنت ملی", "اينترنت ملي")])
 def test_the_other_keyboard_gives_the_identical_ranking(mixed_index, persian, arabic):
     with Engine(mixed_index) as engine:

@@ -50,8 +50,9 @@ ROWS = [
     ("Arabic article and plural are stripped", "طائرات", {AR_NK, AR_MOSCOW}, "الطائرات"),
     ("Arabic conjunction و+article", "والكرملين", {AR_UK}, "الكرملين"),
     ("Arabic query for a Persian name spelled the same", "ترامپ", {FA}, "ترامپ"),
-    ("phrase in Persian", '"حمله پهپادی"', {FA}, "پهپادی"),
-    ("phrase in Arabic", '"الطائرات المسيرة"', {AR_MOSCOW}, "المسيرة"),
+    # a quoted phrase is its words as written, marked as one run where they stand together
+    ("phrase in Persian", '"حمله پهپادی"', {FA}, "حمله پهپادی"),
+    ("phrase in Arabic", '"الطائرات المسيرة"', {AR_MOSCOW}, "الطائرات المسيرة"),
     ("OR across scripts", "پهپاد OR الكرملين", {FA, AR_UK}, None),
     ("title-only search", "title:موسكو", {AR_MOSCOW}, None),
     ("prefix search", "پهپا*", {FA}, "پهپاد"),
