@@ -167,6 +167,8 @@ class _Compile:
         self._parsed.searched_text = " ".join(_searched_texts(tree))
         self._lang = _language_of(tree)
         q = self.node(tree, self.fields, True)
+        if q is None and self._parsed.dropped and self.exact is not None and _only_bare_words(tree):
+            q = self._name_of_common_words()
         self._parsed.query = _simplify(q)
         if self._parsed.query is None and not self._parsed.dropped:
             raise QueryError("the query has no words to search for (only punctuation or operators)")
@@ -175,6 +177,17 @@ class _Compile:
                 "the query only excludes words: add at least one word to search for"
             )
         return self._parsed
+
+    def _name_of_common_words(self):
+        """A query of common words alone (بی بی سی, من و تو, في سبيل الله) is a name or a
+        title, not a bag of words: its words as written, side by side (the exact
+        fields keep stop words for this).  A bag-of-words query that has other
+        words still ignores its common ones."""
+        text = self._parsed.searched_text
+        q = self._verbatim(text, self.fields, True)
+        if q is not None:
+            self._parsed.dropped.clear()
+        return q
 
     # --- the tree ----------------------------------------------------------
 
@@ -351,11 +364,19 @@ class _Compile:
     def _or_parts(self, q, text, fields, highlight):
         """A compound typed with ZWNJ (آسمان‌خراش) also matches its parts as a phrase
         (آسمان خراش written with a space)."""
-        parts = self._analyse(text.replace(ZWNJ, " "))
-        if len(parts) < 2:
-            return q
+        spaced = text.replace(ZWNJ, " ")
+        dropped = len(self._parsed.dropped)
+        parts = self._analyse(spaced)
+        stopped = self._parsed.dropped[dropped:]
+        del self._parsed.dropped[dropped:]  # a compound's part is not a word the query ignored
         subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
-        return Q.Or(subs + [self._sequence(parts, fields, highlight)])
+        if len(parts) >= 2:
+            subs.append(self._sequence(parts, fields, highlight))
+        if stopped and self.exact is not None:
+            # به‌عنوان, به‌دلیل: a part is a common word, which the stems leave out;
+            # the exact fields keep it, so the parts as written meet "به عنوان" too.
+            subs.append(self._verbatim(spaced, fields, highlight))
+        return subs[0] if len(subs) == 1 else Q.Or(subs)
 
     def _with_variants(self, q, word, surface, highlight):
         """``q`` OR the other script's spellings of the word (index/variants.py).
@@ -525,6 +546,14 @@ def _searched_texts(tree) -> list[str]:
 def _language_of(tree) -> str | None:
     """``query_script`` of the words a tree searches for, not those it excludes."""
     return query_script(" ".join(_searched_texts(tree)))
+
+
+def _only_bare_words(tree) -> bool:
+    """Whether a tree is one word or words side by side (no operator, field, group
+    or pattern; --exact's words count): what a name typed as it is looks like."""
+    if isinstance(tree, T.And):
+        return all(_only_bare_words(c) for c in tree.children)
+    return isinstance(tree, T.Word)
 
 
 def _is_bare_word(node) -> bool:

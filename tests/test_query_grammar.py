@@ -300,14 +300,18 @@ def test_a_quote_has_no_other_scripts_spellings_but_either_keyboard(hand_engine)
 
 def test_a_quote_keeps_its_stop_words(hand_engine):
     assert ids(hand_engine, '"من و تو"') == {"fa7"}
-    result = hand_engine.search("من و تو")  # unquoted: common words, ignored
-    assert result.total == 0 and result.ignored_words == ["من", "و", "تو"]
+    # Unquoted, common words alone are a name or a title: searched as written, not ignored.
+    result = hand_engine.search("من و تو")
+    assert {h.id for h in result.hits} == {"fa7"} and result.ignored_words == []
+    # Beside another word they are a bag of words again, and ignored.
+    assert hand_engine.search("من و تو سینمای").ignored_words == ["من", "و", "تو"]
     hit = hand_engine.search('"من و تو" سینمای').hits[0].to_json()
     assert "<mark>من و تو</mark>" in hit["snippet"]
 
 
 def test_a_name_of_common_words_is_found_quoted_and_shown_in_snippets_and_exports(hand_engine):
     assert ids(hand_engine, '"بی بی سی"') == {"fa8"}
+    assert ids(hand_engine, "بی بی سی") == ids(hand_engine, "بي بي سي") == {"fa8"}  # unquoted too
     hit = hand_engine.search('"بی بی سی"').hits[0].to_json()
     assert "<mark>بی بی سی</mark>" in hit["snippet"]  # the snippet is where the quote stands
     rows = list(hand_engine.export('"بی بی سی"'))
