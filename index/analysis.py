@@ -44,8 +44,9 @@ from .stemmers import ARABIC_CLITICS, STEMMERS
 # removed like the other joiners, not a word break.  9: names stay names
 # (surnames unstemmed, countries and capitals kept whole in Arabic, ب/ل/ک
 # proclitics only before given names).  10: accented Latin letters fold to
-# their base letters (İstanbul = istanbul, Erdoğan = erdogan).
-ANALYZER_VERSION = 10
+# their base letters (İstanbul = istanbul, Erdoğan = erdogan).  11: a surname
+# + ان (حسینیان) is a surname of its own, not stemmed to حسینی.
+ANALYZER_VERSION = 11
 
 _MARKS = re.escape(MARKS) + "\u0640"
 _JOINERS = FORMAT_CHARS

@@ -228,12 +228,18 @@ class PersianStemmer:
         self.untagged = untagged
 
     def stem(self, word: str) -> str:
-        if word in self.names:
+        if word in self.names or self.surname_of_a_surname(word):
             return word
         verb = self.verb_forms.get(word)
         if verb is not None:
             return verb  # می‌روم, رفته‌اند → رفت
         return self.stem_suffixes(word)
+
+    def surname_of_a_surname(self, word: str) -> bool:
+        """A surname + ان is a family name of its own, not the surname's plural:
+        حسینیان is not حسینی, کریمیان not کریمی (a journalist's حسینی must not
+        bring in Hosseinian)."""
+        return word.endswith("ان") and word[:-2] in self.names
 
     def stem_suffixes(self, word: str) -> str:
         for attempt in range(_MAX_SUFFIXES):

@@ -20,6 +20,8 @@ CASES = [
     ("fa", "ابراهیمی", "ابراهیمی"),  # was ابراهیم: a surname stays a name (issue 21)
     ("fa", "کریمی", "کریمی"),  # was کریم: a surname stays a name (issue 21)
     ("fa", "حسینی", "حسینی"),  # was حسین: a surname stays a name (issue 21)
+    ("fa", "حسینیان", "حسینیان"),  # was حسینی: a surname + ان is another family name (Hosseinian)
+    ("fa", "کریمیان", "کریمیان"),  # was کریمی
     ("fa", "ایرانی", "ایران"),
     ("fa", "تروریستی", "تروریست"),  # was تروریستی: the adjective meets its noun, which hazm lists untagged (issue 21)
     ("fa", "تروریست", "تروریست"),
