@@ -63,28 +63,11 @@ def marked(segments) -> Markup:
     return Markup(to_html(segments))
 
 
-def paragraphs(segments) -> list[list]:
-    """Segments split into the non-empty lines of the text (a match never spans a line)."""
+def _split_at(segments, separator: str) -> list[list]:
+    """Segments split into the runs of text between ``separator``s (a match never spans one)."""
     out, current = [], []
     for segment in segments:
-        lines = segment.text.split("\n")
-        for i, line in enumerate(lines):
-            if i:
-                out.append(current)
-                current = []
-            if line:
-                current.append(type(segment)(line, segment.marked))
-    out.append(current)
-    return [_strip(p) for p in out if "".join(s.text for s in p).strip()]
-
-
-def pages(segments) -> list[list]:
-    """Segments split at the form feeds between a document's pages (a PDF's, an EPUB's
-    chapters; index/formats/base.py): one list of segments per page."""
-    out, current = [], []
-    for segment in segments:
-        parts = segment.text.split("\f")
-        for i, part in enumerate(parts):
+        for i, part in enumerate(segment.text.split(separator)):
             if i:
                 out.append(current)
                 current = []
@@ -92,6 +75,17 @@ def pages(segments) -> list[list]:
                 current.append(type(segment)(part, segment.marked))
     out.append(current)
     return out
+
+
+def paragraphs(segments) -> list[list]:
+    """Segments split into the non-empty lines of the text."""
+    return [_strip(p) for p in _split_at(segments, "\n") if "".join(s.text for s in p).strip()]
+
+
+def pages(segments) -> list[list]:
+    """Segments split at the form feeds between a document's pages (a PDF's, an EPUB's
+    chapters; index/formats/base.py): one list of segments per page."""
+    return _split_at(segments, "\f")
 
 
 def _strip(paragraph: list) -> list:
