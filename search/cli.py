@@ -237,13 +237,14 @@ class _IndexProgress:
             while not self.stop.wait(1.0):
                 self._show(f"{label} {self._time() - began:.0f} s")
 
-        self.ticker = threading.Thread(target=tick, daemon=True)
-        self.ticker.start()
+        ticker = threading.Thread(target=tick, daemon=True)
+        ticker.start()
+        self.ticker = ticker  # only once started: Ctrl-C may land inside start()
 
     def close(self) -> None:
-        if self.stop is not None:  # (Ctrl-C may come before the ticker is started)
+        if self.stop is not None:  # (Ctrl-C may come before the ticker exists or runs)
             self.stop.set()
-            if self.ticker is not None:
+            if self.ticker is not None and self.ticker.is_alive():
                 self.ticker.join()
         if self.width:
             self.stream.write("\r" + " " * self.width + "\r")
