@@ -4,12 +4,9 @@ index` / `kavosh search` runs into a real on-disk index; the text is our own."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from kavosh.cli import main
+from test_formats import hits, kavosh  # the CLI helpers the format tests share
 
 MENU = ["صفحه اصلی", "سیاسی", "اقتصادی", "ورزشی", "گردشگری", "چندرسانه‌ای", "آرشیو", "تماس با ما",
         "بین‌الملل", "فرهنگی", "اجتماعی", "استان‌ها", "عکس", "فیلم", "یادداشت", "گفتگو"]
@@ -58,16 +55,6 @@ def news_page(title: str, paragraphs: list[str]) -> str:
             f"<p>نشانی: تهران، خیابان بهار، پلاک ۱۲</p></footer></body></html>")
 
 
-def kavosh(*args, index: Path):
-    result = CliRunner().invoke(main, [*args, "--index", str(index)])
-    assert "Traceback" not in result.output, result.output
-    return result
-
-
-def hits(index: Path, query: str) -> list[dict]:
-    result = kavosh("search", "--json", "--limit", "50", query, index=index)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)["hits"]
 
 
 def build(tmp_path: Path, pages: dict[str, str]) -> Path:
