@@ -305,7 +305,7 @@ def _finish(client, index: str, vocabulary: str, run: _Run, roots, fresh: bool) 
     """Vocabulary counts, recorded roots, refresh back on: the run becomes visible."""
     if run.progress is not None:
         run.progress(Progress("committing", run.docs, run.docs, 0, 0, ""))
-    generation = (0 if fresh else read_generation(client, _alias_of(vocabulary))) + 1
+    generation = (0 if fresh else read_generation(client, vocabulary)) + 1
     changes = Counter({k: v for k, v in run.changes.items() if v})
     apply_changes(client, vocabulary, changes, generation)
     meta = kavosh_meta(client, index)
@@ -315,10 +315,6 @@ def _finish(client, index: str, vocabulary: str, run: _Run, roots, fresh: bool) 
     for name in (index, vocabulary):
         client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
         client.indices.refresh(index=name)
-
-
-def _alias_of(vocabulary_index: str) -> str:
-    return vocabulary_index  # reading by the concrete name works as by the alias
 
 
 def _swap(client, alias: str, old: str | None, index: str, vocabulary: str) -> None:

@@ -10,11 +10,12 @@ token per position.  OpenSearch only has to take them apart again, with
 stock components and no rules, so the two backends cannot drift:
 
 * ``whitespace`` tokenizer: one token per position (Kavosh's terms never hold
-  a space, a ``|`` or ``GAP``);
+  a space, ``SAME_POSITION`` or ``GAP``: a term starts with a word character and
+  runs on through word characters, marks and joiners; a variant term adds ``|``);
 * ``stop`` filter removing ``GAP``, the placeholder of each position a stop
   word left empty: Lucene's stop filter keeps the position increment, so a
   phrase with a stop word in it meets exactly the positions whoosh holds;
-* ``pattern_capture`` splitting ``a|b``, the several terms Kavosh puts at ONE
+* ``pattern_capture`` splitting ``a¦b``, the several terms Kavosh puts at ONE
   position (a word's stems in a mixed text, a ZWNJ compound's parts, a hamza
   seat), into tokens that share that position (``preserve_original: false``).
 
@@ -31,7 +32,7 @@ from kavosh.index.ranking import BM25_B, BM25_K1
 from kavosh.index.schema import SCHEMA_VERSION, TITLE_BOOST
 
 GAP = "\u2205"  # ∅: no word starts with it (index/analysis.py TOKEN_PATTERN), so no term is it
-SAME_POSITION = "|"
+SAME_POSITION = "\u00a6"  # ¦: variant terms hold "|" (index/variants.py); no term holds this
 ANALYZER = "kavosh_terms"
 SIMILARITY = "kavosh_bm25"
 # The analysed fields (whoosh's names, so a compiled query's field names carry over)
@@ -156,12 +157,13 @@ def mappings(fingerprint: str) -> dict:
 
 
 def vocabulary_mappings(fingerprint: str) -> dict:
-    """The side index of terms: one document per (field, term) with its document count."""
+    """The side index of terms (search/opensearch/vocabulary.py): per field and first
+    letters, the sorted terms with their document counts, as unindexed text."""
     return {
         "dynamic": "strict",
         "_meta": {"kavosh": {"analysis_fingerprint": fingerprint}},
-        "properties": {"field": {"type": "keyword"}, "term": {"type": "keyword"},
-                       "df": {"type": "integer"}},
+        "properties": {"field": {"type": "keyword"}, "bucket": {"type": "keyword"},
+                       "terms": {"type": "text", "index": False}},
     }
 
 
