@@ -85,7 +85,28 @@ def _children(q) -> list:
 
 def compile_query(q, lists: dict) -> dict:
     """The DSL of a compiled whoosh query ``q``; ``lists``: ``expand``'s terms by pattern."""
-    return _Translate(lists).query(q)
+    return _pruned(_Translate(lists).query(q))
+
+
+def _pruned(node: dict) -> dict:
+    """Without the branches that can match nothing (a pattern or spelling the index lacks):
+    the same matches and scores, a shorter request."""
+    if "bool" in node:
+        b = dict(node["bool"])
+        for part in ("should", "must", "must_not"):
+            if part in b:
+                b[part] = [c for c in map(_pruned, b[part])
+                           if part == "must" or c != MATCH_NONE]
+        if any(c == MATCH_NONE for c in b.get("must", ())) or ("should" in b and not b["should"]):
+            return dict(MATCH_NONE)
+        if not b.get("must_not", True):
+            del b["must_not"]
+        return {"bool": b}
+    if "dis_max" in node:
+        d = dict(node["dis_max"])
+        d["queries"] = [c for c in map(_pruned, d["queries"]) if c != MATCH_NONE]
+        return {"dis_max": d} if d["queries"] else dict(MATCH_NONE)
+    return node
 
 
 class _Translate:

@@ -236,7 +236,11 @@ def index_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS, rebu
             run.summary.removed += len(hits)
     finally:
         run.close()
-    _finish(client, index, vocabulary, run, roots, fresh)
+    changed = fresh or run.docs or run.summary.removed or dump_roots(roots) != old_meta.get("roots")
+    if changed:
+        _finish(client, index, vocabulary, run, roots, fresh)
+    else:  # nothing new: the refresh interval goes back as it was
+        client.indices.put_settings(index=index, body={"index": {"refresh_interval": "1s"}})
     if fresh:
         _swap(client, alias, current, index, vocabulary)
     run.summary.documents = client.count(index=index)["count"]
