@@ -48,25 +48,34 @@ ANALYSE_CHUNK = 16
 
 
 def document_source(doc, sf, sha1: str) -> dict:
-    """Everything OpenSearch keeps of one document: texts, metadata, term streams."""
-    lang = doc.lang or detect_language(doc.title + "\n" + doc.body)
-    streams = mapping.document_streams(doc.title, doc.body, lang)
-    sig = signature(doc.body)
-    key = date_key(doc.date)
+    """Everything OpenSearch keeps of one document read from ``sf``: texts, metadata, streams."""
+    fields = {"id": doc.id, "title": doc.title, "body": doc.body,
+              "lang": doc.lang or detect_language(doc.title + "\n" + doc.body),
+              "key": f"{sf.text_path}#{doc.id}", "path": sf.rel, "root": sf.text_root,
+              "source_file": sf.text_path, "size": sf.size, "mtime": sf.mtime, "sha1": sha1}
+    for name in ("url", "date", "source", "date_origin"):
+        fields[name] = getattr(doc, name)
+    return source_from(fields)
+
+
+def source_from(fields: dict) -> dict:
+    """A document's OpenSearch source from its stored fields (the whoosh index's names):
+    what the indexer sends and what `kavosh export opensearch` writes."""
+    title, body, lang = fields.get("title") or "", fields.get("body") or "", fields.get("lang") or "other"
+    sig = signature(body)
+    key = date_key(fields.get("date"))
     source = {
-        **streams,
-        mapping.TEXT: {"title": doc.title, "body": doc.body},
-        "key": f"{sf.text_path}#{doc.id}", "id": doc.id, "path": sf.rel, "root": sf.text_root,
-        "source_file": sf.text_path, "lang": lang, "size": sf.size, "mtime": sf.mtime, "sha1": sha1,
-        "near_dup": sig.hex(), "near_dup_bands": band_keys(sig),
+        **mapping.document_streams(title, body, lang),
+        mapping.TEXT: {"title": title, "body": body},
+        "lang": lang, "near_dup": sig.hex(), "near_dup_bands": band_keys(sig),
         "date_key": key or None, "month": _month(key),
     }
-    for name in ("url", "date", "source", "date_origin"):
-        value = getattr(doc, name)
-        if value:
-            source[name] = value
-    if doc.source:
-        source["source_key"] = source_key(doc.source)
+    for name in ("key", "id", "path", "root", "source_file", "size", "mtime", "sha1",
+                 "url", "date", "source", "date_origin"):
+        if fields.get(name) not in (None, ""):
+            source[name] = fields[name]
+    if fields.get("source"):
+        source["source_key"] = source_key(fields["source"])
     return source
 
 
