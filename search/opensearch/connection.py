@@ -47,7 +47,7 @@ def opened_index(client, alias: str, fingerprint: str, url: str) -> tuple[str, d
         raise AliasMissing(f"no Kavosh index behind the alias {alias!r} at {url}: "
                            "run `kavosh index PATH` with this backend first")
     meta = kavosh_meta(client, target)
-    recorded = meta.get("analysis_fingerprint")
+    recorded = meta.get("index_fingerprint")
     if recorded != fingerprint:
         raise WrongAnalysis(f"the index {target} at {url} was built by another analysis "
                             f"(fingerprint {recorded}, this Kavosh's is {fingerprint}): run "

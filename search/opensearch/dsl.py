@@ -28,13 +28,12 @@ from whoosh.query.terms import MultiTerm
 
 from kavosh.dismax import BestOf
 from kavosh.index.errors import QueryError
-from kavosh.index.schema import TITLE_BOOST
 from kavosh.matching import MAX_QUERY_EXPANSIONS, Deadline, _key, _list_terms, _text
 from kavosh.query_nodes import Alternatives, AndNot, Near
 
-# whoosh multiplies a title term's frequency by the field boost at index time;
-# OpenSearch has no index-time boost, so the title fields' queries carry it.
-FIELD_BOOSTS = {"title": TITLE_BOOST, "title_exact": TITLE_BOOST}
+# whoosh multiplies a title term's frequency by the field boost at index time; the
+# title streams carry each term that many times (mapping.TITLE_REPEAT), so no query boost.
+FIELD_BOOSTS: dict[str, float] = {}
 MATCH_NONE = {"match_none": {}}
 
 

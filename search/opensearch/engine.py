@@ -25,7 +25,6 @@ from kavosh.engine import MODES, check_request
 from kavosh.facets import request_filters, result_day
 from kavosh.index.dates import single_year
 from kavosh.index.errors import IncompatibleIndex, QueryError
-from kavosh.index.fingerprint import analysis_fingerprint
 from kavosh.index.roots import load_roots
 from kavosh.index.sources import source_key
 from kavosh.matching import LANGUAGES, Deadline
@@ -34,6 +33,7 @@ from kavosh.results import SearchResult, document_from, hit_from, similar_from
 from kavosh.vocabulary import Vocabulary
 
 from . import dsl, mapping
+from . import ranking as os_ranking
 from .connection import DEFAULT_ALIAS, connect, opened_index
 from .errors import refused
 from .vocabulary import CachedVocabulary, VocabularyReader
@@ -101,7 +101,7 @@ class OpenSearchEngine:
 
         self.url, self.alias = url, alias
         self.client = client or connect(url)
-        self.fingerprint = analysis_fingerprint()
+        self.fingerprint = mapping.fingerprint()
         self.index, self.meta = opened_index(self.client, alias, self.fingerprint, url)
         self.schema = build_schema()
         self.analyzer = self.schema["body"].analyzer
@@ -110,6 +110,7 @@ class OpenSearchEngine:
                          for mode in MODES for variants in (True, False)}
         self._vocabularies = CachedVocabulary(self.client, alias, self.schema)
         self._stored: dict = {}
+        self._languages: dict = {}
         self._lock = threading.Lock()
         self.vocabulary = Vocabulary(self)
 
@@ -168,6 +169,19 @@ class OpenSearchEngine:
         parsed.words, parsed.stopped = ranking.query_words(parsed, self.analyzer)
         return parsed
 
+    def _language(self, words) -> str | None:
+        """The query's language (search/ranking.py's rule), kept per vocabulary generation."""
+        key = (self._reader().generation(), tuple(w.terms for w in words))
+        with self._lock:
+            if key in self._languages:
+                return self._languages[key]
+        lang = os_ranking.query_language(self._search, words)
+        with self._lock:
+            if len(self._languages) > 10_000:
+                self._languages.clear()
+            self._languages[key] = lang
+        return lang
+
     def compiled(self, parsed, deadline: Deadline | None = None) -> tuple[dict, set, set]:
         """(DSL query, highlight terms, variant keys) of a parsed query."""
         lists, terms, keys = dsl.expand(parsed, self._reader(), deadline)
@@ -192,6 +206,8 @@ class OpenSearchEngine:
             return result
         want = offset + limit
         fetch = near_dups.most_fetched(want) if collapse else want
+        if sort == "relevance" and len(parsed.words) > 1:
+            fetch = max(fetch, ranking.PROXIMITY_WINDOW)
         terms, keys = parsed.terms, parsed.variant_keys
         try:
             query, terms, keys = self.compiled(parsed, deadline)
@@ -200,6 +216,8 @@ class OpenSearchEngine:
             result.timed_out = True
             result.took_ms = _ms(started)
             return result
+        if sort == "relevance":
+            query = os_ranking.preferred(query, self._language(parsed.words))
         body = {"query": query, "size": fetch, "track_total_hits": True, "track_scores": True,
                 "_source": STORED, "post_filter": _filter(filters_clauses(filters)),
                 "aggs": facet_aggregations(filters), "sort": SORTS[sort]}
@@ -214,6 +232,9 @@ class OpenSearchEngine:
         known = {b["key"] for b in answer["aggregations"]["known_sources"]["f"]["k"]["buckets"]}
         result.unknown_sources = [n for n in filters.sources if source_key(n) not in known]
         fields = [fields_of(h["_source"]) for h in hits]
+        if sort == "relevance" and not deadline.passed:
+            order = os_ranking.proximity_order(self.analyzer, hits, fields, parsed.words, parsed.stopped)
+            hits, fields = [hits[i] for i in order], [fields[i] for i in order]
         if collapse:
             page = near_dups.page(lambda i: bytes.fromhex(fields[i].get("near_dup") or ""), len(hits),
                                   offset, want)
@@ -251,6 +272,8 @@ class OpenSearchEngine:
         matches, terms, keys = _Matches(), parsed.terms, parsed.variant_keys
         if not parsed.empty:
             query, terms, keys = self.compiled(parsed, Deadline(time_limit))
+            if sort == "relevance":
+                query = os_ranking.preferred(query, self._language(parsed.words))
             clauses = filters_clauses(filters)
             body = {"query": {"bool": {"must": [query], "filter": clauses}} if clauses else query,
                     "size": EXPORT_PAGE, "track_scores": True, "_source": STORED,

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from kavosh.index.dates import date_key
 from kavosh.index.errors import InputError
-from kavosh.index.fingerprint import analysis_fingerprint
 from kavosh.index.ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from kavosh.index.near_dup import band_keys, signature
 from kavosh.index.normalize import detect_language
@@ -198,10 +197,10 @@ def index_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS, rebu
             raise InputError(f"{p}: permission denied")
     started = time.perf_counter()
     client = client or connect(url)
-    fingerprint = analysis_fingerprint()
+    fingerprint = mapping.fingerprint()
     current = alias_target(client, alias)
     old_meta = kavosh_meta(client, current) if current else {}
-    fresh = current is None or rebuild or old_meta.get("analysis_fingerprint") != fingerprint
+    fresh = current is None or rebuild or old_meta.get("index_fingerprint") != fingerprint
     roots = [] if (current is None or rebuild) else load_roots(old_meta)
     if fresh:
         index, vocabulary = _new_names(alias, fingerprint)
@@ -352,7 +351,7 @@ def remove_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS,
     from .connection import opened_index
 
     client = client or connect(url)
-    index, meta = opened_index(client, alias, analysis_fingerprint(), url)
+    index, meta = opened_index(client, alias, mapping.fingerprint(), url)
     vocabulary = alias_target(client, vocabulary_alias(alias))
     roots = load_roots(meta)
     per_file: Counter = Counter()
