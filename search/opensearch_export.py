@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kavosh.index.errors import KavoshError
-from kavosh.index.fingerprint import analysis_fingerprint
 from kavosh.opensearch import mapping
 from kavosh.opensearch.indexer import source_from
 from kavosh.opensearch.vocabulary import GENERATION_ID, _encode, bucket_id, bucket_of, vocabulary_alias
@@ -97,7 +96,7 @@ def export_opensearch(engine, out: Path, name: str = "kavosh",
         raise ExportError(f"cannot write to {out}: {exc.strerror or exc}; "
                           "choose another --out folder") from None
     summary = ExportSummary(out=out, name=name)
-    fingerprint = analysis_fingerprint()
+    fingerprint = mapping.fingerprint()
     index, vocabulary_index = f"{name}-{fingerprint}-export", f"{vocabulary_alias(name)}-{fingerprint}-export"
     try:
         counts: Counter = Counter()

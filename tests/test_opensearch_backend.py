@@ -210,3 +210,47 @@ def test_updates_deletes_removal_and_alias_swap(node_url, tmp_path):
     assert [r.what for r in removed] == ["root"] and left == 0
     with OpenSearchEngine(node_url, alias=alias) as engine:
         assert engine.search("پهپاد").total == 0
+
+
+def test_a_cluster_keeps_answering_while_a_node_stops(opensearch_cluster, tmp_path):
+    """Three real nodes, two shards with one replica each: while 8 clients search, node 1
+    stops; no search fails and every answer is the whole one (dfs_query_then_fetch keeps
+    the ranking one index's)."""
+    import threading
+
+    tree = build_news_tree(tmp_path / "archive")
+    urls = ",".join(opensearch_cluster.urls)
+    index_paths(urls, [tree], alias="cluster", shards=2, replicas=1)
+    opensearch_cluster.wait_for_health("green")
+    engine = OpenSearchEngine(urls, alias="cluster")
+    assert engine.shards == 2
+    expected = engine.search("پهپاد").to_json()
+    failures, answers, stop = [], [], threading.Event()
+
+    def client():
+        while not stop.is_set():
+            try:
+                answers.append(engine.search("پهپاد").to_json()["total"])
+            except Exception as exc:  # noqa: BLE001  (any failure is what this test counts)
+                failures.append(repr(exc))
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for t in threads:
+        t.start()
+    import time
+
+    def wait_for(count):
+        give_up = time.monotonic() + 120
+        while len(answers) < count and time.monotonic() < give_up:
+            stop.wait(0.05)
+
+    try:
+        wait_for(16)
+        opensearch_cluster.stop(1)
+        wait_for(len(answers) + 32)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert failures == []
+    assert len(answers) >= 48 and set(answers) == {expected["total"]}

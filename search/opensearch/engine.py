@@ -35,13 +35,14 @@ from kavosh.vocabulary import Vocabulary
 from . import dsl, mapping
 from . import ranking as os_ranking
 from .connection import DEFAULT_ALIAS, connect, opened_index
-from .errors import refused
+from .errors import OpenSearchError, refused
 from .vocabulary import CachedVocabulary, VocabularyReader
 
 TOP_SOURCES = 20
 STORED = [mapping.TEXT, "id", "path", "lang", "url", "date", "date_origin", "source", "near_dup", "root",
           "source_file"]
 EXPORT_PAGE = 2_000
+SEARCH_ATTEMPTS = 4
 
 
 def fields_of(source: dict) -> dict:
@@ -103,6 +104,8 @@ class OpenSearchEngine:
         self.client = client or connect(url)
         self.fingerprint = mapping.fingerprint()
         self.index, self.meta = opened_index(self.client, alias, self.fingerprint, url)
+        settings = self.client.indices.get_settings(index=self.index)[self.index]["settings"]["index"]
+        self.shards = int(settings.get("number_of_shards", 1))
         self.schema = build_schema()
         self.analyzer = self.schema["body"].analyzer
         options = {"analyzer": self.analyzer, "exact_analyzer": self.schema["body_exact"].analyzer}
@@ -117,16 +120,30 @@ class OpenSearchEngine:
     # --- plumbing ----------------------------------------------------------
 
     def _search(self, body: dict, index: str | None = None) -> dict:
+        """One search request.  A shard whose node stops mid-request fails its phase (an
+        error, or an answer missing that shard's hits): a partial answer is never shown,
+        the request is sent again and the shard's copy on another node answers."""
         from opensearchpy.exceptions import ConnectionError as OSConnectionError, TransportError
 
         from .errors import unreachable
 
-        try:
-            return self.client.search(index=index or self.alias, body=body)
-        except OSConnectionError as exc:
-            raise unreachable(self.url, exc) from None
-        except TransportError as exc:
-            raise refused("the search", exc) from None
+        extra = {"search_type": "dfs_query_then_fetch"} if self.shards > 1 else {}
+        for attempt in range(SEARCH_ATTEMPTS):
+            last = attempt == SEARCH_ATTEMPTS - 1
+            try:
+                answer = self.client.search(index=index or self.alias, body=body, **extra)
+            except OSConnectionError as exc:
+                raise unreachable(self.url, exc) from None
+            except TransportError as exc:
+                if not isinstance(exc.status_code, int) or exc.status_code < 500 or last:
+                    raise refused("the search", exc) from None
+            else:
+                if not answer.get("_shards", {}).get("failed"):
+                    return answer
+                if last:
+                    raise OpenSearchError("OpenSearch answered without some of the index's shards: "
+                                          "is a node down with no replica of them?")
+            time.sleep(0.2 * (attempt + 1))
 
     def _reader(self) -> _Reader:
         reader = self._vocabularies.reader()
