@@ -12,6 +12,7 @@ the result object are made by the same code as the whoosh engine's
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from array import array
@@ -56,7 +57,9 @@ def fields_of(source: dict) -> dict:
 class _Reader(VocabularyReader):
     """The vocabulary reader, plus the few posting samples Vocabulary reads (surface forms)."""
 
-    engine: "OpenSearchEngine"
+    def __init__(self, engine: "OpenSearchEngine", *args):
+        super().__init__(*args)
+        self.engine = engine
 
     def postings(self, field: str, term: str):
         body = {"query": {"term": {field: term}}, "size": 20, "_source": STORED,
@@ -111,7 +114,8 @@ class OpenSearchEngine:
         options = {"analyzer": self.analyzer, "exact_analyzer": self.schema["body_exact"].analyzer}
         self._parsers = {(mode, variants): QueryParser(mode, variants=variants, **options)
                          for mode in MODES for variants in (True, False)}
-        self._vocabularies = CachedVocabulary(self.client, alias, self.schema)
+        self._vocabularies = CachedVocabulary(self.client, alias, self.schema,
+                                              make=lambda *args: _Reader(self, *args))
         self._stored: dict = {}
         self._languages: dict = {}
         self._lock = threading.Lock()
@@ -146,11 +150,7 @@ class OpenSearchEngine:
             time.sleep(0.2 * (attempt + 1))
 
     def _reader(self) -> _Reader:
-        reader = self._vocabularies.reader()
-        if not isinstance(reader, _Reader):
-            reader.__class__ = _Reader
-            reader.engine = self
-        return reader
+        return self._vocabularies.reader()
 
     def _fields(self, doc_id) -> dict:
         with self._lock:
@@ -370,8 +370,6 @@ class OpenSearchEngine:
         per_root = {b["key"]: b["doc_count"] for b in a["root"]["buckets"]}
         size = self.client.indices.stats(index=target, metric="store")["_all"]["primaries"]["store"]
         vocab = self._reader()
-        import os
-
         return {
             "index": f"{self.url} {self.alias} -> {target}",
             "documents": answer["hits"]["total"]["value"],
