@@ -59,7 +59,13 @@ def both(node_url, tmp_path_factory):
     whoosh, opensearch = Engine(whoosh_dir), OpenSearchEngine(node_url, alias=alias)
     yield whoosh, opensearch
     whoosh.close()
+    _drop(opensearch.client, alias)
     opensearch.close()
+
+
+def _drop(client, alias: str) -> None:
+    """Delete the indexes a test made under its own alias (the node is shared)."""
+    client.indices.delete(index=f"{alias}-*", ignore=[404])
 
 
 QUERIES = [
@@ -210,6 +216,7 @@ def test_updates_deletes_removal_and_alias_swap(node_url, tmp_path):
     assert [r.what for r in removed] == ["root"] and left == 0
     with OpenSearchEngine(node_url, alias=alias) as engine:
         assert engine.search("پهپاد").total == 0
+    _drop(client, alias)
 
 
 def test_a_cluster_keeps_answering_while_a_node_stops(opensearch_cluster, tmp_path):
