@@ -163,6 +163,9 @@ def test_export_rows_as_whoosh(both):
     rows = lambda engine: [{k: v for k, v in r.items() if k != "score"}  # noqa: E731
                            for r in engine.export("پهپاد", sort="newest")]
     assert rows(opensearch) == rows(whoosh)
+    # By relevance, an export lists the hits in the search's order (proximity rescoring included).
+    searched = [h.id for h in opensearch.search("پهپاد پالایشگاه", collapse=False).hits]
+    assert [r["id"] for r in opensearch.export("پهپاد پالایشگاه")][:len(searched)] == searched
 
 
 def test_health_and_stats(both):

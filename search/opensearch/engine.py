@@ -304,6 +304,8 @@ class OpenSearchEngine:
                 if len(found) < EXPORT_PAGE:
                     break
                 body["search_after"] = found[-1]["sort"]
+            if sort == "relevance":  # the search's proximity rescoring of its top hits
+                matches.rescore(self, parsed.words, parsed.stopped)
         return export.Export(_Searcher(self, None), matches, offset, limit, terms, keys, snippet_width,
                              sort, release=lambda: None, analyzer=self.analyzer,
                              phrases=parsed.verbatim_phrases)
@@ -412,6 +414,16 @@ class _Matches:
 
     def ranked(self, sort: str = "relevance") -> list[int]:
         return list(range(len(self.ids)))
+
+    def rescore(self, engine: "OpenSearchEngine", words, stopped) -> None:
+        """The first ``PROXIMITY_WINDOW`` reordered by proximity, as ``search`` orders them."""
+        head = min(len(self.ids), ranking.PROXIMITY_WINDOW)
+        hits = [{"_score": self.scores[i]} for i in range(head)]
+        fields = [engine._fields(self.ids[i]) for i in range(head)]
+        order = os_ranking.proximity_order(engine.analyzer, hits, fields, words, stopped)
+        ids, scores = [self.ids[i] for i in order], [hits[i]["_score"] for i in order]
+        self.ids[:head] = ids
+        self.scores[:head] = array("d", scores)
 
 
 # --- filters, sorts and facets ----------------------------------------------
