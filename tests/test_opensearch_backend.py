@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -264,3 +263,10 @@ def test_a_cluster_keeps_answering_while_a_node_stops(opensearch_cluster, tmp_pa
             t.join()
     assert failures == []
     assert len(answers) >= 48 and set(answers) == {expected["total"]}
+
+
+def test_rank_finds_what_whoosh_ranks(both):
+    whoosh, opensearch = both
+    for query in ("پهپاد", "برف سرما", "ترامپ"):
+        assert ({i for i, _s in opensearch.rank(query, mode="all", limit=100)}
+                == {i for i, _s in whoosh.rank(query, mode="all", limit=100)})
