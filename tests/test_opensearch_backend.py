@@ -270,3 +270,28 @@ def test_rank_finds_what_whoosh_ranks(both):
     for query in ("پهپاد", "برف سرما", "ترامپ"):
         assert ({i for i, _s in opensearch.rank(query, mode="all", limit=100)}
                 == {i for i, _s in whoosh.rank(query, mode="all", limit=100)})
+
+
+def test_a_failed_rebuild_leaves_the_alias_and_no_half_index(node_url, tmp_path, monkeypatch):
+    """An error mid-rebuild (here: a document the analysis cannot take) deletes the new index
+    beside the alias's; searches keep the old one."""
+    from kavosh.opensearch import indexer
+    from kavosh.opensearch.connection import alias_target, connect
+
+    tree = build_news_tree(tmp_path / "archive")
+    alias = f"test-{uuid.uuid4().hex[:8]}"
+    index_paths(node_url, [tree], alias=alias)
+    client = connect(node_url)
+    before = sorted(client.indices.get(index=f"{alias}-*"))
+
+    def broken(item):
+        raise RuntimeError("analysis failed")
+
+    monkeypatch.setattr(indexer, "_analysed", broken)
+    with pytest.raises(RuntimeError):
+        index_paths(node_url, [tree], alias=alias, rebuild=True)
+    assert sorted(client.indices.get(index=f"{alias}-*")) == before
+    assert alias_target(client, alias) in before
+    with OpenSearchEngine(node_url, alias=alias) as engine:
+        assert engine.search("پهپاد").total > 0
+    _drop(client, alias)

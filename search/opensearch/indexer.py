@@ -246,6 +246,9 @@ def index_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS, rebu
             run.forget(hits)
             run.send({"_op_type": "delete", "_index": index, "_id": h["_id"]} for h in hits)
             run.summary.removed += len(hits)
+    except BaseException:
+        _abandon(client, index, vocabulary, fresh)
+        raise
     finally:
         run.close()
     changed = fresh or run.docs or run.summary.removed or dump_roots(roots) != old_meta.get("roots")
@@ -315,6 +318,19 @@ def _actions(run: _Run, files, state: dict, max_doc_bytes: int):
         summary.updated += len(new_keys & old_keys)
         summary.added += len(new_keys - old_keys)
         summary.removed += len(old_keys - new_keys)
+
+
+def _abandon(client, index: str, vocabulary: str, fresh: bool) -> None:
+    """A run that failed or was interrupted: a new index beside the alias's is deleted (the
+    alias never moved to it); an index updated in place gets its refresh back (what was
+    sent is searchable; the vocabulary counts of this run are not written: run it again)."""
+    try:
+        if fresh:
+            client.indices.delete(index=f"{index},{vocabulary}", ignore=[404])
+        else:
+            client.indices.put_settings(index=index, body={"index": {"refresh_interval": "1s"}})
+    except Exception:  # noqa: BLE001  (the original error is the one to report)
+        pass
 
 
 def _finish(client, index: str, vocabulary: str, run: _Run, roots, fresh: bool) -> None:
