@@ -32,7 +32,6 @@ where the TREC run files (``qid Q0 docid rank score tag``, top 100) were written
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import math
@@ -47,6 +46,8 @@ from typing import Callable, Iterable
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.corpus import lines as corpus_lines  # noqa: E402  (plain or gzipped JSON Lines)
 
 DEPTH = 100  # run-file depth and the deepest cut-off measured
 DEFAULT_WORKDIR = Path(os.environ.get("KAVOSH_EVAL_WORKDIR", "/tmp/kavosh-eval"))
@@ -209,14 +210,6 @@ def stable_order(ids: Iterable[str], seed: str = "kavosh") -> list[str]:
     return sorted(ids, key=lambda i: hashlib.sha1(f"{seed}:{i}".encode()).hexdigest())
 
 
-def _iter_jsonl(path: Path):
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield line
-
-
 def plain_jsonl(path: Path, workdir: Path, keep: int | None = None) -> Path:
     """``path`` as a .jsonl the indexer reads: as is, or decompressed (and sampled) into workdir.
 
@@ -233,10 +226,10 @@ def plain_jsonl(path: Path, workdir: Path, keep: int | None = None) -> Path:
         return out
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".partial")
-    lines = list(_iter_jsonl(path)) if keep is not None else None
+    lines = list(corpus_lines(path)) if keep is not None else None
     with open(tmp, "w", encoding="utf-8") as fh:
         if lines is None:
-            for line in _iter_jsonl(path):
+            for line in corpus_lines(path):
                 fh.write(line if line.endswith("\n") else line + "\n")
         else:
             ids = {}
@@ -254,7 +247,7 @@ def sample_set(js: JudgedSet, n: int, workdir: Path, others: int = SAMPLE_OTHER_
     qids = stable_order(js.judged_qids)[:n]
     needed = {d for q in qids for d in js.qrels[q]}
     lines = {}
-    for line in _iter_jsonl(js.docs):
+    for line in corpus_lines(js.docs):
         lines[str(json.loads(line).get("id"))] = line
     extra = [d for d in stable_order(lines) if d not in needed][:others]
     keep = needed | set(extra)
