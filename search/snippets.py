@@ -9,6 +9,7 @@ marked span is therefore the document's own word, never a normalized copy.
 from __future__ import annotations
 
 import html
+import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -113,20 +114,29 @@ def _candidate_words(text: str, lang: str, analyzer, positions, forms):
     ``positions`` (the index holds a query term there), or, with variant key
     ``forms``, one whose hamza-marked normalized spelling ends in one of them (what
     ``match_spans`` asks before making a word's keys).  Each word is analysed alone
-    as a text in the same language, which gives its tokens as in the whole text."""
-    wanted = set(positions)
-    find = text.find
-    cursor = 0
-    for pos, word in enumerate(analyzer.items[0].pattern.findall(text)):
-        start = find(word, cursor)
-        cursor = start + len(word)
-        if pos not in wanted:
-            if forms is None:
-                continue
-            surface = word.rstrip(_JOINERS) if word[-1] in _JOINERS else word
-            if not _with_hamza(_normalized(surface), surface).endswith(forms):
-                continue
-        yield start, analyzer(DocumentText(word, lang), chars=True, positions=True, mode="index")
+    as a text in the same language, which gives its tokens as in the whole text.
+
+    The words are found by the tokenizer's regex in C; Python touches only the
+    candidates (and each distinct word once, when variants are asked for)."""
+    matches = list(analyzer.items[0].pattern.finditer(text))
+    wanted = {pos for pos in positions if pos < len(matches)}
+    if forms is not None:
+        words = list(map(_GROUP, matches))
+        maybe = {word for word in set(words) if _may_be_variant(word, forms)}
+        if maybe:
+            wanted.update(pos for pos, word in enumerate(words) if word in maybe)
+    for pos in sorted(wanted):
+        match = matches[pos]
+        yield match.start(), analyzer(DocumentText(match.group(), lang), chars=True, positions=True,
+                                      mode="index")
+
+
+_GROUP = operator.methodcaller("group")
+
+
+def _may_be_variant(word: str, forms: tuple[str, ...]) -> bool:
+    surface = word.rstrip(_JOINERS)
+    return _with_hamza(_normalized(surface), surface).endswith(forms)
 
 
 def phrase_spans(text: str, phrases) -> list[tuple[int, int, str]]:

@@ -37,7 +37,7 @@ def _spans_both_ways(engine, query, mode="all"):
     out = []
     with engine.searching() as searcher:
         _query, terms, keys = expand(parsed, searcher, Deadline(None))
-        result = searcher.search(parsed.query, limit=30)
+        result = searcher.search(parsed.query, limit=20)
         docnums = [hit.docnum for hit in result]
         places = ranking.term_places(searcher, terms, docnums)
         for docnum in docnums:
