@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kavosh.index.analysis import DocumentText, NormalizeFilter, kavosh_analyzer
+from kavosh.index.analysis import _SEATS, DocumentText, NormalizeFilter, kavosh_analyzer
 from kavosh.index.normalize import FORMAT_CHARS as _JOINERS, normalize_token, script_language
 from kavosh.index.variants import KEY_END, variant_keys, with_hamza
 
@@ -26,6 +26,7 @@ _VERBATIM = kavosh_analyzer(verbatim=True)
 _variant_keys = lru_cache(maxsize=100_000)(variant_keys)
 _with_hamza = lru_cache(maxsize=100_000)(with_hamza)
 _normalized = lru_cache(maxsize=100_000)(normalize_token)
+_SEAT_LETTERS = frozenset(_SEATS)  # a word with one of them may be spelled with ء (with_hamza)
 _SPACE = re.compile(r"\s+")
 PAGE_BREAK = "\f"  # between the pages of a stored body (index/formats/base.py)
 ELLIPSIS = "…"
@@ -122,7 +123,8 @@ def _candidate_words(text: str, lang: str, analyzer, positions, forms):
     wanted = {pos for pos in positions if pos < len(matches)}
     if forms is not None:
         words = list(map(_GROUP, matches))
-        maybe = {word for word in set(words) if _may_be_variant(word, forms)}
+        lasts = frozenset(form[-1] for form in forms)
+        maybe = {word for word in set(words) if _may_be_variant(word, forms, lasts)}
         if maybe:
             wanted.update(pos for pos, word in enumerate(words) if word in maybe)
     for pos in sorted(wanted):
@@ -134,9 +136,15 @@ def _candidate_words(text: str, lang: str, analyzer, positions, forms):
 _GROUP = operator.methodcaller("group")
 
 
-def _may_be_variant(word: str, forms: tuple[str, ...]) -> bool:
+def _may_be_variant(word: str, forms: tuple[str, ...], lasts: frozenset) -> bool:
+    """Whether ``word``'s hamza-marked normalized spelling ends in one of ``forms``
+    (``lasts``: their last letters).  Without a hamza seat that spelling is the
+    normalized word, so a word whose last letter ends no form is out at once."""
     surface = word.rstrip(_JOINERS)
-    return _with_hamza(_normalized(surface), surface).endswith(forms)
+    normalized = _normalized(surface)
+    if not normalized or (normalized[-1] not in lasts and _SEAT_LETTERS.isdisjoint(surface)):
+        return False
+    return _with_hamza(normalized, surface).endswith(forms)
 
 
 def phrase_spans(text: str, phrases) -> list[tuple[int, int, str]]:
