@@ -123,8 +123,7 @@ def _candidate_words(text: str, lang: str, analyzer, positions, forms):
     wanted = {pos for pos in positions if pos < len(matches)}
     if forms is not None:
         words = list(map(_GROUP, matches))
-        lasts = frozenset(form[-1] for form in forms)
-        maybe = {word for word in set(words) if _may_be_variant(word, forms, lasts)}
+        maybe = _maybe_variants(set(words), forms)
         if maybe:
             wanted.update(pos for pos, word in enumerate(words) if word in maybe)
     for pos in sorted(wanted):
@@ -136,15 +135,23 @@ def _candidate_words(text: str, lang: str, analyzer, positions, forms):
 _GROUP = operator.methodcaller("group")
 
 
-def _may_be_variant(word: str, forms: tuple[str, ...], lasts: frozenset) -> bool:
-    """Whether ``word``'s hamza-marked normalized spelling ends in one of ``forms``
-    (``lasts``: their last letters).  Without a hamza seat that spelling is the
-    normalized word, so a word whose last letter ends no form is out at once."""
-    surface = word.rstrip(_JOINERS)
-    normalized = _normalized(surface)
-    if not normalized or (normalized[-1] not in lasts and _SEAT_LETTERS.isdisjoint(surface)):
-        return False
-    return _with_hamza(normalized, surface).endswith(forms)
+def _maybe_variants(words: set[str], forms: tuple[str, ...]) -> set[str]:
+    """The ``words`` whose hamza-marked normalized spelling (``with_hamza``) may end in
+    one of ``forms``: without a hamza seat that spelling is the normalized word, so
+    most words are decided by one ``endswith``; a word with a seat is asked in full.
+    (A word kept here is only analysed: ``match_spans`` decides.)"""
+    distinct = list(words)
+    surfaces = list(map(_STRIP_JOINERS, distinct))
+    maybe = {word for word, normalized in zip(distinct, map(_normalized, surfaces))
+             if normalized.endswith(forms)}
+    for word, surface in zip(distinct, surfaces):
+        if word not in maybe and not _SEAT_LETTERS.isdisjoint(surface) \
+                and _with_hamza(_normalized(surface), surface).endswith(forms):
+            maybe.add(word)
+    return maybe
+
+
+_STRIP_JOINERS = operator.methodcaller("rstrip", _JOINERS)
 
 
 def phrase_spans(text: str, phrases) -> list[tuple[int, int, str]]:
