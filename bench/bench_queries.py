@@ -19,8 +19,11 @@ other-script queries and 50 of the word pairs as if they had found nothing
 (a zero-hit page's correction, including the search that counts what the
 correction finds), and "correction only" the same without that search.
 
-``--expect`` compares every query's total and top-10 ids in each mode with a
-file written by ``--answers`` (an earlier run, another branch): what changed.
+``--expect`` compares every query's whole answer in each mode (total, top 10
+in order with scores, snippets and near-duplicates, facets: all but its time)
+with a file written by ``--answers`` (an earlier run, another branch): what
+changed.  A file of an older bench, which kept only totals and ids, is
+compared on those.
 
 ``--check-exhaustive`` compares each all-words top 10 with a whoosh search
 that scores every match (no block-quality pruning, no matcher replacement):
@@ -89,9 +92,19 @@ def _ids(result) -> list[str]:
     return [h["id"] if isinstance(h, dict) else h.id for h in hits]
 
 
-def run(engine, queries, parts=None, **kwargs) -> tuple[list[float], dict]:
+def _whole(result) -> dict:
+    """Everything a search answers (total, hits in order with their scores, snippets,
+    titles and folded near-duplicates, facets, ...) but its time: what must not change
+    when only the speed should."""
+    answer = result.to_json() if not isinstance(result, dict) else dict(result)
+    answer.pop("took_ms", None)
+    return answer
+
+
+def run(engine, queries, parts=None, full=False, **kwargs) -> tuple[list[float], dict]:
     """Wall ms per query and each query's (total, top ids); ``parts``, if given
-    (a ``Breakdown``), records where each query's time went."""
+    (a ``Breakdown``), records where each query's time went.  ``full``: each
+    query's whole answer instead (``_whole``), for ``--answers``/``--expect``."""
     times, answers = [], {}
     for _kind, q in queries:
         if parts is not None:
@@ -102,7 +115,7 @@ def run(engine, queries, parts=None, **kwargs) -> tuple[list[float], dict]:
         except Exception as exc:  # a refused query is an answer too
             answers[q] = repr(exc)
         else:
-            answers[q] = (_total(result), _ids(result))
+            answers[q] = _whole(result) if full else (_total(result), _ids(result))
         times.append((time.perf_counter() - started) * 1000)
         if parts is not None:
             parts.finish(q)
@@ -149,7 +162,9 @@ class Breakdown:
         print(f"{name}: the {n} slowest")
         for ms, (_kind, q) in sorted(zip(times, queries), key=lambda item: -item[0])[:n]:
             split = "  ".join(f"{step} {v:.1f}" for step, v in self.per_query.get(q, {}).items())
-            total = answers[q][0] if isinstance(answers[q], tuple) else answers[q]
+            answer = answers[q]
+            total = (answer[0] if isinstance(answer, tuple)
+                     else answer["total"] if isinstance(answer, dict) else answer)
             print(f"  {ms:7.1f} ms  {kinds[q]:6}  total {total!s:>6}  {split}  {q}")
 
 
@@ -248,7 +263,13 @@ def _compare(report: dict, expected: dict, where: Path) -> None:
         old = expected.get(mode, {})
         common = [q for q in answers if q in old]
         norm = lambda v: json.loads(json.dumps(v))  # noqa: E731  (tuples and lists alike)
-        changed = [q for q in common if norm(answers[q]) != norm(old[q])]
+
+        def same(new, was):
+            if isinstance(new, dict) and isinstance(was, list):  # a file of (total, ids) only
+                new = [new["total"], [hit["id"] for hit in new["hits"]]]
+            return norm(new) == norm(was)
+
+        changed = [q for q in common if not same(answers[q], old[q])]
         print(f"{mode:>15}: {len(common) - len(changed)}/{len(common)} answers as in {where.name}"
               + (f"; changed: {changed[:4]}" if changed else ""))
 
@@ -288,8 +309,9 @@ def main(argv=None):
     print(f"{len(queries)} queries from {len(titles):,} titles, index {args.index}")
     report = {}
     slowest = []
+    full = bool(args.answers or args.expect)
     for name, kwargs in modes.items():
-        times, answers = run(engine, queries, breakdown, **kwargs)
+        times, answers = run(engine, queries, breakdown, full=full, **kwargs)
         report[name] = answers
         print(f"{name:>10}: p50 {statistics.median(times):7.1f} ms   p95 {percentile(times, 95):7.1f}"
               f"   p99 {percentile(times, 99):7.1f}   max {max(times):7.1f}")

@@ -223,9 +223,12 @@ class Engine:
                                       offset, want)
             else:
                 page = [(pos, []) for pos in range(offset, min(want, ranked.scored_length()))]
+            marked = not deadline.passed
+            places = (ranking.term_places(searcher, terms, [ranked.docnum(leader) for leader, _f in page])
+                      if marked else None)
             for leader, folded in page:
                 hit = self._hit(ranked[leader], terms, variant_keys, snippet_width,
-                                marked=not deadline.passed, phrases=parsed.verbatim_phrases)
+                                marked=marked, phrases=parsed.verbatim_phrases, places=places)
                 hit.similar = [similar_from(ranked[pos].fields()) for pos in folded]
                 result.folded += len(folded)
                 result.hits.append(hit)
@@ -274,14 +277,16 @@ class Engine:
             top = ranking.rescored(searcher, collector.results().top_n, parsed.words, parsed.stopped)
             return [(ids[docnum], float(score)) for score, docnum in top[:limit]]
 
-    def _hit(self, hit, terms, variant_keys, width, marked=True, phrases=()) -> Hit:
+    def _hit(self, hit, terms, variant_keys, width, marked=True, phrases=(), places=None) -> Hit:
         """One hit.  Past the deadline its snippet is the text's start, unmarked.
-        ``phrases``: the query's verbatim (quoted) words, marked where they stand together."""
+        ``phrases``: the query's verbatim (quoted) words, marked where they stand together;
+        ``places``: docnum → where the index holds ``terms`` in the body (ranking.term_places)."""
         fields = hit.fields()
         body, title = fields.get("body", ""), fields.get("title", "")
         as_indexed = dict(self._as_indexed(fields), phrases=phrases)
+        positions = None if places is None else places.get(hit.docnum)
         spans = snippets.match_spans(body, terms, variant_keys, limit=snippets.SCAN_CHARS,
-                                     **as_indexed) if marked else []
+                                     positions=positions, **as_indexed) if marked else []
         title_spans = snippets.match_spans(title, terms, variant_keys, **as_indexed) if marked else []
         return hit_from(fields, round(float(hit.score or 0.0), 4),
                         snippets.segments(title, title_spans),

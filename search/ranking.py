@@ -151,10 +151,10 @@ def word_languages(searcher, terms: tuple[str, ...]) -> tuple[int, int]:
         for term in terms:
             for ids in _leaf_ids(searcher.reader(), term):
                 docs.update(ids)
-        counts = [0] * len(LANGUAGES)
-        for docnum in docs:
-            counts[table[docnum]] += 1
-        found = (counts[_FA], counts[_AR])
+        # Each document's language code, looked up and counted in C: a frequent word's
+        # thousands of documents counted one by one in Python were ~2 ms of a query.
+        codes = bytes(map(table.__getitem__, docs))
+        found = (codes.count(_FA), codes.count(_AR))
         if len(cache) >= _WORD_CACHE:
             cache.clear()
         cache[terms] = found
@@ -260,8 +260,13 @@ def _block_values(leaf) -> tuple:
     return found
 
 
-def _positions(reader, term: str, docnums: list[int]) -> dict[int, list[int]]:
-    """docnum → positions of ``term`` in the body, for the (sorted) ``docnums`` holding it."""
+class _Unreadable(Exception):
+    """A term's postings are not in whoosh's W3 format: its positions cannot be read here."""
+
+
+def _positions(reader, term: str, docnums: list[int], strict: bool = False) -> dict[int, list[int]]:
+    """docnum → positions of ``term`` in the body, for the (sorted) ``docnums`` holding it.
+    Postings of another format are skipped, or with ``strict`` raise ``_Unreadable``."""
     out: dict[int, list[int]] = {}
     for leaf_reader, offset in reader.leaf_readers():
         end = offset + leaf_reader.doc_count_all()
@@ -275,6 +280,8 @@ def _positions(reader, term: str, docnums: list[int]) -> dict[int, list[int]]:
         while isinstance(leaf, WrappingMatcher):  # a segment's deleted documents filtered
             leaf = leaf.child
         if type(leaf) is not W3LeafMatcher:
+            if strict:
+                raise _Unreadable(term)
             continue
         decode = leaf.format.decode_positions
         for docnum in wanted:
@@ -287,6 +294,34 @@ def _positions(reader, term: str, docnums: list[int]) -> dict[int, list[int]]:
             if at < len(ids) and ids[at] == docnum:
                 out[offset + docnum] = decode(values[at])
     return out
+
+
+# A snippet reads its terms' places from the index for at most this many terms
+# (a prefix may stand for thousands: those hits' words are analysed instead).
+PLACES_TERMS = 64
+
+
+def term_places(searcher, terms, docnums) -> dict[int, set[int]] | None:
+    """docnum → the places (word numbers) in its body where the index holds one of
+    ``terms``, for each of ``docnums``; None when they cannot be read (too many
+    terms, postings of another format).
+
+    What a hit's snippet marks (search/snippets.py, ``positions``): the index
+    analysed the body with the same chain, so only the words at these places
+    can be one of the terms.  The blocks are those proximity reads (kept decoded).
+    """
+    if len(terms) > PLACES_TERMS:
+        return None
+    reader = _top(searcher).reader()
+    ordered = sorted(set(docnums))
+    places: dict[int, set[int]] = {d: set() for d in ordered}
+    try:
+        for term in sorted(terms):
+            for docnum, positions in _positions(reader, term, ordered, strict=True).items():
+                places[docnum].update(positions)
+    except _Unreadable:
+        return None
+    return places
 
 
 def proximity_factors(searcher, words, stopped, docnums) -> dict[int, float]:

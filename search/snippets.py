@@ -9,12 +9,13 @@ marked span is therefore the document's own word, never a normalized copy.
 from __future__ import annotations
 
 import html
+import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kavosh.index.analysis import DocumentText, kavosh_analyzer
-from kavosh.index.normalize import script_language
+from kavosh.index.analysis import _SEATS, DocumentText, NormalizeFilter, kavosh_analyzer
+from kavosh.index.normalize import FORMAT_CHARS as _JOINERS, normalize_token, script_language
 from kavosh.index.variants import KEY_END, variant_keys, with_hamza
 
 _ANALYZER = kavosh_analyzer()
@@ -24,6 +25,8 @@ _VERBATIM = kavosh_analyzer(verbatim=True)
 # when the query has variant spellings (~8% of an any-word search): remembered.
 _variant_keys = lru_cache(maxsize=100_000)(variant_keys)
 _with_hamza = lru_cache(maxsize=100_000)(with_hamza)
+_normalized = lru_cache(maxsize=100_000)(normalize_token)
+_SEAT_LETTERS = frozenset(_SEATS)  # a word with one of them may be spelled with ء (with_hamza)
 _SPACE = re.compile(r"\s+")
 PAGE_BREAK = "\f"  # between the pages of a stored body (index/formats/base.py)
 ELLIPSIS = "…"
@@ -41,7 +44,7 @@ class Segment:
 
 def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = frozenset(),
                 limit: int | None = None, *, lang: str | None = None, analyzer=None,
-                phrases=()):
+                phrases=(), positions=None):
     """(start, end, term) of every word of ``text`` (of its first ``limit`` characters)
     that matches the query.
 
@@ -50,38 +53,105 @@ def match_spans(text: str, terms: set[str], variant_keys: frozenset | set = froz
     skeleton prefixed with "~", so callers can tell a variant match), or
     when it is part of a run of words equal to one of the verbatim
     ``phrases`` (quoted words, as tuples of exact-field words).
+
+    ``positions``, if known, are the places (word numbers, as the index counts
+    them) where the index holds one of ``terms`` in ``text``, a document's whole
+    indexed body (search/ranking.py's ``term_places``).  Then only the words
+    there, and the words that may be a variant, are re-analysed: the same spans,
+    without running a hit's every word through the stemmers (half of a search's
+    time when its hits' words were new to the analyzer's word cache).
     """
     if not text or not (terms or variant_keys or phrases):
         return []
     if phrases:
         if limit is not None and len(text) > limit:
             cut = text.rfind(" ", 0, limit)
-            text = text[:cut if cut > 0 else limit]
+            text, positions = text[:cut if cut > 0 else limit], None
         quoted = phrase_spans(text, phrases)
         if not (terms or variant_keys):
             return quoted
-        return _merged(quoted, match_spans(text, terms, variant_keys, lang=lang, analyzer=analyzer))
+        return _merged(quoted, match_spans(text, terms, variant_keys, lang=lang, analyzer=analyzer,
+                                           positions=positions))
     # the variant field tags a word by its whole text's script-only letters
     script = script_language(text) if variant_keys else None
     if limit is not None and len(text) > limit:
         cut = text.rfind(" ", 0, limit)
-        text = text[:cut if cut > 0 else limit]
+        text, positions = text[:cut if cut > 0 else limit], None
     spans = []
     forms = _key_forms(variant_keys) if variant_keys else None
-    # As the index analysed it: the engine's chain, in the document's language.
-    value = DocumentText(text, lang) if lang else text
-    for t in (analyzer or _ANALYZER)(value, chars=True, positions=True, mode="index"):
-        if spans and spans[-1][0] == t.startchar:
-            continue
-        if t.text in terms:
-            spans.append((t.startchar, t.endchar, t.text))
-        elif variant_keys and (forms is None or _with_hamza(t.normalized, t.surface).endswith(forms)):
-            # the word's own script-tagged skeleton(s), as the variant field indexed them
-            for key in _variant_keys(t.normalized, script, t.surface):
-                if key in variant_keys:
-                    spans.append((t.startchar, t.endchar, "~" + key))
-                    break
+    analyzer = analyzer or _ANALYZER
+    if positions is not None and lang and (forms is not None or not variant_keys) \
+            and _words_alone(analyzer):
+        words = _candidate_words(text, lang, analyzer, positions, forms)
+    else:  # every word, as the index analysed it: the engine's chain, in the document's language
+        words = (((0, analyzer(DocumentText(text, lang) if lang else text, chars=True,
+                               positions=True, mode="index"))),)
+    for start, tokens in words:
+        for t in tokens:
+            if spans and spans[-1][0] == t.startchar + start:
+                continue
+            if t.text in terms:
+                spans.append((t.startchar + start, t.endchar + start, t.text))
+            elif variant_keys and (forms is None or _with_hamza(t.normalized, t.surface).endswith(forms)):
+                # the word's own script-tagged skeleton(s), as the variant field indexed them
+                for key in _variant_keys(t.normalized, script, t.surface):
+                    if key in variant_keys:
+                        spans.append((t.startchar + start, t.endchar + start, "~" + key))
+                        break
     return spans
+
+
+def _words_alone(analyzer) -> bool:
+    """True when ``analyzer`` analyses a word the same alone as in its text: Kavosh's
+    memoizing chain (its filters are functions of one word and the declared
+    language), normalizing first as ``_candidate_words`` assumes."""
+    items = getattr(analyzer, "items", ())
+    return (len(items) > 1 and hasattr(analyzer, "_memo") and hasattr(items[0], "pattern")
+            and isinstance(items[1], NormalizeFilter))
+
+
+def _candidate_words(text: str, lang: str, analyzer, positions, forms):
+    """(start character, tokens) of each word of ``text`` that may match: at one of
+    ``positions`` (the index holds a query term there), or, with variant key
+    ``forms``, one whose hamza-marked normalized spelling ends in one of them (what
+    ``match_spans`` asks before making a word's keys).  Each word is analysed alone
+    as a text in the same language, which gives its tokens as in the whole text.
+
+    The words are found by the tokenizer's regex in C; Python touches only the
+    candidates (and each distinct word once, when variants are asked for)."""
+    matches = list(analyzer.items[0].pattern.finditer(text))
+    wanted = {pos for pos in positions if pos < len(matches)}
+    if forms is not None:
+        words = list(map(_GROUP, matches))
+        maybe = _maybe_variants(set(words), forms)
+        if maybe:
+            wanted.update(pos for pos, word in enumerate(words) if word in maybe)
+    for pos in sorted(wanted):
+        match = matches[pos]
+        yield match.start(), analyzer(DocumentText(match.group(), lang), chars=True, positions=True,
+                                      mode="index")
+
+
+_GROUP = operator.methodcaller("group")
+
+
+def _maybe_variants(words: set[str], forms: tuple[str, ...]) -> set[str]:
+    """The ``words`` whose hamza-marked normalized spelling (``with_hamza``) may end in
+    one of ``forms``: without a hamza seat that spelling is the normalized word, so
+    most words are decided by one ``endswith``; a word with a seat is asked in full.
+    (A word kept here is only analysed: ``match_spans`` decides.)"""
+    distinct = list(words)
+    surfaces = list(map(_STRIP_JOINERS, distinct))
+    maybe = {word for word, normalized in zip(distinct, map(_normalized, surfaces))
+             if normalized.endswith(forms)}
+    for word, surface in zip(distinct, surfaces):
+        if word not in maybe and not _SEAT_LETTERS.isdisjoint(surface) \
+                and _with_hamza(_normalized(surface), surface).endswith(forms):
+            maybe.add(word)
+    return maybe
+
+
+_STRIP_JOINERS = operator.methodcaller("rstrip", _JOINERS)
 
 
 def phrase_spans(text: str, phrases) -> list[tuple[int, int, str]]:
