@@ -1,0 +1,55 @@
+"""Reaching the cluster and the index behind the alias, with one-line errors."""
+
+from __future__ import annotations
+
+from .errors import AliasMissing, WrongAnalysis, refused, unreachable
+
+DEFAULT_ALIAS = "kavosh"
+TIMEOUT = 60
+
+
+def connect(url: str, *, timeout: int = TIMEOUT):
+    """An opensearch-py client for ``url`` that has answered once (else NodeUnreachable)."""
+    from opensearchpy import OpenSearch
+    from opensearchpy.exceptions import ConnectionError as OSConnectionError, TransportError
+
+    client = OpenSearch(hosts=[url], timeout=timeout, retry_on_timeout=True, max_retries=2,
+                        http_compress=False)
+    try:
+        client.info()
+    except (OSConnectionError, OSError) as exc:
+        raise unreachable(url, exc) from None
+    except TransportError as exc:
+        raise refused("the first request", exc) from None
+    return client
+
+
+def alias_target(client, alias: str) -> str | None:
+    """The concrete index ``alias`` points at, None when there is none."""
+    if not client.indices.exists_alias(name=alias):
+        return None
+    found = client.indices.get_alias(name=alias)
+    names = sorted(found)
+    return names[-1] if names else None
+
+
+def kavosh_meta(client, index: str) -> dict:
+    """The ``_meta.kavosh`` object the indexer writes into an index's mapping."""
+    mapping = client.indices.get_mapping(index=index)[index]["mappings"]
+    return mapping.get("_meta", {}).get("kavosh", {})
+
+
+def opened_index(client, alias: str, fingerprint: str, url: str) -> tuple[str, dict]:
+    """(index name, its meta) behind ``alias``; a one-line error when there is none or
+    it was built by another analysis."""
+    target = alias_target(client, alias)
+    if target is None:
+        raise AliasMissing(f"no Kavosh index behind the alias {alias!r} at {url}: "
+                           "run `kavosh index PATH` with this backend first")
+    meta = kavosh_meta(client, target)
+    recorded = meta.get("analysis_fingerprint")
+    if recorded != fingerprint:
+        raise WrongAnalysis(f"the index {target} at {url} was built by another analysis "
+                            f"(fingerprint {recorded}, this Kavosh's is {fingerprint}): run "
+                            "`kavosh index --rebuild PATH` to build one beside it")
+    return target, meta

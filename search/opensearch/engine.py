@@ -1,0 +1,453 @@
+"""``OpenSearchEngine``: ``kavosh.engine.Engine``'s public API, answered by an OpenSearch cluster.
+
+The query is parsed and compiled by Kavosh's own parser (search/query.py)
+and translated to the DSL (search/opensearch/dsl.py); filters go into a
+``post_filter`` and each facet is an aggregation under the *other* filters
+(search/facets.py's rule: a facet's counts ignore its own filter); hits come
+back with their stored texts, and snippets, marks, near-duplicate folding and
+the result object are made by the same code as the whoosh engine's
+(search/snippets.py, search/collapse.py, search/results.py), so
+``SearchResult.to_json()`` has the same shape on both backends.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from array import array
+from contextlib import contextmanager
+
+from whoosh.searching import TimeLimit
+
+from kavosh import collapse as near_dups
+from kavosh import export, latin_names, ranking, snippets
+from kavosh.engine import MODES, check_request
+from kavosh.facets import request_filters, result_day
+from kavosh.index.dates import single_year
+from kavosh.index.errors import IncompatibleIndex, QueryError
+from kavosh.index.fingerprint import analysis_fingerprint
+from kavosh.index.roots import load_roots
+from kavosh.index.sources import source_key
+from kavosh.matching import LANGUAGES, Deadline
+from kavosh.query import QueryParser
+from kavosh.results import SearchResult, document_from, hit_from, similar_from
+from kavosh.vocabulary import Vocabulary
+
+from . import dsl, mapping
+from .connection import DEFAULT_ALIAS, connect, opened_index
+from .errors import refused
+from .vocabulary import CachedVocabulary, VocabularyReader
+
+TOP_SOURCES = 20
+STORED = [mapping.TEXT, "id", "path", "lang", "url", "date", "date_origin", "source", "near_dup", "root",
+          "source_file"]
+EXPORT_PAGE = 2_000
+
+
+def fields_of(source: dict) -> dict:
+    """A hit's ``_source`` as the stored fields the whoosh engine's code reads."""
+    fields = {k: v for k, v in source.items() if k != mapping.TEXT}
+    texts = source.get(mapping.TEXT) or {}
+    fields["title"], fields["body"] = texts.get("title", ""), texts.get("body", "")
+    return fields
+
+
+class _Reader(VocabularyReader):
+    """The vocabulary reader, plus the few posting samples Vocabulary reads (surface forms)."""
+
+    engine: "OpenSearchEngine"
+
+    def postings(self, field: str, term: str):
+        body = {"query": {"term": {field: term}}, "size": 20, "_source": STORED,
+                "sort": ["_doc"]}
+        hits = self.engine._search(body)["hits"]["hits"]
+        for h in hits:
+            self.engine._stored[h["_id"]] = fields_of(h["_source"])
+        return _Postings([h["_id"] for h in hits])
+
+
+class _Postings:
+    def __init__(self, ids):
+        self.ids, self.at = ids, 0
+
+    def is_active(self):
+        return self.at < len(self.ids)
+
+    def id(self):
+        return self.ids[self.at]
+
+    def next(self):
+        self.at += 1
+
+
+class _Searcher:
+    """What Kavosh's vocabulary and export code ask of a whoosh searcher."""
+
+    def __init__(self, engine: "OpenSearchEngine", reader):
+        self.engine, self._reader = engine, reader
+
+    def reader(self):
+        return self._reader
+
+    def stored_fields(self, doc_id):
+        return self.engine._fields(doc_id)
+
+
+class OpenSearchEngine:
+    """The index behind ``alias`` on the cluster at ``url``; safe to share between threads."""
+
+    def __init__(self, url: str, *, alias: str = DEFAULT_ALIAS, client=None):
+        from kavosh.index.schema import build_schema
+
+        self.url, self.alias = url, alias
+        self.client = client or connect(url)
+        self.fingerprint = analysis_fingerprint()
+        self.index, self.meta = opened_index(self.client, alias, self.fingerprint, url)
+        self.schema = build_schema()
+        self.analyzer = self.schema["body"].analyzer
+        options = {"analyzer": self.analyzer, "exact_analyzer": self.schema["body_exact"].analyzer}
+        self._parsers = {(mode, variants): QueryParser(mode, variants=variants, **options)
+                         for mode in MODES for variants in (True, False)}
+        self._vocabularies = CachedVocabulary(self.client, alias, self.schema)
+        self._stored: dict = {}
+        self._lock = threading.Lock()
+        self.vocabulary = Vocabulary(self)
+
+    # --- plumbing ----------------------------------------------------------
+
+    def _search(self, body: dict, index: str | None = None) -> dict:
+        from opensearchpy.exceptions import ConnectionError as OSConnectionError, TransportError
+
+        from .errors import unreachable
+
+        try:
+            return self.client.search(index=index or self.alias, body=body)
+        except OSConnectionError as exc:
+            raise unreachable(self.url, exc) from None
+        except TransportError as exc:
+            raise refused("the search", exc) from None
+
+    def _reader(self) -> _Reader:
+        reader = self._vocabularies.reader()
+        if not isinstance(reader, _Reader):
+            reader.__class__ = _Reader
+            reader.engine = self
+        return reader
+
+    def _fields(self, doc_id) -> dict:
+        with self._lock:
+            cached = self._stored.get(doc_id)
+        if cached is not None:
+            return cached
+        found = self.client.get(index=self.alias, id=doc_id, ignore=[404], _source_includes=STORED)
+        fields = fields_of(found["_source"]) if found.get("found") else {}
+        with self._lock:
+            if len(self._stored) > 10_000:
+                self._stored.clear()
+            self._stored[doc_id] = fields
+        return fields
+
+    @contextmanager
+    def searching(self):
+        """A searcher-like view (vocabulary and stored fields): what Vocabulary reads."""
+        yield _Searcher(self, self._reader())
+
+    def close(self):
+        self.client.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- searching ---------------------------------------------------------
+
+    def parse(self, text: str, mode: str = "all", exact: bool = False):
+        parsed = self._parsers[(mode, not exact)].parse(text)
+        parsed.words, parsed.stopped = ranking.query_words(parsed, self.analyzer)
+        return parsed
+
+    def compiled(self, parsed, deadline: Deadline | None = None) -> tuple[dict, set, set]:
+        """(DSL query, highlight terms, variant keys) of a parsed query."""
+        lists, terms, keys = dsl.expand(parsed, self._reader(), deadline)
+        return dsl.compile_query(parsed.query, lists), terms, keys
+
+    def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
+               mode: str = "all", exact: bool = False, time_limit: float | None = None,
+               snippet_width: int = 240, since=None, until=None, sources=(),
+               sort: str = "relevance", collapse: bool = True) -> SearchResult:
+        """``kavosh.engine.Engine.search``, on OpenSearch."""
+        check_request(limit=limit, offset=offset, lang=lang, mode=mode, sort=sort)
+        filters = request_filters(lang, since, until, sources)
+        started = time.perf_counter()
+        deadline = Deadline(time_limit)
+        parsed = self.parse(text, mode, exact)
+        result = SearchResult(query=text, offset=offset, limit=limit, lang=lang, exact=exact,
+                              ignored_words=parsed.dropped, since=result_day(filters.since),
+                              until=result_day(filters.until), sources=list(filters.sources), sort=sort,
+                              collapse=collapse)
+        if parsed.empty:
+            result.took_ms = _ms(started)
+            return result
+        want = offset + limit
+        fetch = near_dups.most_fetched(want) if collapse else want
+        terms, keys = parsed.terms, parsed.variant_keys
+        try:
+            query, terms, keys = self.compiled(parsed, deadline)
+            result.latin_names = latin_names.report(parsed, self._reader())
+        except TimeLimit:
+            result.timed_out = True
+            result.took_ms = _ms(started)
+            return result
+        body = {"query": query, "size": fetch, "track_total_hits": True, "track_scores": True,
+                "_source": STORED, "post_filter": _filter(filters_clauses(filters)),
+                "aggs": facet_aggregations(filters), "sort": SORTS[sort]}
+        if time_limit:
+            body["timeout"] = f"{max(1, int(time_limit * 1000))}ms"
+        answer = self._search(body)
+        result.timed_out = bool(answer.get("timed_out"))
+        hits = answer["hits"]["hits"]
+        result.total = answer["hits"]["total"]["value"]
+        result.facets = facets_from(answer["aggregations"], filters)
+        result.langs = result.facets["lang"]
+        known = {b["key"] for b in answer["aggregations"]["known_sources"]["f"]["k"]["buckets"]}
+        result.unknown_sources = [n for n in filters.sources if source_key(n) not in known]
+        fields = [fields_of(h["_source"]) for h in hits]
+        if collapse:
+            page = near_dups.page(lambda i: bytes.fromhex(fields[i].get("near_dup") or ""), len(hits),
+                                  offset, want)
+        else:
+            page = [(pos, []) for pos in range(offset, min(want, len(hits)))]
+        for leader, folded in page:
+            hit = self._hit(fields[leader], hits[leader].get("_score"), terms, keys, snippet_width,
+                            phrases=parsed.verbatim_phrases, marked=not deadline.passed)
+            hit.similar = [similar_from(fields[pos]) for pos in folded]
+            result.folded += len(folded)
+            result.hits.append(hit)
+        result.took_ms = _ms(started)
+        return result
+
+    def _hit(self, fields, score, terms, keys, width, phrases=(), marked=True):
+        body, title = fields.get("body", ""), fields.get("title", "")
+        as_indexed = {"lang": fields.get("lang"), "analyzer": self.analyzer, "phrases": phrases}
+        spans = snippets.match_spans(body, terms, keys, limit=snippets.SCAN_CHARS,
+                                     **as_indexed) if marked else []
+        title_spans = snippets.match_spans(title, terms, keys, **as_indexed) if marked else []
+        return hit_from(fields, round(float(score or 0.0), 4), snippets.segments(title, title_spans),
+                        snippets.snippet_segments(body, terms, width, spans=spans),
+                        snippets.variant_words(body, spans)[:5],
+                        page=snippets.snippet_page(body, spans, width))
+
+    def export(self, text: str, *, offset: int = 0, limit: int | None = None,
+               lang: str | None = None, mode: str = "all", exact: bool = False,
+               time_limit: float | None = None, snippet_width: int = 240, since=None, until=None,
+               sources=(), sort: str = "relevance") -> export.Export:
+        """Every hit of ``text`` in ``search``'s order, as search/export.py's rows."""
+        check_request(query=text, lang=lang, mode=mode, sort=sort)
+        export.check_range(offset, limit)
+        filters = request_filters(lang, since, until, sources)
+        parsed = self.parse(text, mode, exact)
+        matches, terms, keys = _Matches(), parsed.terms, parsed.variant_keys
+        if not parsed.empty:
+            query, terms, keys = self.compiled(parsed, Deadline(time_limit))
+            clauses = filters_clauses(filters)
+            body = {"query": {"bool": {"must": [query], "filter": clauses}} if clauses else query,
+                    "size": EXPORT_PAGE, "track_scores": True, "_source": STORED,
+                    "sort": SORTS[sort] + [{"id": "asc"}]}
+            end = None if limit is None else offset + limit
+            while end is None or len(matches.ids) < end:
+                found = self._search(body)["hits"]["hits"]
+                for h in found:
+                    matches.add(h["_id"], h.get("_score") or 0.0)
+                    self._stored[h["_id"]] = fields_of(h["_source"])
+                if len(found) < EXPORT_PAGE:
+                    break
+                body["search_after"] = found[-1]["sort"]
+        return export.Export(_Searcher(self, None), matches, offset, limit, terms, keys, snippet_width,
+                             sort, release=lambda: None, analyzer=self.analyzer,
+                             phrases=parsed.verbatim_phrases)
+
+    # --- documents ---------------------------------------------------------
+
+    def document(self, doc_id: str, query: str | None = None, exact: bool = False):
+        if query is not None:
+            check_request(query=query)
+        found = self.client.get(index=self.alias, id=doc_id, ignore=[404], _source_includes=STORED)
+        if not found.get("found"):
+            return None
+        fields = fields_of(found["_source"])
+        terms, keys, phrases = set(), set(), []
+        if query and query.strip():
+            try:
+                parsed = self.parse(query, exact=exact)
+                _q, terms, keys = self.compiled(parsed, Deadline(5.0))
+                phrases = parsed.verbatim_phrases
+            except (QueryError, TimeLimit):
+                terms, keys, phrases = set(), set(), []
+        body, title = fields.get("body", ""), fields.get("title", "")
+        as_indexed = {"lang": fields.get("lang"), "analyzer": self.analyzer, "phrases": phrases}
+        body_spans = snippets.match_spans(body, terms, keys, **as_indexed)
+        title_spans = snippets.match_spans(title, terms, keys, **as_indexed)
+        return document_from(fields, snippets.segments(title, title_spans),
+                             snippets.segments(body, body_spans),
+                             matches=len(body_spans) + len(title_spans),
+                             variants=snippets.variant_words(body, body_spans))
+
+    def documents(self):
+        from opensearchpy import helpers
+
+        for hit in helpers.scan(self.client, index=self.alias, query={"_source": STORED}, size=1_000,
+                                preserve_order=False):
+            yield fields_of(hit["_source"])
+
+    # --- about the index ---------------------------------------------------
+
+    def health(self) -> dict:
+        started = time.perf_counter()
+        answer = self._search({"query": {"match_all": {}}, "size": 1, "_source": ["id"],
+                               "track_total_hits": True})
+        documents = answer["hits"]["total"]["value"]
+        if documents and not answer["hits"]["hits"][0]["_source"].get("id"):
+            raise IncompatibleIndex(f"the index behind {self.alias} at {self.url} returns no documents")
+        return {"documents": documents, "generation": self._reader().generation(),
+                "search_ms": _ms(started)}
+
+    def stats(self) -> dict:
+        from .connection import alias_target, kavosh_meta
+
+        target = alias_target(self.client, self.alias)
+        meta = kavosh_meta(self.client, target)
+        aggs = {"lang": {"terms": {"field": "lang", "size": 50}},
+                "root": {"terms": {"field": "root", "size": 1000}},
+                "source": {"terms": {"field": "source", "size": 1000}},
+                "earliest": {"min": {"field": "date"}}, "latest": {"max": {"field": "date"}},
+                "dated": {"filter": {"bool": {"must": [{"exists": {"field": "date"}}],
+                                              "must_not": [{"term": {"date_origin": "mtime"}}]}}},
+                "file_dated": {"filter": {"term": {"date_origin": "mtime"}}}}
+        answer = self._search({"size": 0, "track_total_hits": True, "aggs": aggs})
+        a = answer["aggregations"]
+        per_root = {b["key"]: b["doc_count"] for b in a["root"]["buckets"]}
+        size = self.client.indices.stats(index=target, metric="store")["_all"]["primaries"]["store"]
+        vocab = self._reader()
+        import os
+
+        return {
+            "index": f"{self.url} {self.alias} -> {target}",
+            "documents": answer["hits"]["total"]["value"],
+            "languages": dict(sorted((b["key"], b["doc_count"]) for b in a["lang"]["buckets"])),
+            "sources": {b["key"]: b["doc_count"] for b in
+                        sorted(a["source"]["buckets"], key=lambda b: (-b["doc_count"], b["key"]))},
+            "dates": {"earliest": a["earliest"].get("value_as_string"),
+                      "latest": a["latest"].get("value_as_string"),
+                      "dated": a["dated"]["doc_count"], "file_dated": a["file_dated"]["doc_count"]},
+            "terms": {f: _count_terms(self.client, vocab.index, f) for f in ("title", "body")},
+            "size_bytes": size["size_in_bytes"],
+            "updated": meta.get("updated"),
+            "created": meta.get("created"),
+            "roots": [{"path": r.path, "kind": r.kind, "prefix": r.prefix,
+                       "documents": per_root.get(r.path, 0), "exists": os.path.exists(r.path)}
+                      for r in load_roots(meta)],
+            "analyzer_version": meta.get("analyzer_version"),
+            "analysis_fingerprint": meta.get("analysis_fingerprint"),
+        }
+
+
+def _count_terms(client, index: str, field: str) -> int:
+    return client.count(index=index, body={"query": {"term": {"field": field}}})["count"]
+
+
+class _Matches:
+    """search/export.py's match list: ids in the search's order (OpenSearch sorted them)."""
+
+    def __init__(self):
+        self.ids: list[str] = []
+        self.scores = array("d")
+
+    def add(self, doc_id: str, score: float) -> None:
+        self.ids.append(doc_id)
+        self.scores.append(score)
+
+    @property
+    def docnums(self):
+        return self.ids
+
+    def ranked(self, sort: str = "relevance") -> list[int]:
+        return list(range(len(self.ids)))
+
+
+# --- filters, sorts and facets ----------------------------------------------
+
+SORTS = {
+    "relevance": [{"_score": "desc"}],
+    "newest": [{"date_key": {"order": "desc", "missing": "_last"}}, {"_score": "desc"}],
+    "oldest": [{"date_key": {"order": "asc", "missing": "_last"}}, {"_score": "desc"}],
+}
+
+
+def _filter(clauses: list) -> dict:
+    return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
+
+
+def filters_clauses(filters, *, without: str | None = None) -> list:
+    """The request's filters as DSL clauses (``without``: leave that facet's own out)."""
+    clauses = []
+    if filters.lang is not None and without != "lang":
+        clauses.append({"term": {"lang": filters.lang}})
+    if filters.sources and without != "source":
+        clauses.append({"terms": {"source_key": sorted({source_key(n) for n in filters.sources})}})
+    if filters.dated and without != "date":
+        bounds = {"gte": filters.since or 1}
+        if filters.until:
+            bounds["lte"] = filters.until
+        clauses.append({"range": {"date_key": bounds}})
+    return clauses
+
+
+def facet_aggregations(filters) -> dict:
+    """Each facet counted under the other filters (search/facets.py's rule)."""
+    keys = sorted({source_key(n) for n in filters.sources}) or ["\u0000"]
+    return {
+        "lang": {"filter": _filter(filters_clauses(filters, without="lang")),
+                 "aggs": {"v": {"terms": {"field": "lang", "size": 50}}}},
+        "source": {"filter": _filter(filters_clauses(filters, without="source")),
+                   "aggs": {"v": {"terms": {"field": "source_key", "size": 200},
+                                  "aggs": {"name": {"terms": {"field": "source", "size": 1}}}}}},
+        # Years and months count inside and outside a date range (the facet ignores it).
+        "month": {"filter": _filter(filters_clauses(filters, without="date")),
+                  "aggs": {"v": {"terms": {"field": "month", "size": 5000}}}},
+        "known_sources": {"global": {}, "aggs": {"f": {"filter": {"terms": {"source_key": keys}},
+                                                       "aggs": {"k": {"terms": {"field": "source_key",
+                                                                                "size": 50}}}}}},
+    }
+
+
+def facets_from(aggs: dict, filters) -> dict:
+    """search/facets.py's facet object from the aggregations."""
+    langs: dict[str, int] = {}
+    for b in aggs["lang"]["v"]["buckets"]:
+        name = b["key"] if b["key"] in LANGUAGES else "other"
+        langs[name] = langs.get(name, 0) + b["doc_count"]
+    sources = []
+    for b in aggs["source"]["v"]["buckets"]:
+        names = b["name"]["buckets"]
+        sources.append((names[0]["key"] if names else b["key"], b["doc_count"]))
+    sources = sorted(sources, key=lambda item: (-item[1], item[0]))[:TOP_SOURCES]
+    years: dict[str, int] = {}
+    months: dict[str, int] = {}
+    year = single_year(filters.since, filters.until)
+    for b in sorted(aggs["month"]["v"]["buckets"], key=lambda b: b["key"]):
+        if not b["key"]:
+            continue
+        y, m = divmod(int(b["key"]), 12)
+        years[str(y)] = years.get(str(y), 0) + b["doc_count"]
+        if y == year:
+            months[f"{y:04d}-{m + 1:02d}"] = b["doc_count"]
+    result = {"lang": dict(sorted(langs.items())), "source": [[n, c] for n, c in sources], "year": years}
+    if year is not None:
+        result["month"] = months
+    return result
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
