@@ -274,22 +274,28 @@ QUERIES = [
 def _shape(value):
     """The keys of a JSON value, all the way down (a list: its items' shapes)."""
     if isinstance(value, dict):
-        return {k: _shape(v) for k, v in value.items() if k not in ("facets", "langs")}
+        return {k: _shape(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_shape(v) for v in value]
-    return type(value).__name__ if not isinstance(value, (int, float)) else "number"
+    return "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else type(value).__name__
+
+
+def _by_id(result: dict) -> dict:
+    """Each hit as the page shows it, by id (scores and rank are each engine's own: BM25
+    in whoosh and in Lucene differ in scale and, on ties, in order)."""
+    return {h["id"]: {**{k: v for k, v in h.items() if k not in ("score", "similar")},
+                      "similar": sorted(s["id"] for s in h["similar"])} for h in result["hits"]}
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=" ".join)
 def test_both_backends_answer_with_the_same_keys_and_hits(whoosh_store, opensearch_store, query):
     mine, theirs = search_json(whoosh_store, *query), search_json(opensearch_store, *query)
-    assert _shape(mine) == _shape(theirs)
-    assert mine["total"] == theirs["total"] and mine["folded"] == theirs["folded"]
-    assert ids(mine) == ids(theirs)
-    assert mine["facets"] == theirs["facets"] and mine["langs"] == theirs["langs"]
-    for a, b in zip(mine["hits"], theirs["hits"]):
-        assert (a["snippet"], a["title_html"], a["variants"]) == (b["snippet"], b["title_html"], b["variants"])
-        assert [s["id"] for s in a["similar"]] == [s["id"] for s in b["similar"]]
+    assert list(mine) == list(theirs)  # the same keys in the same order
+    assert {k: _shape(v) for k, v in mine.items() if k != "hits"} == \
+        {k: _shape(v) for k, v in theirs.items() if k != "hits"}
+    assert {k: v for k, v in mine.items() if k not in ("hits", "took_ms")} == \
+        {k: v for k, v in theirs.items() if k not in ("hits", "took_ms")}  # totals, facets, filters
+    assert _by_id(mine) == _by_id(theirs)  # the same hits, each with the same snippet and fields
 
 
 def test_both_backends_show_and_count_the_same(whoosh_store, opensearch_store):
