@@ -22,7 +22,7 @@ PYTHON := $(shell for p in python3.13 python3.12 \
 	  && { echo $$p; break; }; done)
 endif
 
-.PHONY: run index test test-fast browser-deps bench reliability clean
+.PHONY: run index test test-fast browser-deps opensearch-launcher opensearch-node bench reliability clean
 
 # A Python is suitable when it is 3.12 or 3.13; a .venv of any other (say one
 # made by `make PYTHON=python3.11 run`) is removed and made again.
@@ -57,7 +57,7 @@ index: $(VENV)/.installed
 run: index
 	$(KAVOSH) serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.test-installed browser-deps
+test: $(VENV)/.test-installed browser-deps opensearch-launcher
 	$(PY) -m pytest
 
 # Fast loop: everything but the real-browser tests.
@@ -81,6 +81,31 @@ browser-deps:
 	         "(to run them: sudo apt-get install chromium, or KAVOSH_CHROMIUM=/path/to/chromium)"; \
 	  fi; }
 
+# Real OpenSearch nodes for the OpenSearch backend's tests (tests/opensearch_nodes.py):
+# a Java launcher Maven builds from Maven Central (OpenSearch's own server and
+# modules).  Without Java or Maven outside CI the OpenSearch tests skip, saying so;
+# under CI (.ci/run installs both) a launcher that does not build fails the run.
+OS_LAUNCHER := tests/opensearch_node/target/classes/kavosh/node/KavoshNodes.class
+$(OS_LAUNCHER): tests/opensearch_node/pom.xml tests/opensearch_node/src/main/java/kavosh/node/KavoshNodes.java
+	@echo "Building the OpenSearch node launcher (Maven; downloads OpenSearch 2.19.6 from Maven Central the first time)"
+	@cd tests/opensearch_node && mvn -q -B package -DskipTests
+	@touch $@
+
+opensearch-launcher:
+	@if command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory $(OS_LAUNCHER); \
+	elif [ "$$CI" = true ]; then \
+	  echo "kavosh: CI needs Java 17 and Maven for the OpenSearch tests (.ci/run installs them)" >&2; exit 1; \
+	else \
+	  echo "kavosh: no Java/Maven: the OpenSearch tests will be skipped (to run them: apt-get install openjdk-17-jdk-headless maven)"; \
+	fi
+
+# One OpenSearch node on http://127.0.0.1:$(OS_PORT) in the foreground until Ctrl-C,
+# its data in .kavosh-opensearch/ (kept between runs).
+OS_PORT ?= 9200
+opensearch-node: $(VENV)/.installed $(OS_LAUNCHER)
+	$(PY) tests/opensearch_nodes.py --port $(OS_PORT) --data .kavosh-opensearch
+
 # Speed: indexing (Kavosh / plain whoosh / tantivy), analysis MB/s, query latency,
 # web load.  BENCH="--quick" for a few minutes; the index is kept in BENCH_DIR.
 BENCH     ?=
@@ -98,4 +123,4 @@ reliability: $(VENV)/.installed
 	$(PY) bench/reliability.py
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts
+	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts tests/opensearch_node/target

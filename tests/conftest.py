@@ -68,3 +68,57 @@ def archive_index(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("archive-index")
     index_paths(target, [docs], procs=2)
     return target
+
+
+def _opensearch_unavailable(reason: str):
+    """Skip the OpenSearch tests with one line, or fail them in CI, where .ci/run builds
+    the launcher and a missing one is a broken build, not a machine without Java."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"OpenSearch tests cannot run: {reason}")
+    pytest.skip(f"OpenSearch tests skipped: {reason}")
+
+
+def start_opensearch_nodes(count: int = 1):
+    """Real OpenSearch nodes on loopback (tests/opensearch_nodes.py); the caller closes them."""
+    from opensearch_nodes import LauncherMissing, Nodes
+
+    try:
+        return Nodes(count)
+    except LauncherMissing as exc:
+        _opensearch_unavailable(str(exc))
+
+
+@pytest.fixture(scope="session")
+def opensearch_node():
+    """One real OpenSearch node for the whole session (tests/opensearch_nodes.py's ``Nodes``).
+
+    Shared: each test works under index and alias names of its own (e.g. from
+    ``opensearch_alias``) and never deletes what it did not create.
+    """
+    nodes = start_opensearch_nodes(1)
+    yield nodes
+    nodes.close()
+
+
+@pytest.fixture(scope="session")
+def opensearch_url(opensearch_node) -> str:
+    """The HTTP address of the session's OpenSearch node."""
+    return opensearch_node.url
+
+
+@pytest.fixture
+def opensearch_alias(request) -> str:
+    """An alias name no other test uses on the shared node (lower case, as OpenSearch requires)."""
+    import re
+    import uuid
+
+    name = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:40]
+    return f"kavosh-test-{name}-{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture
+def opensearch_cluster():
+    """Three real OpenSearch nodes in one cluster, started for one test (which may stop them)."""
+    nodes = start_opensearch_nodes(3)
+    yield nodes
+    nodes.close()
