@@ -91,17 +91,6 @@ def whoosh_store(corpus, tmp_path_factory) -> Store:
     return _indexed("whoosh", ["--index", str(folder)], Backend("whoosh", index_dir=folder), corpus)
 
 
-@pytest.fixture(scope="module")
-def opensearch_url() -> str:
-    """A real OpenSearch node: $KAVOSH_TEST_OPENSEARCH_URL (until the launcher's fixture lands)."""
-    import os
-
-    url = os.environ.get("KAVOSH_TEST_OPENSEARCH_URL")
-    if not url:
-        pytest.skip("no OpenSearch node ($KAVOSH_TEST_OPENSEARCH_URL)")
-    return url
-
-
 def opensearch_args(url: str, alias: str) -> list[str]:
     return ["--backend", "opensearch", "--opensearch-url", url, "--opensearch-alias", alias]
 
