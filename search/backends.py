@@ -16,9 +16,9 @@ its engine, indexes and removes.  Everything OpenSearch-specific is imported
 lazily: the whoosh backend never needs the client installed.
 
 A node that does not answer, or an alias that does not exist, is a
-``KavoshError`` here (one line; exit non-zero in the CLI, 503 in the web), never
-a client library's traceback: ``_translated`` is the one place that knows the
-client's exceptions.
+``KavoshError`` (kavosh.opensearch.errors; one line, exit non-zero in the CLI,
+503 in the web), never a client library's traceback: the backend raises its
+own, and ``_translated`` turns any client exception it left bare into one.
 """
 
 from __future__ import annotations
@@ -36,14 +36,6 @@ BACKENDS = ("whoosh", "opensearch")
 DEFAULT_BACKEND = "whoosh"
 DEFAULT_URL = "http://127.0.0.1:9200"
 DEFAULT_ALIAS = "kavosh"
-
-
-class BackendUnavailable(IndexNotFound):
-    """The search server does not answer (down, unreachable, no shard to read).
-
-    An ``IndexNotFound``: like a missing index it is a 503 in the web, the app
-    keeps trying to open it, and the CLI exits 3.
-    """
 
 
 @dataclass(frozen=True)
@@ -198,27 +190,23 @@ def _translated(exc: BaseException, backend: Backend) -> KavoshError | None:
                            f"({missing} is missing): use --backend whoosh")
     try:
         from opensearchpy import exceptions as os_errors
+
+        from kavosh.opensearch import errors
     except ImportError:  # pragma: no cover - then no client call could have raised
         return None
-    where = f"OpenSearch at {backend.url}"
+    # The backend's own errors (kavosh.opensearch.errors), for a client call it left bare.
     if isinstance(exc, (os_errors.ConnectionError, os_errors.ConnectionTimeout)):
-        return BackendUnavailable(f"{where} does not answer: start the node, or give its "
-                                  "address with --opensearch-url (or $KAVOSH_OPENSEARCH_URL)")
+        return errors.unreachable(backend.url, exc)
     if isinstance(exc, os_errors.NotFoundError):
-        return IndexNotFound(f"no Kavosh index behind the alias {backend.alias!r} at {backend.url}: "
-                             "run `kavosh index --backend opensearch PATH` first")
+        return errors.AliasMissing(f"no Kavosh index behind the alias {backend.alias!r} at "
+                                   f"{backend.url}: run `kavosh index --backend opensearch PATH` first")
     if isinstance(exc, os_errors.TransportError) and str(exc.status_code) in ("429", "502", "503", "504"):
-        return BackendUnavailable(f"{where} cannot answer now ({exc.status_code} "
-                                  f"{_reason(exc)}): try again when the cluster is healthy")
-    if isinstance(exc, os_errors.AuthenticationException | os_errors.AuthorizationException):
-        return KavoshError(f"{where} refused Kavosh's credentials ({exc.status_code}): "
-                           "put them in the URL, http://USER:PASSWORD@HOST:PORT")
+        return errors.NodeUnreachable(f"OpenSearch at {backend.url} cannot answer now "
+                                      f"({exc.status_code} {str(exc.error)[:120]}): try again when "
+                                      "the cluster is healthy")
+    if isinstance(exc, os_errors.TransportError):
+        return errors.refused("the request", exc)
     return None
-
-
-def _reason(exc) -> str:
-    error = getattr(exc, "error", "") or ""
-    return str(error)[:120]
 
 
 class _Guard:
