@@ -136,6 +136,8 @@ def test_healthz_and_api_stats(client):
     assert health.status_code == 200
     assert health.get_json()["status"] == "ok" and health.get_json()["documents"] == DOCUMENTS
     assert client.get("/api/stats").get_json()["documents"] == DOCUMENTS
+    page = client.get("/stats")
+    assert page.status_code == 200 and "همشهری" in page.get_data(as_text=True)
 
 
 # --- searching --------------------------------------------------------------------
@@ -382,6 +384,9 @@ def test_backend_options_are_checked_in_one_line(tmp_path):
         assert words in one_line_error(result), args
     env = runner.invoke(main, ["stats"], env={"KAVOSH_BACKEND": "solr"})
     assert "no backend 'solr'" in one_line_error(env)
+    # The chain OpenSearch is sent is the shipped one: analyze needs no node for it.
+    analysed = runner.invoke(main, ["analyze", "--backend", "opensearch", "--json", "پهپادها"])
+    assert analysed.exit_code == 0 and json.loads(analysed.stdout)["tokens"][0]["terms"] == ["پهپاد"]
 
 
 def test_the_environment_chooses_the_backend(tmp_path):
