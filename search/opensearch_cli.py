@@ -47,16 +47,34 @@ def run_export(*, out: Path | None, name: str, query_text: str | None, mode: str
 
 
 def _print_query(text: str, mode: str, exact: bool, index_dir: Path) -> None:
-    from .engine import Engine
-    from .opensearch_query import to_dsl
-    from .query import QueryParser
+    """The DSL the OpenSearch backend sends for ``text`` (search/opensearch/dsl.py); its
+    patterns and other spellings listed from the local index (without one, --exact only)."""
+    from kavosh.index.errors import IndexNotFound
+    from kavosh.opensearch import dsl
 
-    parsed = QueryParser(mode, variants=not exact).parse(text)
-    if exact:
-        dsl = to_dsl(text, mode=mode, exact=True)
+    from .engine import Engine
+
+    try:
+        engine = Engine(index_dir)
+    except IndexNotFound:
+        if not exact:  # other spellings are the index's words
+            raise
+        engine = None
+    if engine is None:
+        from kavosh.index.schema import build_schema
+        from .query import QueryParser
+
+        schema = build_schema()
+        parsed = QueryParser(mode, variants=False, analyzer=schema["body"].analyzer,
+                             exact_analyzer=schema["body_exact"].analyzer).parse(text)
+        lists = {}
+        if parsed.patterns:
+            raise QueryError("a pattern (*, ?) is listed from an index: pass --index DIR")
     else:
-        with Engine(index_dir) as engine:
-            dsl = to_dsl(text, mode=mode, exact=False, engine=engine)
+        with engine, engine.searching() as searcher:
+            parsed = engine.parse(text, mode, exact)
+            lists, _terms, _keys = dsl.expand(parsed, searcher.reader())
+    body = {"query": {"match_none": {}} if parsed.empty else dsl.compile_query(parsed.query, lists)}
     if parsed.dropped:
         click.echo(f"ignored common words: {' '.join(parsed.dropped)}", err=True)
-    click.echo(json.dumps(dsl, ensure_ascii=False, indent=1))
+    click.echo(json.dumps(body, ensure_ascii=False, indent=1))

@@ -1,10 +1,14 @@
-"""`kavosh export opensearch`: the index as files OpenSearch loads with two curl commands.
+"""`kavosh export opensearch`: a whoosh index as files an OpenSearch cluster loads with curl.
 
-Reads every stored document through the engine, writes them as `_bulk`
-files, collects the words each language's fields will see and turns them into
-the override rules of the generated settings (index/opensearch.py).  Files are
-written into a temporary folder beside the target and moved in at the end, so
-a failed export leaves no half-written set.
+The files are exactly what the OpenSearch backend's indexer sends
+(search/opensearch/): the term-stream settings and mappings (stock
+components, no generated rules), every document with its texts, metadata
+and Kavosh's analysed term streams, the vocabulary side index, and one
+``_aliases`` body that puts both behind their aliases.  After loading them,
+`kavosh search --backend opensearch` (or ``OpenSearchEngine``) answers from
+the cluster as the local index would.  Files are written into a temporary
+folder beside the target and moved in at the end, so a failed export leaves
+no half-written set.
 """
 
 from __future__ import annotations
@@ -12,20 +16,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shlex
 import shutil
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kavosh.index.errors import KavoshError
-from kavosh.index.normalize import script_language
-from kavosh.index.opensearch import LANGS, build_mappings, build_settings, text_languages
-from kavosh.index.opensearch_rules import Vocabulary
+from kavosh.opensearch import mapping
+from kavosh.opensearch.indexer import source_from
+from kavosh.opensearch.vocabulary import GENERATION_ID, _encode, bucket_id, bucket_of, vocabulary_alias
 
-STORED = ("id", "title", "body", "lang", "date", "source", "url")
 DEFAULT_CHUNK_BYTES = 50 * 1024 * 1024  # under OpenSearch's 100 MB http.max_content_length
 MAX_ID_BYTES = 512  # OpenSearch's limit on _id
+FILES = ("index.json", "vocabulary.json", "aliases.json", "README.md", "vocabulary.ndjson")
 
 
 class ExportError(KavoshError):
@@ -39,21 +43,8 @@ class ExportSummary:
     documents: int = 0
     bulk_files: list[str] = field(default_factory=list)
     bytes: int = 0
-    rules: dict = field(default_factory=dict)
     long_ids: int = 0
-
-
-def opensearch_document(fields: dict) -> dict:
-    """One document's `_bulk` source: the stored fields and the analysed copies per language."""
-    doc = {k: fields.get(k) for k in STORED if fields.get(k) not in (None, "")}
-    title, body = fields.get("title") or "", fields.get("body") or ""
-    for name, text in (("title", title), ("body", body)):
-        if text:
-            for lang in text_languages(text, fields.get("lang")):
-                doc[f"{name}_{lang}"] = text
-    script = script_language(title + "\n" + body)
-    doc[f"variant_{script if script in LANGS else 'other'}"] = [t for t in (title, body) if t]
-    return doc
+    terms: int = 0
 
 
 def _bulk_id(doc_id: str) -> tuple[str, bool]:
@@ -63,12 +54,11 @@ def _bulk_id(doc_id: str) -> tuple[str, bool]:
 
 
 class _BulkWriter:
-    def __init__(self, folder: Path, chunk_bytes: int):
-        self.folder, self.chunk_bytes = folder, chunk_bytes
+    def __init__(self, folder: Path, chunk_bytes: int, stem: str = "bulk"):
+        self.folder, self.chunk_bytes, self.stem = folder, chunk_bytes, stem
         self.files: list[Path] = []
         self._fh = None
         self._size = 0
-        self.total = 0
 
     def write(self, action: dict, source: dict) -> None:
         data = (json.dumps(action, ensure_ascii=False) + "\n"
@@ -77,12 +67,11 @@ class _BulkWriter:
             self._next()
         self._fh.write(data)
         self._size += len(data)
-        self.total += len(data)
 
     def _next(self) -> None:
         if self._fh is not None:
             self._fh.close()
-        path = self.folder / f"bulk-{len(self.files) + 1:04d}.ndjson"
+        path = self.folder / f"{self.stem}-{len(self.files) + 1:04d}.ndjson"
         self.files.append(path)
         self._fh = open(path, "wb")
         self._size = 0
@@ -90,14 +79,13 @@ class _BulkWriter:
     def close(self) -> list[str]:
         if self._fh is not None:
             self._fh.close()
-        if len(self.files) == 1:  # one file: the plain name
-            self.files[0] = self.files[0].rename(self.folder / "bulk.ndjson")
         return [p.name for p in self.files]
 
 
 def export_opensearch(engine, out: Path, name: str = "kavosh",
                       chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> ExportSummary:
-    """Write settings.json, mappings.json, index.json, bulk file(s) and README.md into ``out``."""
+    """Write index.json, vocabulary.json, aliases.json, bulk file(s), vocabulary.ndjson and
+    README.md into ``out``; ``name`` is the alias the cluster serves them under."""
     out = Path(out)
     _check_target(out)
     parent = out.parent if out.parent != Path("") else Path(".")
@@ -108,30 +96,45 @@ def export_opensearch(engine, out: Path, name: str = "kavosh",
         raise ExportError(f"cannot write to {out}: {exc.strerror or exc}; "
                           "choose another --out folder") from None
     summary = ExportSummary(out=out, name=name)
+    fingerprint = mapping.fingerprint()
+    index, vocabulary_index = f"{name}-{fingerprint}-export", f"{vocabulary_alias(name)}-{fingerprint}-export"
     try:
-        vocabulary = Vocabulary()
+        counts: Counter = Counter()
         bulk = _BulkWriter(work, chunk_bytes)
         for fields in engine.documents():
-            doc = opensearch_document(fields)
-            for kind in ("title", "body"):
-                for lang in LANGS:
-                    text = doc.get(f"{kind}_{lang}")
-                    if text:
-                        vocabulary.add(text, (lang,))
+            source = source_from(fields)
+            for field_name, terms in mapping.field_terms({f: source[f] for f in mapping.STREAM_FIELDS}).items():
+                for term in terms:
+                    counts[(field_name, term)] += 1
             doc_id, hashed = _bulk_id(str(fields.get("id")))
             summary.long_ids += hashed
-            bulk.write({"index": {"_id": doc_id}}, doc)
+            bulk.write({"index": {"_index": index, "_id": doc_id}}, source)
             summary.documents += 1
         summary.bulk_files = bulk.close()
-        rules = vocabulary.rules()
-        summary.rules = {lang: {k: len(v) for k, v in r.items()} for lang, r in rules.items()}
-        settings = {"settings": build_settings(rules)}
-        mappings = {"mappings": build_mappings()}
-        _dump(work / "settings.json", settings, compact=True)
-        _dump(work / "mappings.json", mappings)
-        _dump(work / "index.json", {**settings, **mappings}, compact=True)
-        readme = export_readme(name, summary, shlex.quote(str(getattr(engine, "index_dir", "DIR"))))
-        (work / "README.md").write_text(readme, encoding="utf-8")
+        summary.terms = len(counts)
+        buckets: dict[tuple[str, str], dict[str, int]] = {}
+        for (field_name, term), df in counts.items():
+            buckets.setdefault((field_name, bucket_of(term)), {})[term] = df
+        with open(work / "vocabulary.ndjson", "w", encoding="utf-8") as fh:
+            for (field_name, bucket), terms in sorted(buckets.items()):
+                fh.write(json.dumps({"index": {"_index": vocabulary_index,
+                                               "_id": bucket_id(field_name, bucket)}}) + "\n")
+                fh.write(json.dumps({"field": field_name, "bucket": bucket, "terms": _encode(terms)},
+                                    ensure_ascii=False) + "\n")
+            fh.write(json.dumps({"index": {"_index": vocabulary_index, "_id": GENERATION_ID}}) + "\n")
+            fh.write(json.dumps({"field": "", "bucket": "", "terms": "1"}) + "\n")
+        settings = mapping.settings()
+        settings["index"]["refresh_interval"] = "1s"  # loaded with ?refresh at the end
+        _dump(work / "index.json", {"settings": settings, "mappings": mapping.mappings(fingerprint)})
+        vocabulary_settings = mapping.vocabulary_settings()
+        vocabulary_settings["index"]["refresh_interval"] = "1s"
+        _dump(work / "vocabulary.json", {"settings": vocabulary_settings,
+                                         "mappings": mapping.vocabulary_mappings(fingerprint)})
+        _dump(work / "aliases.json", {"actions": [
+            {"add": {"index": index, "alias": name}},
+            {"add": {"index": vocabulary_index, "alias": vocabulary_alias(name)}}]})
+        (work / "README.md").write_text(export_readme(name, index, vocabulary_index, summary),
+                                        encoding="utf-8")
         summary.bytes = sum(p.stat().st_size for p in work.iterdir())
         _move_into(work, out)
     except OSError as exc:
@@ -150,12 +153,9 @@ def _check_target(out: Path) -> None:
                           "(or one an earlier export wrote)")
 
 
-def _dump(path: Path, obj, compact: bool = False) -> None:
+def _dump(path: Path, obj) -> None:
     with open(path, "w", encoding="utf-8") as fh:
-        if compact:  # the settings hold some 100,000 rules: one per line, no indentation
-            json.dump(obj, fh, ensure_ascii=False, separators=(",", ":"))
-        else:
-            json.dump(obj, fh, ensure_ascii=False, indent=1)
+        json.dump(obj, fh, ensure_ascii=False, indent=1)
         fh.write("\n")
 
 
@@ -163,60 +163,43 @@ def _move_into(work: Path, out: Path) -> None:
     """Replace an earlier export's files with the new set (never mix two exports)."""
     out.mkdir(parents=True, exist_ok=True)
     for old in list(out.iterdir()):
-        if old.name.startswith("bulk") or old.name in ("settings.json", "mappings.json",
-                                                       "index.json", "README.md"):
+        if old.name.startswith("bulk") or old.name in FILES or old.name in ("settings.json",
+                                                                             "mappings.json"):
             old.unlink()
     for new in work.iterdir():
         os.replace(new, out / new.name)
 
 
-def export_readme(name: str, summary: ExportSummary, index_dir: Path | str = "KAVOSH_INDEX") -> str:
+def export_readme(name: str, index: str, vocabulary_index: str, summary: ExportSummary) -> str:
     files = ", ".join(f"`{f}`" for f in summary.bulk_files) or "none (the index is empty)"
-    rules = "; ".join(f"{lang}: {r.get('stems', 0)} stem rules, {r.get('joined', 0)} joined-word rules"
-                      for lang, r in summary.rules.items())
     return f"""# Kavosh index `{name}` for OpenSearch
 
-Written by `kavosh export opensearch`: {summary.documents} documents.
+Written by `kavosh export opensearch`: {summary.documents} documents, {summary.terms} vocabulary terms.
 
 ```sh
 OPENSEARCH=http://localhost:9200
-curl -fsS -XPUT "$OPENSEARCH/{name}" -H 'Content-Type: application/json' --data-binary @index.json
-for f in bulk*.ndjson; do curl -fsS -XPOST "$OPENSEARCH/{name}/_bulk?refresh=false" -H 'Content-Type: application/x-ndjson' --data-binary @"$f" -o /dev/null || break; done
+curl -fsS -XPUT "$OPENSEARCH/{index}" -H 'Content-Type: application/json' --data-binary @index.json
+curl -fsS -XPUT "$OPENSEARCH/{vocabulary_index}" -H 'Content-Type: application/json' --data-binary @vocabulary.json
+for f in bulk*.ndjson vocabulary.ndjson; do curl -fsS -XPOST "$OPENSEARCH/_bulk" -H 'Content-Type: application/x-ndjson' --data-binary @"$f" -o /dev/null || break; done
+curl -fsS -XPOST "$OPENSEARCH/_refresh" -o /dev/null
+curl -fsS -XPOST "$OPENSEARCH/_aliases" -H 'Content-Type: application/json' --data-binary @aliases.json
 ```
 
-The first command creates the index (`index.json` is `settings.json` and `mappings.json` in one
-body); the second loads the documents ({files}; each file stays under OpenSearch's 100 MB request
-limit). Add `-u user:password` (and `-k` for a self-signed certificate) as your cluster needs.
+Then Kavosh searches the cluster: `kavosh search --backend opensearch` with its URL, or
+`OpenSearchEngine(URL, alias="{name}")`. Documents: {files} (each under OpenSearch's 100 MB
+request limit).
 
 ## What is in it
 
-* `settings.json`: analyzers built from OpenSearch's own components that reproduce Kavosh's
-  analysis chain (analyzer version {_analyzer_version()}): the normalization table as the `mapping`
-  char filter `kavosh_normalize`, Kavosh's tokenizer as a `pattern` tokenizer, the stop list, ZWNJ
-  compounds' parts through `pattern_capture`, hamza-seat terms and the cross-script skeletons
-  through `pattern_replace` chains, light10 as `arabic_stem`, BM25 with Kavosh's b = 0.9, k1 = 1.2.
-* **Rules generated from this index's own words** ({rules}): Kavosh's Persian stemmer is guarded by
-  hazm's lexicon and a verb table, and its Arabic stemmer protects a few words and strips ب ل ک
-  only before known words; no OpenSearch rule says that, so every word this index holds that
-  Kavosh stems differently from the rule-based part is a `stemmer_override` rule. A word new to
-  the index gets the rule-based part only: no Persian stemming, plain light10 for Arabic.
-  Export again after indexing much new text.
-* `mappings.json`: `id`, `title`, `body`, `lang`, `date`, `source`, `url` as Kavosh stores them;
-  `title_fa`/`title_ar` and `body_fa`/`body_ar` take each text by Kavosh's language detection
-  (a text of mixed or no clear language goes to both), `variant_fa`/`variant_ar`/`variant_other`
-  the cross-script skeletons. The analysed copies are left out of `_source`.
-
-Queries keep Kavosh's syntax: `kavosh export opensearch --query` prints the Query DSL a Kavosh
-query becomes (its other spellings listed from the Kavosh index), ready for `_search`:
-
-```sh
-kavosh export opensearch --index {index_dir} --query 'پهپاد کیف' \\
-  | curl -fsS -XPOST "$OPENSEARCH/{name}/_search" -H 'Content-Type: application/json' --data-binary @-
-```
+* `index.json`: one primary shard (add shards and `number_of_replicas` as your cluster needs;
+  search with `dfs_query_then_fetch` when there is more than one shard), BM25 with Kavosh's
+  b = 0.9, k1 = 1.2, and the `kavosh_terms` analyzer: stock `whitespace`, `stop` and
+  `pattern_capture` components only. Kavosh analysed every text itself; the analysed fields hold
+  its terms, one token per position, `∅` for a stop word's empty position, `¦` between terms
+  that share one. No rules: nothing to go stale when new words come.
+* The documents keep their texts (`text.title`, `text.body`) for snippets, `lang` and `source` as
+  keywords, `date` as a date and `date_key` for Kavosh's filters and sorts, the near-duplicate
+  signature and its band keys, and `sha1`/`mtime`/`size`.
+* `vocabulary.json`/`vocabulary.ndjson`: every term with its document count (prefixes, other
+  spellings, completions and did-you-mean read them).
 """
-
-
-def _analyzer_version() -> int:
-    from kavosh.index.analysis import ANALYZER_VERSION
-
-    return ANALYZER_VERSION

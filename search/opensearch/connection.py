@@ -6,6 +6,13 @@ from .errors import AliasMissing, WrongAnalysis, refused, unreachable
 
 DEFAULT_ALIAS = "kavosh"
 TIMEOUT = 60
+POOL = 32  # connections per node: the web server's threads search at once
+
+
+def hosts(url: str) -> list[str]:
+    """``url``, or several nodes' URLs separated by commas: the client tries the next
+    node when one stops answering (a cluster keeps serving while a node is down)."""
+    return [u.strip() for u in url.split(",") if u.strip()]
 
 
 def connect(url: str, *, timeout: int = TIMEOUT):
@@ -13,8 +20,8 @@ def connect(url: str, *, timeout: int = TIMEOUT):
     from opensearchpy import OpenSearch
     from opensearchpy.exceptions import ConnectionError as OSConnectionError, TransportError
 
-    client = OpenSearch(hosts=[url], timeout=timeout, retry_on_timeout=True, max_retries=2,
-                        http_compress=False)
+    client = OpenSearch(hosts=hosts(url), timeout=timeout, retry_on_timeout=True, max_retries=3,
+                        http_compress=False, pool_maxsize=POOL)
     try:
         client.info()
     except (OSConnectionError, OSError) as exc:
@@ -47,7 +54,7 @@ def opened_index(client, alias: str, fingerprint: str, url: str) -> tuple[str, d
         raise AliasMissing(f"no Kavosh index behind the alias {alias!r} at {url}: "
                            "run `kavosh index PATH` with this backend first")
     meta = kavosh_meta(client, target)
-    recorded = meta.get("analysis_fingerprint")
+    recorded = meta.get("index_fingerprint")
     if recorded != fingerprint:
         raise WrongAnalysis(f"the index {target} at {url} was built by another analysis "
                             f"(fingerprint {recorded}, this Kavosh's is {fingerprint}): run "

@@ -28,13 +28,12 @@ from whoosh.query.terms import MultiTerm
 
 from kavosh.dismax import BestOf
 from kavosh.index.errors import QueryError
-from kavosh.index.schema import TITLE_BOOST
 from kavosh.matching import MAX_QUERY_EXPANSIONS, Deadline, _key, _list_terms, _text
 from kavosh.query_nodes import Alternatives, AndNot, Near
 
-# whoosh multiplies a title term's frequency by the field boost at index time;
-# OpenSearch has no index-time boost, so the title fields' queries carry it.
-FIELD_BOOSTS = {"title": TITLE_BOOST, "title_exact": TITLE_BOOST}
+# whoosh multiplies a title term's frequency by the field boost at index time; the
+# title streams carry each term that many times (mapping.TITLE_REPEAT), so no query boost.
+FIELD_BOOSTS: dict[str, float] = {}
 MATCH_NONE = {"match_none": {}}
 
 
@@ -85,7 +84,28 @@ def _children(q) -> list:
 
 def compile_query(q, lists: dict) -> dict:
     """The DSL of a compiled whoosh query ``q``; ``lists``: ``expand``'s terms by pattern."""
-    return _Translate(lists).query(q)
+    return _pruned(_Translate(lists).query(q))
+
+
+def _pruned(node: dict) -> dict:
+    """Without the branches that can match nothing (a pattern or spelling the index lacks):
+    the same matches and scores, a shorter request."""
+    if "bool" in node:
+        b = dict(node["bool"])
+        for part in ("should", "must", "must_not"):
+            if part in b:
+                b[part] = [c for c in map(_pruned, b[part])
+                           if part == "must" or c != MATCH_NONE]
+        if any(c == MATCH_NONE for c in b.get("must", ())) or ("should" in b and not b["should"]):
+            return dict(MATCH_NONE)
+        if not b.get("must_not", True):
+            del b["must_not"]
+        return {"bool": b}
+    if "dis_max" in node:
+        d = dict(node["dis_max"])
+        d["queries"] = [c for c in map(_pruned, d["queries"]) if c != MATCH_NONE]
+        return {"dis_max": d} if d["queries"] else dict(MATCH_NONE)
+    return node
 
 
 class _Translate:

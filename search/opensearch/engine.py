@@ -25,7 +25,6 @@ from kavosh.engine import MODES, check_request
 from kavosh.facets import request_filters, result_day
 from kavosh.index.dates import single_year
 from kavosh.index.errors import IncompatibleIndex, QueryError
-from kavosh.index.fingerprint import analysis_fingerprint
 from kavosh.index.roots import load_roots
 from kavosh.index.sources import source_key
 from kavosh.matching import LANGUAGES, Deadline
@@ -34,14 +33,16 @@ from kavosh.results import SearchResult, document_from, hit_from, similar_from
 from kavosh.vocabulary import Vocabulary
 
 from . import dsl, mapping
+from . import ranking as os_ranking
 from .connection import DEFAULT_ALIAS, connect, opened_index
-from .errors import refused
+from .errors import OpenSearchError, refused
 from .vocabulary import CachedVocabulary, VocabularyReader
 
 TOP_SOURCES = 20
 STORED = [mapping.TEXT, "id", "path", "lang", "url", "date", "date_origin", "source", "near_dup", "root",
           "source_file"]
 EXPORT_PAGE = 2_000
+SEARCH_ATTEMPTS = 4
 
 
 def fields_of(source: dict) -> dict:
@@ -101,8 +102,10 @@ class OpenSearchEngine:
 
         self.url, self.alias = url, alias
         self.client = client or connect(url)
-        self.fingerprint = analysis_fingerprint()
+        self.fingerprint = mapping.fingerprint()
         self.index, self.meta = opened_index(self.client, alias, self.fingerprint, url)
+        settings = self.client.indices.get_settings(index=self.index)[self.index]["settings"]["index"]
+        self.shards = int(settings.get("number_of_shards", 1))
         self.schema = build_schema()
         self.analyzer = self.schema["body"].analyzer
         options = {"analyzer": self.analyzer, "exact_analyzer": self.schema["body_exact"].analyzer}
@@ -110,22 +113,37 @@ class OpenSearchEngine:
                          for mode in MODES for variants in (True, False)}
         self._vocabularies = CachedVocabulary(self.client, alias, self.schema)
         self._stored: dict = {}
+        self._languages: dict = {}
         self._lock = threading.Lock()
         self.vocabulary = Vocabulary(self)
 
     # --- plumbing ----------------------------------------------------------
 
     def _search(self, body: dict, index: str | None = None) -> dict:
+        """One search request.  A shard whose node stops mid-request fails its phase (an
+        error, or an answer missing that shard's hits): a partial answer is never shown,
+        the request is sent again and the shard's copy on another node answers."""
         from opensearchpy.exceptions import ConnectionError as OSConnectionError, TransportError
 
         from .errors import unreachable
 
-        try:
-            return self.client.search(index=index or self.alias, body=body)
-        except OSConnectionError as exc:
-            raise unreachable(self.url, exc) from None
-        except TransportError as exc:
-            raise refused("the search", exc) from None
+        extra = {"search_type": "dfs_query_then_fetch"} if self.shards > 1 else {}
+        for attempt in range(SEARCH_ATTEMPTS):
+            last = attempt == SEARCH_ATTEMPTS - 1
+            try:
+                answer = self.client.search(index=index or self.alias, body=body, **extra)
+            except OSConnectionError as exc:
+                raise unreachable(self.url, exc) from None
+            except TransportError as exc:
+                if not isinstance(exc.status_code, int) or exc.status_code < 500 or last:
+                    raise refused("the search", exc) from None
+            else:
+                if not answer.get("_shards", {}).get("failed"):
+                    return answer
+                if last:
+                    raise OpenSearchError("OpenSearch answered without some of the index's shards: "
+                                          "is a node down with no replica of them?")
+            time.sleep(0.2 * (attempt + 1))
 
     def _reader(self) -> _Reader:
         reader = self._vocabularies.reader()
@@ -168,6 +186,19 @@ class OpenSearchEngine:
         parsed.words, parsed.stopped = ranking.query_words(parsed, self.analyzer)
         return parsed
 
+    def _language(self, words) -> str | None:
+        """The query's language (search/ranking.py's rule), kept per vocabulary generation."""
+        key = (self._reader().generation(), tuple(w.terms for w in words))
+        with self._lock:
+            if key in self._languages:
+                return self._languages[key]
+        lang = os_ranking.query_language(self._search, words)
+        with self._lock:
+            if len(self._languages) > 10_000:
+                self._languages.clear()
+            self._languages[key] = lang
+        return lang
+
     def compiled(self, parsed, deadline: Deadline | None = None) -> tuple[dict, set, set]:
         """(DSL query, highlight terms, variant keys) of a parsed query."""
         lists, terms, keys = dsl.expand(parsed, self._reader(), deadline)
@@ -192,6 +223,8 @@ class OpenSearchEngine:
             return result
         want = offset + limit
         fetch = near_dups.most_fetched(want) if collapse else want
+        if sort == "relevance" and len(parsed.words) > 1:
+            fetch = max(fetch, ranking.PROXIMITY_WINDOW)
         terms, keys = parsed.terms, parsed.variant_keys
         try:
             query, terms, keys = self.compiled(parsed, deadline)
@@ -200,6 +233,8 @@ class OpenSearchEngine:
             result.timed_out = True
             result.took_ms = _ms(started)
             return result
+        if sort == "relevance":
+            query = os_ranking.preferred(query, self._language(parsed.words))
         body = {"query": query, "size": fetch, "track_total_hits": True, "track_scores": True,
                 "_source": STORED, "post_filter": _filter(filters_clauses(filters)),
                 "aggs": facet_aggregations(filters), "sort": SORTS[sort]}
@@ -214,6 +249,9 @@ class OpenSearchEngine:
         known = {b["key"] for b in answer["aggregations"]["known_sources"]["f"]["k"]["buckets"]}
         result.unknown_sources = [n for n in filters.sources if source_key(n) not in known]
         fields = [fields_of(h["_source"]) for h in hits]
+        if sort == "relevance" and not deadline.passed:
+            order = os_ranking.proximity_order(self.analyzer, hits, fields, parsed.words, parsed.stopped)
+            hits, fields = [hits[i] for i in order], [fields[i] for i in order]
         if collapse:
             page = near_dups.page(lambda i: bytes.fromhex(fields[i].get("near_dup") or ""), len(hits),
                                   offset, want)
@@ -251,6 +289,8 @@ class OpenSearchEngine:
         matches, terms, keys = _Matches(), parsed.terms, parsed.variant_keys
         if not parsed.empty:
             query, terms, keys = self.compiled(parsed, Deadline(time_limit))
+            if sort == "relevance":
+                query = os_ranking.preferred(query, self._language(parsed.words))
             clauses = filters_clauses(filters)
             body = {"query": {"bool": {"must": [query], "filter": clauses}} if clauses else query,
                     "size": EXPORT_PAGE, "track_scores": True, "_source": STORED,

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from kavosh.index.dates import date_key
 from kavosh.index.errors import InputError
-from kavosh.index.fingerprint import analysis_fingerprint
 from kavosh.index.ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from kavosh.index.near_dup import band_keys, signature
 from kavosh.index.normalize import detect_language
@@ -48,25 +47,34 @@ ANALYSE_CHUNK = 16
 
 
 def document_source(doc, sf, sha1: str) -> dict:
-    """Everything OpenSearch keeps of one document: texts, metadata, term streams."""
-    lang = doc.lang or detect_language(doc.title + "\n" + doc.body)
-    streams = mapping.document_streams(doc.title, doc.body, lang)
-    sig = signature(doc.body)
-    key = date_key(doc.date)
+    """Everything OpenSearch keeps of one document read from ``sf``: texts, metadata, streams."""
+    fields = {"id": doc.id, "title": doc.title, "body": doc.body,
+              "lang": doc.lang or detect_language(doc.title + "\n" + doc.body),
+              "key": f"{sf.text_path}#{doc.id}", "path": sf.rel, "root": sf.text_root,
+              "source_file": sf.text_path, "size": sf.size, "mtime": sf.mtime, "sha1": sha1}
+    for name in ("url", "date", "source", "date_origin"):
+        fields[name] = getattr(doc, name)
+    return source_from(fields)
+
+
+def source_from(fields: dict) -> dict:
+    """A document's OpenSearch source from its stored fields (the whoosh index's names):
+    what the indexer sends and what `kavosh export opensearch` writes."""
+    title, body, lang = fields.get("title") or "", fields.get("body") or "", fields.get("lang") or "other"
+    sig = signature(body)
+    key = date_key(fields.get("date"))
     source = {
-        **streams,
-        mapping.TEXT: {"title": doc.title, "body": doc.body},
-        "key": f"{sf.text_path}#{doc.id}", "id": doc.id, "path": sf.rel, "root": sf.text_root,
-        "source_file": sf.text_path, "lang": lang, "size": sf.size, "mtime": sf.mtime, "sha1": sha1,
-        "near_dup": sig.hex(), "near_dup_bands": band_keys(sig),
+        **mapping.document_streams(title, body, lang),
+        mapping.TEXT: {"title": title, "body": body},
+        "lang": lang, "near_dup": sig.hex(), "near_dup_bands": band_keys(sig),
         "date_key": key or None, "month": _month(key),
     }
-    for name in ("url", "date", "source", "date_origin"):
-        value = getattr(doc, name)
-        if value:
-            source[name] = value
-    if doc.source:
-        source["source_key"] = source_key(doc.source)
+    for name in ("key", "id", "path", "root", "source_file", "size", "mtime", "sha1",
+                 "url", "date", "source", "date_origin"):
+        if fields.get(name) not in (None, ""):
+            source[name] = fields[name]
+    if fields.get("source"):
+        source["source_key"] = source_key(fields["source"])
     return source
 
 
@@ -189,10 +197,10 @@ def index_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS, rebu
             raise InputError(f"{p}: permission denied")
     started = time.perf_counter()
     client = client or connect(url)
-    fingerprint = analysis_fingerprint()
+    fingerprint = mapping.fingerprint()
     current = alias_target(client, alias)
     old_meta = kavosh_meta(client, current) if current else {}
-    fresh = current is None or rebuild or old_meta.get("analysis_fingerprint") != fingerprint
+    fresh = current is None or rebuild or old_meta.get("index_fingerprint") != fingerprint
     roots = [] if (current is None or rebuild) else load_roots(old_meta)
     if fresh:
         index, vocabulary = _new_names(alias, fingerprint)
@@ -236,7 +244,11 @@ def index_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS, rebu
             run.summary.removed += len(hits)
     finally:
         run.close()
-    _finish(client, index, vocabulary, run, roots, fresh)
+    changed = fresh or run.docs or run.summary.removed or dump_roots(roots) != old_meta.get("roots")
+    if changed:
+        _finish(client, index, vocabulary, run, roots, fresh)
+    else:  # nothing new: the refresh interval goes back as it was
+        client.indices.put_settings(index=index, body={"index": {"refresh_interval": "1s"}})
     if fresh:
         _swap(client, alias, current, index, vocabulary)
     run.summary.documents = client.count(index=index)["count"]
@@ -339,7 +351,7 @@ def remove_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS,
     from .connection import opened_index
 
     client = client or connect(url)
-    index, meta = opened_index(client, alias, analysis_fingerprint(), url)
+    index, meta = opened_index(client, alias, mapping.fingerprint(), url)
     vocabulary = alias_target(client, vocabulary_alias(alias))
     roots = load_roots(meta)
     per_file: Counter = Counter()

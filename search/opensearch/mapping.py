@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from kavosh.index.analysis import DocumentText
+from kavosh.index.analysis import ANALYZER_VERSION, DocumentText
 from kavosh.index.ranking import BM25_B, BM25_K1
 from kavosh.index.schema import SCHEMA_VERSION, TITLE_BOOST
 
@@ -40,8 +40,24 @@ SIMILARITY = "kavosh_bm25"
 POSITIONAL_FIELDS = ("title", "body", "title_exact", "body_exact")
 STREAM_FIELDS = POSITIONAL_FIELDS + ("variant",)
 TEXT = "text"  # _source: {"text": {"title": …, "body": …}} the raw texts, for snippets and documents
+# whoosh's title boost multiplies a title term's frequency (index/term_counts.py: weight =
+# freq × field_boost) and not the field's length.  Lucene has no index-time boost; a query
+# boost multiplies the whole saturated score instead (a title match weighed ~45% more than
+# in whoosh).  So each title term is sent TITLE_REPEAT times at its position: its frequency
+# doubles, and with ``discount_overlaps: false`` so does every title's length, which
+# leaves BM25's length/average-length ratio as whoosh has it.
+TITLE_REPEAT = int(TITLE_BOOST)
+assert TITLE_REPEAT == TITLE_BOOST, "the title boost must be a whole number of repeats"
 # Bump with any change below an existing index cannot serve (a new index is built beside it).
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
+
+
+def fingerprint() -> str:
+    """What names and checks an OpenSearch index: the analysis chain's fingerprint
+    (index/fingerprint.py) and this mapping's version (a change of either builds a new index)."""
+    from kavosh.index.fingerprint import analysis_fingerprint
+
+    return f"{analysis_fingerprint()}m{MAPPING_VERSION}"
 
 
 @lru_cache(maxsize=1)
@@ -63,13 +79,14 @@ def positions(analyzer, text) -> list[tuple[int, list[str]]]:
     return sorted(at.items())
 
 
-def encode(stream: list[tuple[int, list[str]]]) -> str:
-    """The field text that OpenSearch's ``kavosh_terms`` analyzer turns back into ``stream``."""
+def encode(stream: list[tuple[int, list[str]]], repeat: int = 1) -> str:
+    """The field text that OpenSearch's ``kavosh_terms`` analyzer turns back into ``stream``;
+    each term ``repeat`` times at its position (see ``TITLE_REPEAT``)."""
     out: list[str] = []
     last = -1
     for pos, terms in stream:
         out.extend([GAP] * (pos - last - 1))
-        out.append(SAME_POSITION.join(terms))
+        out.append(SAME_POSITION.join(terms * repeat))
         last = pos
     return " ".join(out)
 
@@ -78,9 +95,9 @@ def document_streams(title: str, body: str, lang: str) -> dict[str, str]:
     """Every analysed field of one document, encoded: what the indexer sends beside its texts."""
     chains = analyzers()
     return {
-        "title": encode(positions(chains["title"], DocumentText(title, lang))),
+        "title": encode(positions(chains["title"], DocumentText(title, lang)), TITLE_REPEAT),
         "body": encode(positions(chains["body"], DocumentText(body, lang))),
-        "title_exact": encode(positions(chains["title_exact"], title)),
+        "title_exact": encode(positions(chains["title_exact"], title), TITLE_REPEAT),
         "body_exact": encode(positions(chains["body_exact"], body)),
         # Positions mean nothing in the variant field (whoosh: phrase=False).
         "variant": encode(positions(chains["variant"], title + "\n" + body)),
@@ -108,7 +125,10 @@ def settings(*, shards: int = 1, replicas: int = 0) -> dict:
             "number_of_replicas": replicas,
             "refresh_interval": "-1",
             "max_result_window": 10_500,
-            "similarity": {SIMILARITY: {"type": "BM25", "b": BM25_B, "k1": BM25_K1}},
+            # discount_overlaps false: several terms at one position (a word's stems, a
+            # compound's parts) all count in a field's length, as whoosh counts them.
+            "similarity": {SIMILARITY: {"type": "BM25", "b": BM25_B, "k1": BM25_K1,
+                                        "discount_overlaps": False}},
             "analysis": {
                 "tokenizer": {ANALYZER: {"type": "whitespace", "max_token_length": 65536}},
                 "filter": {
@@ -130,7 +150,9 @@ def mappings(fingerprint: str) -> dict:
     unindexed = {"type": "keyword", "index": False, "doc_values": False}
     return {
         "dynamic": "strict",
-        "_meta": {"kavosh": {"analysis_fingerprint": fingerprint, "schema_version": SCHEMA_VERSION,
+        "_meta": {"kavosh": {"index_fingerprint": fingerprint,
+                             "analysis_fingerprint": fingerprint.rsplit("m", 1)[0],
+                             "analyzer_version": ANALYZER_VERSION, "schema_version": SCHEMA_VERSION,
                              "mapping_version": MAPPING_VERSION, "title_boost": TITLE_BOOST,
                              "roots": []}},
         "_source": {"excludes": list(STREAM_FIELDS)},
@@ -161,7 +183,7 @@ def vocabulary_mappings(fingerprint: str) -> dict:
     letters, the sorted terms with their document counts, as unindexed text."""
     return {
         "dynamic": "strict",
-        "_meta": {"kavosh": {"analysis_fingerprint": fingerprint}},
+        "_meta": {"kavosh": {"index_fingerprint": fingerprint}},
         "properties": {"field": {"type": "keyword"}, "bucket": {"type": "keyword"},
                        "terms": {"type": "text", "index": False}},
     }
