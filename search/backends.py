@@ -144,16 +144,21 @@ def _accepted(function, options: dict) -> dict:
     return {k: v for k, v in options.items() if k in parameters}
 
 
-def _checked_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise KavoshError(f"the OpenSearch URL {url!r} is not http(s)://HOST[:PORT] "
-                          f"(e.g. {DEFAULT_URL})")
-    try:
-        parts.port  # noqa: B018  (a port that is not a number raises here)
-    except ValueError:
-        raise KavoshError(f"the OpenSearch URL {url!r} has a port that is not a number") from None
-    return url.strip().rstrip("/")
+def _checked_url(urls: str) -> str:
+    """One node's URL, or several separated by commas (the client moves to the next
+    node when one stops answering), each http(s)://HOST[:PORT]."""
+    checked = []
+    for url in [u.strip() for u in urls.split(",") if u.strip()] or [urls]:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise KavoshError(f"the OpenSearch URL {url!r} is not http(s)://HOST[:PORT] "
+                              f"(e.g. {DEFAULT_URL}, or several separated by commas)")
+        try:
+            parts.port  # noqa: B018  (a port that is not a number raises here)
+        except ValueError:
+            raise KavoshError(f"the OpenSearch URL {url!r} has a port that is not a number") from None
+        checked.append(url.rstrip("/"))
+    return ",".join(checked)
 
 
 def _checked_alias(alias: str) -> str:
@@ -289,7 +294,8 @@ def backend_options(command):
                      help="Where the index lives: a folder on this machine (whoosh) or an "
                           "OpenSearch node or cluster.  [default: $KAVOSH_BACKEND, else whoosh]"),
         click.option("--opensearch-url", "opensearch_url", default=None, metavar="URL",
-                     help=f"The OpenSearch node (--backend opensearch).  "
+                     help=f"The OpenSearch node, or several nodes of a cluster separated by "
+                          f"commas (--backend opensearch).  "
                           f"[default: $KAVOSH_OPENSEARCH_URL, else {DEFAULT_URL}]"),
         click.option("--opensearch-alias", "opensearch_alias", default=None, metavar="NAME",
                      help="The alias Kavosh's index sits behind in OpenSearch.  "

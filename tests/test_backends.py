@@ -394,4 +394,6 @@ def test_the_environment_chooses_the_backend(tmp_path):
                                  "KAVOSH_OPENSEARCH_ALIAS": "news", "KAVOSH_INDEX": str(tmp_path)})
     assert (chosen.name, chosen.url, chosen.alias) == ("opensearch", "http://h:9201", "news")
     assert Backend.choose(env={"KAVOSH_INDEX": str(tmp_path)}) == Backend("whoosh", index_dir=tmp_path)
+    cluster = Backend.choose("opensearch", url="http://a:9200/, https://b:9201", env={})
+    assert cluster.url == "http://a:9200,https://b:9201"
     assert Backend.choose("whoosh", index_dir=tmp_path, env={"KAVOSH_BACKEND": "opensearch"}).is_whoosh

@@ -2,7 +2,7 @@
 searched the way `kavosh serve` searches: one engine shared by 8 threads.
 
 * A node stops while 8 clients search: every search answers, and answers as before
-  (one replica: each shard has a copy on another node).
+  (one replica: each shard has a copy on another node; the clients know every node's URL).
 * The index is rebuilt behind the alias while 8 clients search: no search fails,
   and each answer is wholly the old index's or wholly the new one's, never a mix
   (the new index differs from the old in one added and one re-titled document,
@@ -112,12 +112,14 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def test_a_node_stopping_while_8_clients_search_fails_no_search(opensearch_cluster, corpus):
-    url = opensearch_cluster.urls[0]  # the node the clients talk to; another one is stopped
+    url = ",".join(opensearch_cluster.urls)  # the clients know every node, as a user's would
     alias = f"failover-{uuid.uuid4().hex[:8]}"
     kavosh("index", *backend_args(url, alias), "--quiet", "--shards", "3", "--replicas", "1", str(corpus))
     opensearch_cluster.wait_for_health("green", 120)  # every replica placed
-    holders = shard_nodes(url, alias)  # node names end in their number: kavosh-node-2
-    victim = next(i for i in range(1, len(opensearch_cluster.urls)) if f"kavosh-node-{i}" in holders)
+    # The node the clients reach first, when it holds shards: it stops answering HTTP as
+    # well as holding data.  Node names end in their number: kavosh-node-0.
+    holders = shard_nodes(opensearch_cluster.urls[0], alias)
+    victim = next(i for i in range(len(opensearch_cluster.urls)) if f"kavosh-node-{i}" in holders)
     with Backend("opensearch", url=url, alias=alias).open() as engine:
         expected = {q: answer(engine, q) for q in QUERIES}
         with Clients(engine) as clients:
