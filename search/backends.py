@@ -101,7 +101,7 @@ class Backend:
         """Index ``paths`` (new, changed and deleted files); the writer's summary.
 
         ``shards`` and ``replicas`` shape a new OpenSearch index; a folder has neither.
-        ``wait`` is for the folder's writer lock: OpenSearch takes concurrent writers.
+        ``wait`` is for the folder's writer lock, which OpenSearch does not have.
         """
         options = {"max_doc_bytes": max_doc_bytes, "shards": shards, "replicas": replicas}
         options = {k: v for k, v in options.items() if v is not None}
@@ -117,7 +117,7 @@ class Backend:
             from kavosh.opensearch.indexer import index_paths
 
             return index_paths(self.url, list(paths), alias=self.alias, rebuild=rebuild,
-                               procs=procs, progress=progress, **_accepted(index_paths, options))
+                               procs=procs, progress=progress, **options)
 
     def remove_paths(self, paths, *, wait=False):
         """Drop roots, folders or files; ``(removed, documents left)``."""
@@ -134,14 +134,6 @@ class Backend:
 
     def _errors(self):
         return _Guard(self)
-
-
-def _accepted(function, options: dict) -> dict:
-    """The ``options`` ``function`` takes (an optional keyword a backend may not have)."""
-    import inspect
-
-    parameters = inspect.signature(function).parameters
-    return {k: v for k, v in options.items() if k in parameters}
 
 
 def _checked_url(urls: str) -> str:
