@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -59,7 +58,13 @@ def both(node_url, tmp_path_factory):
     whoosh, opensearch = Engine(whoosh_dir), OpenSearchEngine(node_url, alias=alias)
     yield whoosh, opensearch
     whoosh.close()
+    _drop(opensearch.client, alias)
     opensearch.close()
+
+
+def _drop(client, alias: str) -> None:
+    """Delete the indexes a test made under its own alias (the node is shared)."""
+    client.indices.delete(index=f"{alias}-*", ignore=[404])
 
 
 QUERIES = [
@@ -157,6 +162,9 @@ def test_export_rows_as_whoosh(both):
     rows = lambda engine: [{k: v for k, v in r.items() if k != "score"}  # noqa: E731
                            for r in engine.export("پهپاد", sort="newest")]
     assert rows(opensearch) == rows(whoosh)
+    # By relevance, an export lists the hits in the search's order (proximity rescoring included).
+    searched = [h.id for h in opensearch.search("پهپاد پالایشگاه", collapse=False).hits]
+    assert [r["id"] for r in opensearch.export("پهپاد پالایشگاه")][:len(searched)] == searched
 
 
 def test_health_and_stats(both):
@@ -210,6 +218,7 @@ def test_updates_deletes_removal_and_alias_swap(node_url, tmp_path):
     assert [r.what for r in removed] == ["root"] and left == 0
     with OpenSearchEngine(node_url, alias=alias) as engine:
         assert engine.search("پهپاد").total == 0
+    _drop(client, alias)
 
 
 def test_a_cluster_keeps_answering_while_a_node_stops(opensearch_cluster, tmp_path):
@@ -254,3 +263,35 @@ def test_a_cluster_keeps_answering_while_a_node_stops(opensearch_cluster, tmp_pa
             t.join()
     assert failures == []
     assert len(answers) >= 48 and set(answers) == {expected["total"]}
+
+
+def test_rank_finds_what_whoosh_ranks(both):
+    whoosh, opensearch = both
+    for query in ("پهپاد", "برف سرما", "ترامپ"):
+        assert ({i for i, _s in opensearch.rank(query, mode="all", limit=100)}
+                == {i for i, _s in whoosh.rank(query, mode="all", limit=100)})
+
+
+def test_a_failed_rebuild_leaves_the_alias_and_no_half_index(node_url, tmp_path, monkeypatch):
+    """An error mid-rebuild (here: a document the analysis cannot take) deletes the new index
+    beside the alias's; searches keep the old one."""
+    from kavosh.opensearch import indexer
+    from kavosh.opensearch.connection import alias_target, connect
+
+    tree = build_news_tree(tmp_path / "archive")
+    alias = f"test-{uuid.uuid4().hex[:8]}"
+    index_paths(node_url, [tree], alias=alias)
+    client = connect(node_url)
+    before = sorted(client.indices.get(index=f"{alias}-*"))
+
+    def broken(item):
+        raise RuntimeError("analysis failed")
+
+    monkeypatch.setattr(indexer, "_analysed", broken)
+    with pytest.raises(RuntimeError):
+        index_paths(node_url, [tree], alias=alias, rebuild=True)
+    assert sorted(client.indices.get(index=f"{alias}-*")) == before
+    assert alias_target(client, alias) in before
+    with OpenSearchEngine(node_url, alias=alias) as engine:
+        assert engine.search("پهپاد").total > 0
+    _drop(client, alias)

@@ -29,7 +29,7 @@ from whoosh.query.terms import MultiTerm
 from kavosh.dismax import BestOf
 from kavosh.index.errors import QueryError
 from kavosh.matching import MAX_QUERY_EXPANSIONS, Deadline, _key, _list_terms, _text
-from kavosh.query_nodes import Alternatives, AndNot, Near
+from kavosh.query_nodes import Alternatives, Near
 
 # whoosh multiplies a title term's frequency by the field boost at index time; the
 # title streams carry each term that many times (mapping.TITLE_REPEAT), so no query boost.

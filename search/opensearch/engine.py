@@ -12,9 +12,9 @@ the result object are made by the same code as the whoosh engine's
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-from array import array
 from contextlib import contextmanager
 
 from whoosh.searching import TimeLimit
@@ -23,75 +23,24 @@ from kavosh import collapse as near_dups
 from kavosh import export, latin_names, ranking, snippets
 from kavosh.engine import MODES, check_request
 from kavosh.facets import request_filters, result_day
-from kavosh.index.dates import single_year
 from kavosh.index.errors import IncompatibleIndex, QueryError
 from kavosh.index.roots import load_roots
 from kavosh.index.sources import source_key
-from kavosh.matching import LANGUAGES, Deadline
+from kavosh.matching import Deadline
 from kavosh.query import QueryParser
 from kavosh.results import SearchResult, document_from, hit_from, similar_from
 from kavosh.vocabulary import Vocabulary
 
 from . import dsl, mapping
+from .facets import SORTS, facet_aggregations, facets_from, filters_clauses, filter_of
 from . import ranking as os_ranking
 from .connection import DEFAULT_ALIAS, connect, opened_index
 from .errors import OpenSearchError, refused
-from .vocabulary import CachedVocabulary, VocabularyReader
+from .vocabulary import CachedVocabulary
+from .views import STORED, Matches, Reader, Searcher, fields_of
 
-TOP_SOURCES = 20
-STORED = [mapping.TEXT, "id", "path", "lang", "url", "date", "date_origin", "source", "near_dup", "root",
-          "source_file"]
 EXPORT_PAGE = 2_000
 SEARCH_ATTEMPTS = 4
-
-
-def fields_of(source: dict) -> dict:
-    """A hit's ``_source`` as the stored fields the whoosh engine's code reads."""
-    fields = {k: v for k, v in source.items() if k != mapping.TEXT}
-    texts = source.get(mapping.TEXT) or {}
-    fields["title"], fields["body"] = texts.get("title", ""), texts.get("body", "")
-    return fields
-
-
-class _Reader(VocabularyReader):
-    """The vocabulary reader, plus the few posting samples Vocabulary reads (surface forms)."""
-
-    engine: "OpenSearchEngine"
-
-    def postings(self, field: str, term: str):
-        body = {"query": {"term": {field: term}}, "size": 20, "_source": STORED,
-                "sort": ["_doc"]}
-        hits = self.engine._search(body)["hits"]["hits"]
-        for h in hits:
-            self.engine._stored[h["_id"]] = fields_of(h["_source"])
-        return _Postings([h["_id"] for h in hits])
-
-
-class _Postings:
-    def __init__(self, ids):
-        self.ids, self.at = ids, 0
-
-    def is_active(self):
-        return self.at < len(self.ids)
-
-    def id(self):
-        return self.ids[self.at]
-
-    def next(self):
-        self.at += 1
-
-
-class _Searcher:
-    """What Kavosh's vocabulary and export code ask of a whoosh searcher."""
-
-    def __init__(self, engine: "OpenSearchEngine", reader):
-        self.engine, self._reader = engine, reader
-
-    def reader(self):
-        return self._reader
-
-    def stored_fields(self, doc_id):
-        return self.engine._fields(doc_id)
 
 
 class OpenSearchEngine:
@@ -111,7 +60,8 @@ class OpenSearchEngine:
         options = {"analyzer": self.analyzer, "exact_analyzer": self.schema["body_exact"].analyzer}
         self._parsers = {(mode, variants): QueryParser(mode, variants=variants, **options)
                          for mode in MODES for variants in (True, False)}
-        self._vocabularies = CachedVocabulary(self.client, alias, self.schema)
+        self._vocabularies = CachedVocabulary(self.client, alias, self.schema,
+                                              make=lambda *args: Reader(self, *args))
         self._stored: dict = {}
         self._languages: dict = {}
         self._lock = threading.Lock()
@@ -145,12 +95,8 @@ class OpenSearchEngine:
                                           "is a node down with no replica of them?")
             time.sleep(0.2 * (attempt + 1))
 
-    def _reader(self) -> _Reader:
-        reader = self._vocabularies.reader()
-        if not isinstance(reader, _Reader):
-            reader.__class__ = _Reader
-            reader.engine = self
-        return reader
+    def _reader(self) -> Reader:
+        return self._vocabularies.reader()
 
     def _fields(self, doc_id) -> dict:
         with self._lock:
@@ -168,7 +114,7 @@ class OpenSearchEngine:
     @contextmanager
     def searching(self):
         """A searcher-like view (vocabulary and stored fields): what Vocabulary reads."""
-        yield _Searcher(self, self._reader())
+        yield Searcher(self, self._reader())
 
     def close(self):
         self.client.close()
@@ -236,7 +182,7 @@ class OpenSearchEngine:
         if sort == "relevance":
             query = os_ranking.preferred(query, self._language(parsed.words))
         body = {"query": query, "size": fetch, "track_total_hits": True, "track_scores": True,
-                "_source": STORED, "post_filter": _filter(filters_clauses(filters)),
+                "_source": STORED, "post_filter": filter_of(filters_clauses(filters)),
                 "aggs": facet_aggregations(filters), "sort": SORTS[sort]}
         if time_limit:
             body["timeout"] = f"{max(1, int(time_limit * 1000))}ms"
@@ -286,7 +232,7 @@ class OpenSearchEngine:
         export.check_range(offset, limit)
         filters = request_filters(lang, since, until, sources)
         parsed = self.parse(text, mode, exact)
-        matches, terms, keys = _Matches(), parsed.terms, parsed.variant_keys
+        matches, terms, keys = Matches(), parsed.terms, parsed.variant_keys
         if not parsed.empty:
             query, terms, keys = self.compiled(parsed, Deadline(time_limit))
             if sort == "relevance":
@@ -304,9 +250,33 @@ class OpenSearchEngine:
                 if len(found) < EXPORT_PAGE:
                     break
                 body["search_after"] = found[-1]["sort"]
-        return export.Export(_Searcher(self, None), matches, offset, limit, terms, keys, snippet_width,
+            if sort == "relevance":  # the search's proximity rescoring of its top hits
+                matches.rescore(self, parsed.words, parsed.stopped)
+        return export.Export(Searcher(self, None), matches, offset, limit, terms, keys, snippet_width,
                              sort, release=lambda: None, analyzer=self.analyzer,
                              phrases=parsed.verbatim_phrases)
+
+    def rank(self, text: str, *, mode: str = "any", limit: int = 100, exact: bool = False,
+             rewrite=None) -> list[tuple[str, float]]:
+        """(id, score) of the top ``limit`` documents (``Engine.rank``: what evaluation reads);
+        ``rewrite`` (a whoosh-query experiment) has no OpenSearch form."""
+        if rewrite is not None:
+            raise QueryError("rewrite= rewrites a whoosh query: use the whoosh engine")
+        check_request(query=text, mode=mode)
+        parsed = self.parse(text, mode, exact)
+        if parsed.empty:
+            return []
+        query, _terms, _keys = self.compiled(parsed)
+        query = os_ranking.preferred(query, self._language(parsed.words))
+        size = min(max(limit, ranking.PROXIMITY_WINDOW), 10_000)
+        hits = self._search({"query": query, "size": size, "_source": STORED})["hits"]["hits"]
+        fields = [fields_of(h["_source"]) for h in hits]
+        order = os_ranking.proximity_order(self.analyzer, hits, fields, parsed.words, parsed.stopped)
+        return [(hits[i]["_id"], float(hits[i]["_score"] or 0.0)) for i in order[:limit]]
+
+    def variant_spellings(self, query) -> list[str]:
+        """The variant-field terms a ``VariantMatch`` admits in this index."""
+        return list(query._btexts(self._reader()))
 
     # --- documents ---------------------------------------------------------
 
@@ -370,8 +340,6 @@ class OpenSearchEngine:
         per_root = {b["key"]: b["doc_count"] for b in a["root"]["buckets"]}
         size = self.client.indices.stats(index=target, metric="store")["_all"]["primaries"]["store"]
         vocab = self._reader()
-        import os
-
         return {
             "index": f"{self.url} {self.alias} -> {target}",
             "documents": answer["hits"]["total"]["value"],
@@ -395,98 +363,6 @@ class OpenSearchEngine:
 
 def _count_terms(client, index: str, field: str) -> int:
     return client.count(index=index, body={"query": {"term": {"field": field}}})["count"]
-
-
-class _Matches:
-    """search/export.py's match list: ids in the search's order (OpenSearch sorted them)."""
-
-    def __init__(self):
-        self.ids: list[str] = []
-        self.scores = array("d")
-
-    def add(self, doc_id: str, score: float) -> None:
-        self.ids.append(doc_id)
-        self.scores.append(score)
-
-    @property
-    def docnums(self):
-        return self.ids
-
-    def ranked(self, sort: str = "relevance") -> list[int]:
-        return list(range(len(self.ids)))
-
-
-# --- filters, sorts and facets ----------------------------------------------
-
-SORTS = {
-    "relevance": [{"_score": "desc"}],
-    "newest": [{"date_key": {"order": "desc", "missing": "_last"}}, {"_score": "desc"}],
-    "oldest": [{"date_key": {"order": "asc", "missing": "_last"}}, {"_score": "desc"}],
-}
-
-
-def _filter(clauses: list) -> dict:
-    return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
-
-
-def filters_clauses(filters, *, without: str | None = None) -> list:
-    """The request's filters as DSL clauses (``without``: leave that facet's own out)."""
-    clauses = []
-    if filters.lang is not None and without != "lang":
-        clauses.append({"term": {"lang": filters.lang}})
-    if filters.sources and without != "source":
-        clauses.append({"terms": {"source_key": sorted({source_key(n) for n in filters.sources})}})
-    if filters.dated and without != "date":
-        bounds = {"gte": filters.since or 1}
-        if filters.until:
-            bounds["lte"] = filters.until
-        clauses.append({"range": {"date_key": bounds}})
-    return clauses
-
-
-def facet_aggregations(filters) -> dict:
-    """Each facet counted under the other filters (search/facets.py's rule)."""
-    keys = sorted({source_key(n) for n in filters.sources}) or ["\u0000"]
-    return {
-        "lang": {"filter": _filter(filters_clauses(filters, without="lang")),
-                 "aggs": {"v": {"terms": {"field": "lang", "size": 50}}}},
-        "source": {"filter": _filter(filters_clauses(filters, without="source")),
-                   "aggs": {"v": {"terms": {"field": "source_key", "size": 200},
-                                  "aggs": {"name": {"terms": {"field": "source", "size": 1}}}}}},
-        # Years and months count inside and outside a date range (the facet ignores it).
-        "month": {"filter": _filter(filters_clauses(filters, without="date")),
-                  "aggs": {"v": {"terms": {"field": "month", "size": 5000}}}},
-        "known_sources": {"global": {}, "aggs": {"f": {"filter": {"terms": {"source_key": keys}},
-                                                       "aggs": {"k": {"terms": {"field": "source_key",
-                                                                                "size": 50}}}}}},
-    }
-
-
-def facets_from(aggs: dict, filters) -> dict:
-    """search/facets.py's facet object from the aggregations."""
-    langs: dict[str, int] = {}
-    for b in aggs["lang"]["v"]["buckets"]:
-        name = b["key"] if b["key"] in LANGUAGES else "other"
-        langs[name] = langs.get(name, 0) + b["doc_count"]
-    sources = []
-    for b in aggs["source"]["v"]["buckets"]:
-        names = b["name"]["buckets"]
-        sources.append((names[0]["key"] if names else b["key"], b["doc_count"]))
-    sources = sorted(sources, key=lambda item: (-item[1], item[0]))[:TOP_SOURCES]
-    years: dict[str, int] = {}
-    months: dict[str, int] = {}
-    year = single_year(filters.since, filters.until)
-    for b in sorted(aggs["month"]["v"]["buckets"], key=lambda b: b["key"]):
-        if not b["key"]:
-            continue
-        y, m = divmod(int(b["key"]), 12)
-        years[str(y)] = years.get(str(y), 0) + b["doc_count"]
-        if y == year:
-            months[f"{y:04d}-{m + 1:02d}"] = b["doc_count"]
-    result = {"lang": dict(sorted(langs.items())), "source": [[n, c] for n, c in sources], "year": years}
-    if year is not None:
-        result["month"] = months
-    return result
 
 
 def _ms(started: float) -> float:

@@ -187,9 +187,13 @@ def _create(client, index: str, vocabulary: str, fingerprint: str, shards: int, 
 
 def index_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS, rebuild: bool = False,
                 procs: int | None = 1, progress=None, max_doc_bytes: int = MAX_DOC_BYTES,
-                shards: int = 1, replicas: int = 0, client=None) -> IndexSummary:
+                shards: int = 1, replicas: int = 0, wait: bool = False, client=None) -> IndexSummary:
     """Index (or bring up to date) the documents under ``paths`` into the OpenSearch
-    index behind ``alias``; returns what whoosh's ``index_paths`` returns."""
+    index behind ``alias``; returns what whoosh's ``index_paths`` returns.
+
+    ``procs``: processes that analyse documents (None or 0: $KAVOSH_INDEX_PROCS, else one
+    per CPU); ``shards``/``replicas``: of a new index; ``wait`` is accepted for the whoosh
+    signature's sake (one indexing run at a time is the caller's to arrange)."""
     for p in paths:
         if not Path(p).exists():
             raise InputError(f"{p}: no such file or folder")
@@ -242,6 +246,9 @@ def index_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS, rebu
             run.forget(hits)
             run.send({"_op_type": "delete", "_index": index, "_id": h["_id"]} for h in hits)
             run.summary.removed += len(hits)
+    except BaseException:
+        _abandon(client, index, vocabulary, fresh)
+        raise
     finally:
         run.close()
     changed = fresh or run.docs or run.summary.removed or dump_roots(roots) != old_meta.get("roots")
@@ -313,6 +320,19 @@ def _actions(run: _Run, files, state: dict, max_doc_bytes: int):
         summary.removed += len(old_keys - new_keys)
 
 
+def _abandon(client, index: str, vocabulary: str, fresh: bool) -> None:
+    """A run that failed or was interrupted: a new index beside the alias's is deleted (the
+    alias never moved to it); an index updated in place gets its refresh back (what was
+    sent is searchable; the vocabulary counts of this run are not written: run it again)."""
+    try:
+        if fresh:
+            client.indices.delete(index=f"{index},{vocabulary}", ignore=[404])
+        else:
+            client.indices.put_settings(index=index, body={"index": {"refresh_interval": "1s"}})
+    except Exception:  # noqa: BLE001  (the original error is the one to report)
+        pass
+
+
 def _finish(client, index: str, vocabulary: str, run: _Run, roots, fresh: bool) -> None:
     """Vocabulary counts, recorded roots, refresh back on: the run becomes visible."""
     if run.progress is not None:
@@ -323,6 +343,7 @@ def _finish(client, index: str, vocabulary: str, run: _Run, roots, fresh: bool) 
     meta = kavosh_meta(client, index)
     meta["roots"] = dump_roots(roots)
     meta["updated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    meta.setdefault("created", meta["updated"])
     client.indices.put_mapping(index=index, body={"_meta": {"kavosh": meta}})
     for name in (index, vocabulary):
         client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
@@ -342,7 +363,7 @@ def _swap(client, alias: str, old: str | None, index: str, vocabulary: str) -> N
     client.indices.update_aliases(body={"actions": actions})
 
 
-def remove_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS,
+def remove_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS, wait: bool = False,
                  client=None) -> tuple[list[Removed], int]:
     """Drop roots, files or folders from the index behind ``alias``, even if gone from disk.
     Returns what was removed and the documents left (as whoosh's ``remove_paths``)."""

@@ -171,8 +171,10 @@ class VocabularyReader:
 class CachedVocabulary:
     """One ``VocabularyReader`` per vocabulary generation, re-read at most once a second."""
 
-    def __init__(self, client, alias: str, schema, every: float = 1.0):
+    def __init__(self, client, alias: str, schema, every: float = 1.0, make=None):
+        """``make(client, alias, schema, generation)``: the reader to build (a subclass's)."""
         self.client, self.alias, self.schema, self.every = client, alias, schema, every
+        self.make = make or VocabularyReader
         self._reader: VocabularyReader | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -186,7 +188,7 @@ class CachedVocabulary:
         with self._lock:
             self._checked = now
             if self._reader is None or self._reader.generation() != generation:
-                self._reader = VocabularyReader(self.client, self.alias, self.schema, generation)
+                self._reader = self.make(self.client, self.alias, self.schema, generation)
             return self._reader
 
 
