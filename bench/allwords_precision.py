@@ -23,7 +23,6 @@ queries and hits, and the misses (``--show-misses``).
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import random
 import sys
@@ -33,11 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.corpus import records  # noqa: E402
+
 PAIRS = ROOT / "bench" / "data" / "variant_pairs.tsv"
-
-
-def _open(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")
 
 
 def sample_queries(path: Path, n: int, seed: int) -> list[str]:
@@ -46,15 +43,7 @@ def sample_queries(path: Path, n: int, seed: int) -> list[str]:
     from kavosh.index.normalize import normalize_token
 
     stop = stopwords()
-    titles = []
-    with _open(path) as fh:
-        for line in fh:
-            try:
-                title = json.loads(line).get("title") or ""
-            except ValueError:
-                continue
-            if title:
-                titles.append(title)
+    titles = [title for record in records(path) if (title := record.get("title") or "")]
     rng = random.Random(seed)
     rng.shuffle(titles)
     queries = []

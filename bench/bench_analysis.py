@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/bench_analysis.py [--limit N] [--runs 3] [--json]
 
-Input: the news corpora in ../shared/corpora (gzip JSON Lines; each
+Input: the news corpora (bench/corpus.py: /tmp/corpus or ../shared/corpora; each
 article's title and body are analysed as two field values, as indexing does),
 first N articles per language (default: all).  When a corpus is absent the
 seeds in seeds/ are repeated instead, and the output says so.
@@ -26,7 +26,6 @@ MB are megabytes (10**6) of the input's UTF-8 encoding.  Nothing is written.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import platform
@@ -38,12 +37,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+import corpus  # noqa: E402  (bench/corpus.py)
 from kavosh.index import normalize, stemmers  # noqa: E402
 from kavosh.index.analysis import kavosh_analyzer  # noqa: E402
 from kavosh.index.schema import build_schema  # noqa: E402
 from kavosh.index.lexicon import persian_lexicon, stopwords  # noqa: E402
 
-CORPORA = Path(os.environ.get("KAVOSH_CORPORA", Path(__file__).resolve().parents[2] / "shared" / "corpora"))
 SEEDS = ROOT / "seeds"
 LANGUAGES = ("fa", "ar")
 GOAL_MB_S = 15.0  # issue 13: per core, cold and warm, both languages
@@ -52,16 +51,12 @@ WORD = re.compile(r"\w+")
 
 def load_corpus(lang: str, limit: int | None) -> tuple[list[str], str]:
     """Texts (titles and bodies) of the first ``limit`` articles, and where they came from."""
-    path = CORPORA / f"news-{lang}.jsonl.gz"
-    if path.is_file():
+    path = corpus.file_of(corpus.folder(), lang)
+    if path is not None:
         texts, articles = [], 0
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            for line in f:
-                if limit is not None and articles >= limit:
-                    break
-                article = json.loads(line)
-                texts.extend(v for v in (article.get("title"), article.get("body")) if v)
-                articles += 1
+        for article in corpus.records(path, limit):
+            texts.extend(v for v in (article.get("title"), article.get("body")) if v)
+            articles += 1
         return texts, f"{path.name}, {articles} articles"
     return load_seeds(lang, limit)
 

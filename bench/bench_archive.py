@@ -32,7 +32,6 @@ ids) and report the time ratio (scaling; ≤ 2.1 is linear enough).
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import resource
@@ -48,7 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from proc_memory import tree_memory  # noqa: E402  (the process tree's RSS and PSS)
-CORPORA = Path("/work/shared/corpora") if Path("/work/shared/corpora").is_dir() else ROOT.parent / "shared" / "corpora"
+import corpus  # noqa: E402  (bench/corpus.py)
 PLAIN_CHILD = r"""
 import sys, json
 from pathlib import Path
@@ -119,25 +118,21 @@ def prepare(dest: Path, limit: int | None, copies: int = 1) -> tuple[int, int]:
     ``copies`` > 1 repeats them with new ids.  Returns (documents, bytes)."""
     dest.mkdir(parents=True, exist_ok=True)
     docs = size = 0
-    for name in ("news-fa.jsonl", "news-ar.jsonl"):
-        plain = Path("/tmp/news40k") / name
-        src = plain if plain.exists() else CORPORA / (name + ".gz")
-        if not src.exists():
-            raise SystemExit(f"corpus not found: {src}")
-        opener = gzip.open if src.suffix == ".gz" else open
-        with open(dest / name, "w", encoding="utf-8") as out:
+    where = corpus.folder()
+    for lang in corpus.LANGUAGES:
+        src = corpus.file_of(where, lang)
+        if src is None:
+            raise SystemExit(f"corpus not found: news-{lang}.jsonl(.gz) in {where}")
+        with open(dest / f"news-{lang}.jsonl", "w", encoding="utf-8") as out:
             for copy in range(copies):
-                with opener(src, "rt", encoding="utf-8") as fh:
-                    for i, line in enumerate(fh):
-                        if limit is not None and i >= limit:
-                            break
-                        if copy:
-                            record = json.loads(line)
-                            record["id"] = f"{record.get('id')}~{copy}"
-                            line = json.dumps(record, ensure_ascii=False) + "\n"
-                        out.write(line)
-                        docs += 1
-                        size += len(line.encode("utf-8"))
+                for line in corpus.lines(src, limit):
+                    if copy:
+                        record = json.loads(line)
+                        record["id"] = f"{record.get('id')}~{copy}"
+                        line = json.dumps(record, ensure_ascii=False) + "\n"
+                    out.write(line)
+                    docs += 1
+                    size += len(line.encode("utf-8"))
     return docs, size
 
 

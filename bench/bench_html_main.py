@@ -1,6 +1,6 @@
 """Which HTML main-text extractor Kavosh uses, measured on news pages around real articles.
 
-    .venv/bin/python bench/bench_html_main.py [--articles 20] [--corpus /tmp/corpus]
+    .venv/bin/python bench/bench_html_main.py [--articles 20] [--corpus DIR]
 
 Takes N Persian and N Arabic articles of the archive at run time (nothing is
 written to the repository) and wraps each in the three templates of
@@ -37,6 +37,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import corpus  # noqa: E402  (bench/corpus.py)
 from news_page_templates import CHROME, TEMPLATES, section_page  # noqa: E402
 
 from kavosh.index.formats.html import parse_html  # noqa: E402
@@ -111,23 +112,25 @@ def extractors() -> dict:
 def articles(path: Path, n: int, lo: int = 120, hi: int = 1500) -> list[dict]:
     """Every k-th record of 120-1500 words: spread over the archive's sources, the same each run."""
     chosen = []
-    with path.open(encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if i % 97:
-                continue
-            record = json.loads(line)
-            if lo <= len(words(record["body"])) <= hi:
-                chosen.append(record)
-            if len(chosen) >= n + 20:
-                break
+    for i, line in enumerate(corpus.lines(path)):
+        if i % 97:
+            continue
+        record = json.loads(line)
+        if lo <= len(words(record["body"])) <= hi:
+            chosen.append(record)
+        if len(chosen) >= n + 20:
+            break
     return chosen
 
 
-def pages(corpus: Path, n: int) -> list[dict]:
+def pages(where: Path, n: int) -> list[dict]:
     """(kind, lang, html, the content's text) for every page of the set."""
     made = []
-    for lang, name in (("fa", "news-fa.jsonl"), ("ar", "news-ar.jsonl")):
-        records = articles(corpus / name, n)
+    for lang in corpus.LANGUAGES:
+        path = corpus.file_of(where, lang)
+        if path is None:
+            raise SystemExit(f"no news-{lang}.jsonl(.gz) in {where}: pass --corpus DIR")
+        records = articles(path, n)
         main, spare = records[:n], records[n:]
         for i, record in enumerate(main):
             paragraphs = [p for p in record["body"].split("\n") if p.strip()]
@@ -173,7 +176,8 @@ def score(extracted: str, page: dict) -> tuple[float, float, bool]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--articles", type=int, default=20, help="articles per language (default 20)")
-    ap.add_argument("--corpus", type=Path, default=Path("/tmp/corpus"))
+    ap.add_argument("--corpus", type=Path, default=corpus.folder(),
+                    help=corpus.FOLDER_HELP)
     args = ap.parse_args()
     logging.disable(logging.WARNING)  # trafilatura logs every page it finds too short
     made = pages(args.corpus, args.articles)

@@ -4,7 +4,7 @@
 
 * Indexing: docs/s and MB/s (UTF-8 bytes of title+body) through the normal
   `index_paths` code, on (a) the seeds repeated K times under new names and
-  (b) the first N articles of each news corpus in ../shared/corpora (skipped
+  (b) the first N articles of each news corpus (bench/corpus.py; skipped
   with a note when absent).  Median of R fresh builds.
 * `kavosh search`: wall time of a cold process (new interpreter each run, as
   a user at a shell), median and max over R runs for a few Persian and
@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import shutil
 import statistics
@@ -26,9 +25,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+import corpus  # noqa: E402  (bench/corpus.py)
 from kavosh.index.writer import index_paths  # noqa: E402
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = corpus.folder()
 QUERIES = ["پهپاد کیف", "الطائرات المسيرة", "\"حمله پهپادی\"", "كييف OR مسکو", "پهپا*"]
 
 
@@ -44,16 +44,10 @@ def _seed_copies(dest: Path, copies: int) -> int:
 
 def _news_sample(dest: Path, per_language: int) -> int | None:
     size = 0
-    found = False
-    for name in ("news-fa.jsonl.gz", "news-ar.jsonl.gz"):
-        path = CORPORA / name
-        if not path.exists():
-            continue
-        found = True
-        with gzip.open(path, "rt", encoding="utf-8") as src, open(dest / name[:-3], "w", encoding="utf-8") as out:
-            for i, line in enumerate(src):
-                if i >= per_language:
-                    break
+    found = corpus.files(CORPORA)
+    for path in found:
+        with open(dest / f"{path.name.split('.')[0]}.jsonl", "w", encoding="utf-8") as out:
+            for line in corpus.lines(path, per_language):
                 record = json.loads(line)
                 size += len((record.get("title", "") + record.get("body", "")).encode("utf-8"))
                 out.write(line)

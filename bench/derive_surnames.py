@@ -17,7 +17,6 @@ comment.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections import Counter
@@ -26,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.corpus import records  # noqa: E402
 
 MIN_COUNT = 10
 SHARE = 0.25
@@ -42,7 +43,7 @@ def main() -> None:
     from kavosh.index.stemmers import PersianStemmer
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("corpus", type=Path, nargs="+", help="Persian JSON-lines files (title, body)")
+    ap.add_argument("corpus", type=Path, nargs="+", help="Persian JSON-lines files, plain or .gz (title, body)")
     args = ap.parse_args()
     stemmer = PersianStemmer(lexicon=persian_lexicon(), verb_forms=persian_verb_forms())
     names = given_names()
@@ -50,16 +51,14 @@ def main() -> None:
     word = re.compile(r"[\u0600-\u06ff\u200c]+")
     seen, after_name, namers = Counter(), Counter(), {}
     for path in args.corpus:
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                doc = json.loads(line)
-                words = [normalize_token(w) for w in word.findall(f"{doc.get('title', '')} {doc.get('body', '')}")]
-                for i, w in enumerate(words):
-                    if w.endswith("ی"):
-                        seen[w] += 1
-                        if i and words[i - 1] in before:
-                            after_name[w] += 1
-                            namers.setdefault(w, set()).add(words[i - 1])
+        for doc in records(path):
+            words = [normalize_token(w) for w in word.findall(f"{doc.get('title', '')} {doc.get('body', '')}")]
+            for i, w in enumerate(words):
+                if w.endswith("ی"):
+                    seen[w] += 1
+                    if i and words[i - 1] in before:
+                        after_name[w] += 1
+                        namers.setdefault(w, set()).add(words[i - 1])
     kept = []
     for w, count in seen.items():
         stem = stemmer.stem(w)

@@ -32,10 +32,8 @@ where the TREC run files (``qid Q0 docid rank score tag``, top 100) were written
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
-import math
 import os
 import shutil
 import sys
@@ -48,7 +46,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-DEPTH = 100  # run-file depth and the deepest cut-off measured
+from bench.corpus import lines as corpus_lines  # noqa: E402  (plain or gzipped JSON Lines)
+# The judged set, the run files and the metrics, importable from here as they always were.
+from bench.eval_metrics import (DEPTH, JudgedSet, evaluate, load_set, ndcg, read_qrels,  # noqa: E402,F401
+                                read_queries, read_run, recall, reciprocal_rank, write_run)
+
 DEFAULT_WORKDIR = Path(os.environ.get("KAVOSH_EVAL_WORKDIR", "/tmp/kavosh-eval"))
 SAMPLE_OTHER_DOCS = 200  # with --sample: unjudged passages of the set kept besides the judged
 SAMPLE_DISTRACTORS = 1000  # with --sample: articles kept from each distractor file
@@ -56,112 +58,6 @@ SAMPLE_DISTRACTORS = 1000  # with --sample: articles kept from each distractor f
 # hash is part of a cache key, so an edited chain never reuses an index built by the
 # old one (the analyzer version alone is only bumped on purpose).
 _CHAIN_GLOBS = ("index/*.py", "index/data/*")
-
-
-# --- the judged set ----------------------------------------------------------
-
-
-@dataclass
-class JudgedSet:
-    docs: Path
-    queries: dict[str, str]  # qid -> question, in file order
-    qrels: dict[str, dict[str, int]]  # qid -> {docid: relevance}
-
-    @property
-    def judged_qids(self) -> list[str]:
-        """Questions that have at least one relevant document: the ones measured."""
-        return [q for q in self.queries if any(r > 0 for r in self.qrels.get(q, {}).values())]
-
-
-def read_queries(path: Path) -> dict[str, str]:
-    queries: dict[str, str] = {}
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            line = line.rstrip("\r\n")
-            if not line.strip():
-                continue
-            qid, sep, text = line.partition("\t")
-            if not sep:
-                raise SystemExit(f"{path}:{lineno}: expected 'query_id<TAB>question'")
-            queries[qid.strip()] = text
-    return queries
-
-
-def read_qrels(path: Path) -> dict[str, dict[str, int]]:
-    qrels: dict[str, dict[str, int]] = {}
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            parts = line.split()
-            if not parts:
-                continue
-            if len(parts) != 4:
-                raise SystemExit(f"{path}:{lineno}: expected 'query_id 0 doc_id relevance'")
-            qid, _iteration, docid, rel = parts
-            qrels.setdefault(qid, {})[docid] = int(rel)
-    return qrels
-
-
-def load_set(docs: Path, queries: Path, qrels: Path) -> JudgedSet:
-    return JudgedSet(Path(docs), read_queries(Path(queries)), read_qrels(Path(qrels)))
-
-
-# --- metrics -------------------------------------------------------------------
-
-
-def reciprocal_rank(ranked: list[str], rels: dict[str, int], k: int = 10) -> float:
-    for i, docid in enumerate(ranked[:k], 1):
-        if rels.get(docid, 0) > 0:
-            return 1.0 / i
-    return 0.0
-
-
-def recall(ranked: list[str], rels: dict[str, int], k: int) -> float:
-    relevant = {d for d, r in rels.items() if r > 0}
-    if not relevant:
-        return 0.0
-    return len(relevant.intersection(ranked[:k])) / len(relevant)
-
-
-def ndcg(ranked: list[str], rels: dict[str, int], k: int = 10) -> float:
-    """nDCG@k with trec_eval's linear gain: sum rel_i / log2(i + 1)."""
-    dcg = sum(rels.get(d, 0) / math.log2(i + 1) for i, d in enumerate(ranked[:k], 1) if rels.get(d, 0) > 0)
-    ideal = sorted((r for r in rels.values() if r > 0), reverse=True)[:k]
-    idcg = sum(r / math.log2(i + 1) for i, r in enumerate(ideal, 1))
-    return dcg / idcg if idcg else 0.0
-
-
-def evaluate(run: dict[str, list[tuple[str, float]]], qrels: dict[str, dict[str, int]],
-             qids: Iterable[str]) -> dict[str, float]:
-    """Mean MRR@10, Recall@10, Recall@100, nDCG@10 over ``qids`` (a missing run counts 0)."""
-    qids = list(qids)
-    sums = {"MRR@10": 0.0, "R@10": 0.0, "R@100": 0.0, "nDCG@10": 0.0}
-    for qid in qids:
-        ranked = [d for d, _ in run.get(qid, [])]
-        rels = qrels.get(qid, {})
-        sums["MRR@10"] += reciprocal_rank(ranked, rels, 10)
-        sums["R@10"] += recall(ranked, rels, 10)
-        sums["R@100"] += recall(ranked, rels, 100)
-        sums["nDCG@10"] += ndcg(ranked, rels, 10)
-    n = len(qids) or 1
-    return {k: round(v / n, 4) for k, v in sums.items()}
-
-
-def write_run(path: Path, run: dict[str, list[tuple[str, float]]], tag: str) -> None:
-    """TREC run file: ``qid Q0 docid rank score tag``, ranks from 1, scores non-increasing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as fh:
-        for qid, hits in run.items():
-            for rank, (docid, score) in enumerate(hits[:DEPTH], 1):
-                fh.write(f"{qid} Q0 {docid} {rank} {score:.6f} {tag}\n")
-
-
-def read_run(path: Path) -> dict[str, list[tuple[str, float]]]:
-    run: dict[str, list[tuple[str, float]]] = {}
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            qid, _q0, docid, _rank, score, _tag = line.split()
-            run.setdefault(qid, []).append((docid, float(score)))
-    return run
 
 
 # --- inputs, samples and the cache ------------------------------------------------
@@ -209,14 +105,6 @@ def stable_order(ids: Iterable[str], seed: str = "kavosh") -> list[str]:
     return sorted(ids, key=lambda i: hashlib.sha1(f"{seed}:{i}".encode()).hexdigest())
 
 
-def _iter_jsonl(path: Path):
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield line
-
-
 def plain_jsonl(path: Path, workdir: Path, keep: int | None = None) -> Path:
     """``path`` as a .jsonl the indexer reads: as is, or decompressed (and sampled) into workdir.
 
@@ -233,10 +121,10 @@ def plain_jsonl(path: Path, workdir: Path, keep: int | None = None) -> Path:
         return out
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".partial")
-    lines = list(_iter_jsonl(path)) if keep is not None else None
+    lines = list(corpus_lines(path)) if keep is not None else None
     with open(tmp, "w", encoding="utf-8") as fh:
         if lines is None:
-            for line in _iter_jsonl(path):
+            for line in corpus_lines(path):
                 fh.write(line if line.endswith("\n") else line + "\n")
         else:
             ids = {}
@@ -254,7 +142,7 @@ def sample_set(js: JudgedSet, n: int, workdir: Path, others: int = SAMPLE_OTHER_
     qids = stable_order(js.judged_qids)[:n]
     needed = {d for q in qids for d in js.qrels[q]}
     lines = {}
-    for line in _iter_jsonl(js.docs):
+    for line in corpus_lines(js.docs):
         lines[str(json.loads(line).get("id"))] = line
     extra = [d for d in stable_order(lines) if d not in needed][:others]
     keep = needed | set(extra)

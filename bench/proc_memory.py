@@ -20,17 +20,10 @@ def tree_memory(pid: int) -> tuple[int, int]:
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     page = os.sysconf("SC_PAGE_SIZE")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                parts = fh.read().rsplit(")", 1)[1].split()
-            ppid, pages = int(parts[1]), int(parts[21])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = pages * page
+    for proc, parts in _stats(lambda parts: (int(parts[1]), int(parts[21]))):
+        ppid, pages = parts
+        children.setdefault(ppid, []).append(proc)
+        rss[proc] = pages * page
     total_rss, total_pss, todo = 0, 0, [pid]
     while todo:
         p = todo.pop()
@@ -48,17 +41,11 @@ def tree_cpu_seconds(pid: int) -> float:
     where its latency does: compare two versions by this when the machine is shared."""
     parents: dict[int, int] = {}
     times: dict[int, tuple[int, int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                parts = fh.read().rsplit(")", 1)[1].split()
-            parents[int(entry)] = int(parts[1])
-            # utime stime cutime cstime, in clock ticks
-            times[int(entry)] = (int(parts[11]) + int(parts[12]), int(parts[13]) + int(parts[14]))
-        except (OSError, IndexError, ValueError):
-            continue
+    # utime stime cutime cstime, in clock ticks
+    read = lambda parts: (int(parts[1]), int(parts[11]) + int(parts[12]), int(parts[13]) + int(parts[14]))  # noqa: E731
+    for proc, (ppid, own, reaped) in _stats(read):
+        parents[proc] = ppid
+        times[proc] = (own, reaped)
     if pid not in times:
         return 0.0
     ticks, todo = times[pid][1], [pid]  # the root's reaped children, then every live process
@@ -67,6 +54,20 @@ def tree_cpu_seconds(pid: int) -> float:
         ticks += times[p][0]
         todo.extend(c for c, parent in parents.items() if parent == p)
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _stats(read):
+    """(pid, ``read(fields)``) of every process, ``fields`` its /proc/PID/stat after the
+    command name (the state first); a process gone meanwhile, or unreadable, is passed over."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                parts = fh.read().rsplit(")", 1)[1].split()
+            yield int(entry), read(parts)
+        except (OSError, IndexError, ValueError):
+            continue
 
 
 def _pss(pid: int) -> int:

@@ -78,16 +78,21 @@ class LocalServer:
             time.sleep(0.1)
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc)
         if self.tmp is not None:
             self.tmp.cleanup()
             self.tmp = None
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server we started: SIGTERM (it finishes its requests), SIGKILL after 10 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def loopback_only(url: str) -> str:

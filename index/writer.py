@@ -5,36 +5,40 @@ writing a new table of contents at commit, so a run killed midway leaves
 the previous index searchable.  ``--rebuild`` commits with whoosh's CLEAR
 merge policy (or, across an incompatible version, writes a new index name
 beside the old one) so the switch is again a single commit.
+
+This module decides what a run covers (its roots, the files under the paths
+given, what is gone) and commits it; what each file's documents become is
+index/file_update.py, and what a run reports (progress, summary) is
+index/run_report.py.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections import Counter
-from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
-from .analysis import ANALYZER_VERSION, DocumentText
+from .analysis import ANALYZER_VERSION
 from .errors import IndexNotFound, InputError
-from .dates import date_key
-from .formats import format_for, suffix_label
-from .ingest import MAX_DOC_BYTES, Skip, discover, open_source
-from .near_dup import signature as near_dup_signature
-from .normalize import detect_language
+from .file_update import IdHolders, index_file, release_ids
+from .ingest import MAX_DOC_BYTES, discover
 from .parallel import ParallelWriter
 from .read_ahead import ReadAhead
 from .postings import KavoshSegmentWriter
 from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
 from .fingerprint import schema_fingerprint
 from .schema import INDEX_NAME, SCHEMA_VERSION, index_exists, read_meta, write_meta
+from .run_report import IndexSummary, Progress, ProgressCounter
 from .store import (LazyWriter, clean_leftovers, merge_dropping_empty, open_or_create,
                     remove_other_indexes, writer_lock)
+
+# What callers of this module have always imported from it.
+__all__ = ["IndexSummary", "Progress", "Removed", "index_paths", "index_procs", "remove_paths"]
 
 # Below this much input to (re)index, one process: starting the analysing
 # processes costs more than they save.
@@ -56,19 +60,6 @@ LIMIT_MB = 64
 MIN_LIMIT_MB = 48
 
 
-@dataclass
-class Progress:
-    """What ``index_paths`` tells its ``progress`` callback, after each document
-    read and once more when the final commit starts."""
-
-    phase: str  # "indexing", then "committing"
-    docs: int  # documents read so far in this run (new or changed files only)
-    docs_total: int  # an estimate: the records of the files read so far, plus a guess for the rest
-    bytes_done: int  # of the input files, unchanged ones included
-    bytes_total: int
-    name: str  # the file being read
-
-
 def index_procs(procs: int | None = None) -> int:
     """How many processes analyse documents: ``procs``, else $KAVOSH_INDEX_PROCS,
     else (or for 0) the CPUs this process may use."""
@@ -82,131 +73,6 @@ def index_procs(procs: int | None = None) -> int:
         except AttributeError:
             procs = os.cpu_count() or 1
     return max(1, procs)
-
-
-def _streamed(sf) -> bool:
-    fmt = format_for(sf.path)
-    return fmt is not None and fmt.stream is not None
-
-
-class _Counter:
-    """Turns the documents read into Progress calls (see ``Progress``)."""
-
-    def __init__(self, callback, files):
-        self.callback = callback
-        self.sizes = [sf.size or 0 for sf in files]
-        # A streamed format (JSONL) holds many documents a file; the others one each.
-        self.streamed = [_streamed(sf) for sf in files]
-        self.bytes_total = sum(self.sizes)
-        self.before = 0  # bytes of the files finished
-        self.docs = 0
-        self.index = -1
-        self.lines = 1
-        self.in_file = 0
-        self.name = ""
-
-    def start(self, index: int, name: str) -> None:
-        if self.index >= 0:
-            self.before += self.sizes[self.index]
-        self.index, self.name, self.lines, self.in_file = index, name, 1, 0
-
-    def opened(self, lines: int) -> None:
-        self.lines = max(1, lines)
-
-    def tick(self) -> None:
-        self.docs += 1
-        self.in_file += 1
-        self._call("indexing")
-
-    def _call(self, phase: str) -> None:
-        if self.callback is None:
-            return
-        size = self.sizes[self.index] if self.index >= 0 else 0
-        done = self.before + (min(size, size * self.in_file // self.lines) if phase == "indexing" else size)
-        later = range(self.index + 1, len(self.sizes))
-        per_doc = done / self.docs if self.docs else 2000
-        guess = sum(1 if not self.streamed[i] else round(self.sizes[i] / max(per_doc, 1)) for i in later)
-        total = self.docs + max(0, self.lines - self.in_file) + guess
-        self.callback(Progress(phase, self.docs, total if phase == "indexing" else self.docs,
-                               done if phase == "indexing" else self.bytes_total,
-                               self.bytes_total, self.name))
-
-    def committing(self) -> None:
-        self.index = len(self.sizes) - 1 if self.sizes else -1
-        self._call("committing")
-
-
-@dataclass
-class IndexSummary:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    skipped: list[str] = field(default_factory=list)  # "file: reason"
-    unsupported: list[str] = field(default_factory=list)  # files of a type no format reads
-    warnings: list[str] = field(default_factory=list)
-    documents: int = 0  # in the index after the run
-    bytes_read: int = 0
-    seconds: float = 0.0
-    cleaned: int = 0  # leftover files of interrupted runs deleted
-
-    @property
-    def indexed(self) -> int:
-        return self.added + self.updated
-
-    def line(self) -> str:
-        rate = self.indexed / self.seconds if self.seconds > 0 else 0.0
-        return (
-            f"{self.added} added, {self.updated} updated, {self.removed} removed, "
-            f"{self.unchanged} unchanged, {len(self.skipped)} skipped; "
-            f"{self.documents} documents in the index; "
-            f"{self.seconds:.1f} s, {rate:.0f} docs/s"
-        )
-
-    def unsupported_line(self) -> str | None:
-        """'12 files of unsupported types (.pptx 7, .xlsx 5)', most common type first; None if none."""
-        if not self.unsupported:
-            return None
-        counts = Counter(suffix_label(name) for name in self.unsupported)
-        n = len(self.unsupported)
-        kinds = ", ".join(f"{suffix} {count}" for suffix, count in
-                          sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-        return (f"{n} file{'s' if n > 1 else ''} of unsupported type{'s' if len(counts) > 1 else ''} "
-                f"({kinds})")
-
-
-@dataclass
-class _Held:
-    """Who holds an id in the index: a document's source file and shown path."""
-
-    source_file: str
-    path: str
-
-
-class _Ids:
-    """Every id in the index → its holder, looked up in the index as needed and
-    kept up to date with this run's changes (``None``: freed in this run)."""
-
-    def __init__(self, searcher=None):
-        self.searcher = searcher
-        self.local: dict[str, _Held | None] = {}
-
-    def get(self, doc_id: str) -> _Held | None:
-        if doc_id not in self.local:
-            docnum = self.searcher.document_number(id=doc_id) if self.searcher else None
-            if docnum is None:
-                return None
-            stored = self.searcher.stored_fields(docnum)
-            self.local[doc_id] = _Held(stored["source_file"], stored.get("path") or stored["source_file"])
-        return self.local[doc_id]
-
-    def __setitem__(self, doc_id: str, holder: _Held) -> None:
-        self.local[doc_id] = holder
-
-    def release(self, doc_id: str, source_file: str) -> None:
-        holder = self.get(doc_id)
-        if holder is not None and holder.source_file == source_file:
-            self.local[doc_id] = None
 
 
 def _scan(searcher, scopes) -> dict[str, dict]:
@@ -294,7 +160,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         # Open through the run: ids are looked up in the committed state as records come.
         searcher = None if (fresh or rebuild) else ix.searcher()
         state = _scan(searcher, scopes) if searcher else {}
-        ids = _Ids(searcher)
+        ids = IdHolders(searcher)
         files, listed, left_to = [], set(), {}
         for root, _where, given in scopes:
             for sf in discover(given):
@@ -323,11 +189,11 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         if procs > 1:  # analysis in `procs` processes, one segment each (index/parallel.py)
             factory = lambda **kw: ParallelWriter(ix, procs=procs, **kw)  # noqa: E731
         writer = LazyWriter(ix, factory, limitmb=max(MIN_LIMIT_MB, LIMIT_MB // procs), compound=False)
-        counter = _Counter(progress, files)
+        counter = ProgressCounter(progress, files)
         changed = rebuild
         gone = [f for f in state if f not in listed]
         for source_file in gone:  # their ids are free now: a renamed JSONL file keeps its ids
-            _release(ids, state[source_file], source_file)
+            release_ids(ids, state[source_file], source_file)
         in_scope = lambda f: any(f == where or is_under(f, where) for _root, where, _given in scopes)  # noqa: E731
         recheck = {f for f in recheck if f in listed or not in_scope(f)}
         ahead = ReadAhead(files, state, max_doc_bytes, procs)
@@ -339,7 +205,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
                 if old and key in recheck:  # it had records skipped for a taken id: read it again
                     old = dict(old, size=None, sha1=None, rechecked_sha1=old["sha1"])
                 recheck.discard(key)
-                changed |= _index_file(writer, sf, old, summary, ids, recheck, max_doc_bytes, counter,
+                changed |= index_file(writer, sf, old, summary, ids, recheck, max_doc_bytes, counter,
                                        ahead.take(n))
             for source_file in gone:
                 writer.delete_by_term("source_file", source_file)
@@ -449,123 +315,3 @@ def remove_paths(index_dir: Path, paths: list[Path], *, wait: bool = False) -> t
     return [removed for removed, _t, _r in plan], left
 
 
-def _index_file(writer, sf, old: dict | None, summary: IndexSummary,
-                ids: _Ids, recheck: set[str], max_doc_bytes: int = MAX_DOC_BYTES,
-                counter: _Counter | None = None, ready: Future | None = None) -> bool:
-    """Add, replace or skip one file's documents; returns whether the index changed.
-
-    ``ids`` (every id in the index → its holder) is kept up to date: a record
-    whose id another file already holds is skipped and reported, and its file
-    goes into ``recheck`` so that later runs read it again (the other holder
-    may have gone).  A .jsonl file's documents arrive as a stream (read as
-    they are indexed), so its warnings are complete only after the loop.
-    """
-    if not sf.problem and old and old["size"] == sf.size and old["mtime"] == sf.mtime:
-        summary.unchanged += len(old["keys"])
-        return False
-    try:
-        if ready is not None:  # read ahead in a thread (index/read_ahead.py): its Skip is raised here
-            source, parsed = ready.result()
-        else:
-            source = open_source(sf, max_doc_bytes)  # checked and hashed, in bounded memory
-        summary.bytes_read += source.size
-        if counter is not None:
-            counter.opened(source.lines)
-        if old and old["sha1"] == source.sha1:
-            summary.unchanged += len(old["keys"])
-            return False
-        if ready is None:
-            parsed = source.parse()
-    except Skip as skip:
-        summary.skipped.append(f"{sf.rel}: {skip}")
-        if old:  # the file was indexed before and is now unusable: its old text goes
-            writer.delete_by_term("source_file", sf.text_path)
-            summary.removed += len(old["keys"])
-            _release(ids, old, sf.text_path)
-            return True
-        return False
-    sha1 = source.sha1
-    path = sf.text_path
-    if old:
-        _release(ids, old, path)
-    if old and old.get("rechecked_sha1") == sha1:
-        # Read again only because some of its ids were taken: unchanged if they still are.
-        if _kept_keys(source.parse(), sf, ids, path, summary) == old["keys"]:
-            summary.unchanged += len(old["keys"])
-            for doc_id in old.get("ids", ()):
-                ids[doc_id] = _Held(path, sf.rel)
-            recheck.add(path)
-            return False
-        parsed = source.parse()
-    if old:
-        writer.delete_by_term("source_file", path)
-    new_keys = set()
-    for doc in parsed.documents:
-        if counter is not None:
-            counter.tick()
-        holder = ids.get(doc.id)
-        if holder is not None and holder.source_file != path:
-            summary.skipped.append(
-                f"{sf.rel}: duplicate id {doc.id!r}, already the id of a document from "
-                f"{holder.path}; record not indexed (give it an id of its own)")
-            recheck.add(path)
-            continue
-        ids[doc.id] = _Held(path, sf.rel)
-        key = f"{path}#{doc.id}"
-        new_keys.add(key)
-        # The document's language, decided once: declared (JSONL `lang`) or
-        # detected from title and body together; the analyzer stems both in it.
-        lang = doc.lang or detect_language(doc.title + "\n" + doc.body)
-        fields = dict(
-            key=key,
-            id=doc.id,
-            path=sf.rel,
-            root=sf.text_root,
-            source_file=sf.text_path,
-            title=DocumentText(doc.title, lang),
-            _stored_title=doc.title,
-            body=DocumentText(doc.body, lang),
-            _stored_body=doc.body,
-            variant=doc.title + "\n" + doc.body,
-            title_exact=doc.title,
-            body_exact=doc.body,
-            lang=lang,
-            near_dup=near_dup_signature(doc.body),
-            size=sf.size,
-            mtime=sf.mtime,
-            sha1=sha1,
-        )
-        for name in ("url", "date", "source", "date_origin"):
-            value = getattr(doc, name)
-            if value:
-                fields[name] = value
-        fields["date_key"] = date_key(doc.date)
-        writer.add_document(**fields)
-    summary.warnings.extend(parsed.warnings)
-    summary.skipped.extend(parsed.skipped)
-    old_keys = old["keys"] if old else set()
-    summary.updated += len(new_keys & old_keys)
-    summary.added += len(new_keys - old_keys)
-    summary.removed += len(old_keys - new_keys)
-    return True
-
-
-def _kept_keys(parsed, sf, ids: _Ids, path: str, summary: IndexSummary) -> set[str]:
-    """The keys a file's documents would get, without writing them; ids taken elsewhere
-    are left out and reported again."""
-    keys = set()
-    for doc in parsed.documents:
-        holder = ids.get(doc.id)
-        if holder is None or holder.source_file == path:
-            keys.add(f"{path}#{doc.id}")
-        else:
-            summary.skipped.append(
-                f"{sf.rel}: duplicate id {doc.id!r}, already the id of a document from "
-                f"{holder.path}; record not indexed (give it an id of its own)")
-    return keys
-
-
-def _release(ids: _Ids, old: dict, source_file: str) -> None:
-    """The ids a file's old documents held are free again (they are being replaced)."""
-    for doc_id in old.get("ids", ()):
-        ids.release(doc_id, source_file)

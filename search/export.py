@@ -27,8 +27,8 @@ from whoosh.searching import TimeLimit
 from kavosh.index.errors import KavoshError, QueryError
 
 from . import ranking, snippets
-from .facets import Filters, date_priority, tables
-from .matching import LANGUAGES, Deadline, DeadlineChecks, expand
+from .facets import Bounds, Filters, date_priority, tables
+from .matching import Deadline, DeadlineChecks, expand
 from .results import plain
 
 COLUMNS = ("rank", "id", "title", "source", "date", "url", "lang", "score", "snippet")
@@ -55,23 +55,14 @@ class AllMatches(DeadlineChecks, ScoredCollector):
     def __init__(self, table, filters: Filters, deadline: Deadline):
         super().__init__(replace=0)
         self.table = table
-        self.languages = table.languages
-        self.only = None if filters.lang is None else LANGUAGES.index(filters.lang)
-        self.codes = table.source_codes(filters.sources) if filters.sources else None
-        self.dated = filters.dated
-        self.low, self.high = filters.since or 1, filters.until or 2**64 - 1
+        self.keeps = Bounds(table, filters).keeps
         self.deadline = deadline
         self.scores = array("d")
         self.docnums = array("q")
 
     def collect(self, sub_docnum):
         self.tick()
-        docnum = self.offset + sub_docnum
-        if self.only is not None and self.languages[docnum] != self.only:
-            return 0
-        if self.codes is not None and self.table.sources[docnum] not in self.codes:
-            return 0
-        if self.dated and not self.low <= self.table.dates[docnum] <= self.high:
+        if not self.keeps(self.offset + sub_docnum):
             return 0
         return super().collect(sub_docnum)
 

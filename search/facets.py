@@ -116,6 +116,49 @@ class Filters:
         return bool(self.since or self.until)
 
 
+class Bounds:
+    """A search's filters read against one searcher's tables: the one place that says
+    what a document must be to pass them (the search's and the export's collectors
+    both ask here).
+
+    ``only``: the language's number (None: any); ``codes``: the sources' codes
+    (None: any); ``low``..``high``: the date keys kept, where a date filter
+    leaves out every undated document (its key is 0).
+    """
+
+    def __init__(self, table: Tables, filters: Filters):
+        self.table = table
+        self.only = None if filters.lang is None else LANGUAGES.index(filters.lang)
+        self.codes = table.source_codes(filters.sources) if filters.sources else None
+        self.dated = filters.dated
+        self.low = filters.since or 1  # with a date bound, a document without a date fails it
+        self.high = filters.until or 2**64 - 1
+
+    def language_passes(self, lang: int) -> bool:
+        return self.only is None or lang == self.only
+
+    def source_passes(self, source: int) -> bool:
+        return self.codes is None or source in self.codes
+
+    def date_passes(self, key: int) -> bool:
+        return not self.dated or self.low <= key <= self.high
+
+    def passing_combinations(self) -> bytearray | None:
+        """Per (language, source, month) combination of the table: does it pass the
+        language and source filters?  None when there is neither filter."""
+        if self.only is None and self.codes is None:
+            return None
+        return bytearray(self.language_passes(lang) and self.source_passes(source)
+                         for lang, source, _month in self.table.combo_parts)
+
+    def keeps(self, docnum: int) -> bool:
+        """Whether document ``docnum`` passes every filter."""
+        table = self.table
+        return (self.language_passes(table.languages[docnum])
+                and self.source_passes(table.sources[docnum])
+                and self.date_passes(table.dates[docnum]))
+
+
 def request_filters(lang, since, until, sources) -> Filters:
     """The filters of a request, or a QueryError saying which date is wrong and what is accepted."""
     keys = []
@@ -162,33 +205,22 @@ class FacetedTop(CollectsChunks, DeadlineChecks, TopCollector):
                  sort: str = "relevance"):
         super().__init__(limit=limit, usequality=False, replace=0)
         self.table, self.filters, self.deadline, self.sort = table, filters, deadline, sort
-        self.only = None if filters.lang is None else LANGUAGES.index(filters.lang)
-        self.codes = table.source_codes(filters.sources) if filters.sources else None
+        self.bounds = bounds = Bounds(table, filters)
         self.combos, self.dates = table.combos, table.dates
-        self.dated = filters.dated
-        self.low = filters.since or 1  # with a date bound, a document without a date fails it
-        self.high = filters.until or 2**64 - 1
+        self.dated = bounds.dated
         # Matches per combination inside and outside the date filter.
         self.inside = [0] * len(table.combo_parts)
         self.outside = [0] * len(table.combo_parts) if self.dated else None
         # Per combination: does it pass the language and source filters?  None: no such filter.
-        self.passing = None
-        if self.only is not None or self.codes is not None:
-            self.passing = bytearray(self._passes(lang, source)
-                                     for lang, source, _month in table.combo_parts)
+        self.passing = bounds.passing_combinations()
         self.matched = 0
         self.dated_items: list[tuple] = []  # heap of (priority, score, -docnum) when sorting by date
-
-    def _passes(self, lang: int, source: int, which: str = "both") -> bool:
-        lang_ok = self.only is None or lang == self.only
-        source_ok = self.codes is None or source in self.codes
-        return {"both": lang_ok and source_ok, "lang": lang_ok, "source": source_ok}[which]
 
     def collect(self, sub_docnum):
         self.tick()
         docnum = self.offset + sub_docnum
         combo = self.combos[docnum]
-        if self.dated and not self.low <= self.dates[docnum] <= self.high:
+        if not self.bounds.date_passes(self.dates[docnum]):
             self.outside[combo] += 1
             return 0
         self.inside[combo] += 1
@@ -208,7 +240,8 @@ class FacetedTop(CollectsChunks, DeadlineChecks, TopCollector):
         """``collect`` for a chunk of matches at once (search/list_scoring.py)."""
         offset, combos, inside, dates = self.offset, self.combos, self.inside, self.dates
         if self.dated:
-            low, high, outside, within = self.low, self.high, self.outside, []
+            # The date bound inlined (Bounds.date_passes): this loop runs per match.
+            low, high, outside, within = self.bounds.low, self.bounds.high, self.outside, []
             for docnum in ids:
                 if low <= dates[offset + docnum] <= high:
                     within.append(docnum)
@@ -250,7 +283,7 @@ class FacetedTop(CollectsChunks, DeadlineChecks, TopCollector):
             if not (inside or out):
                 continue
             lang, source, month = parts
-            lang_ok, source_ok = self._passes(lang, source, "lang"), self._passes(lang, source, "source")
+            lang_ok, source_ok = self.bounds.language_passes(lang), self.bounds.source_passes(source)
             if source_ok:
                 per_language[lang] += inside
             if lang_ok:

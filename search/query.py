@@ -25,51 +25,32 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 
 from kavosh import query_tree as T
-from kavosh.dismax import BestOf
-from kavosh.index.analysis import HAMZA, DocumentText, LanguageStemFilter, kavosh_analyzer
+from kavosh.index.analysis import LanguageStemFilter, kavosh_analyzer
 from kavosh.index.errors import QueryError
-from kavosh.index.normalize import normalize_token
-# Each search field's verbatim twin: normalized, unstemmed words with stop words
-# kept (kavosh_analyzer(verbatim=True)), what quoted text and --exact search.
 from kavosh.index.schema import EXACT_FIELDS
-from kavosh.index.variants import LOOSE_TAG, OTHER_SCRIPT, SCRIPT_TAGS, TAG_CHARS, loose_key, query_variants, with_hamza
+from kavosh.query_expansion import (JOINED_WEIGHT, LOOSE_BOOST, LOOSE_FUZZY_BOOST, MIN_JOINED_CHARS,  # noqa: F401
+                                    MIN_LOOSE_FUZZY, VARIANT_BOOST, VARIANT_FIELD, Expansions)
 from kavosh.query_grammar import MAX_NESTING, parse_tree
 from kavosh.query_language import query_script
-from kavosh.query_nodes import Alternatives, AndNot, ExcludingMatcher, Near, VariantMatch
-from kavosh.latin_names import latin_spellings
+from kavosh.query_nodes import AndNot, ExcludingMatcher, VariantMatch
+from kavosh.query_words import (MIN_PREFIX_CHARS, SEARCH_FIELDS, TITLE_WEIGHT, ZWNJ,  # noqa: F401
+                                WordQueries, field_weight)
 
-__all__ = ["MAX_NESTING", "MAX_QUERY_CHARS", "ExcludingMatcher", "ParsedQuery", "QueryParser",
-           "VariantMatch", "exact_analyzer_of", "query_script"]
+# The tree's compile is three modules: this one (the parser, the tree's nodes
+# and operators), search/query_words.py (a word, phrase or pattern as terms)
+# and search/query_expansion.py (other spellings, joined words, a compound's
+# parts).  Every name callers and the OpenSearch backend use stays importable
+# from here.
+__all__ = ["JOINED_WEIGHT", "LOOSE_BOOST", "LOOSE_FUZZY_BOOST", "MAX_NESTING", "MAX_QUERY_CHARS",
+           "MIN_JOINED_CHARS", "MIN_LOOSE_FUZZY", "MIN_PREFIX_CHARS", "OTHER_LANGUAGE_WEIGHT",
+           "SEARCH_FIELDS", "TITLE_WEIGHT", "VARIANT_BOOST", "VARIANT_FIELD", "ZWNJ",
+           "ExcludingMatcher", "ParsedQuery", "QueryParser", "VariantMatch", "exact_analyzer_of",
+           "field_weight", "query_script"]
 
-SEARCH_FIELDS = ("title", "body")
-ZWNJ = "\u200c"
-VARIANT_FIELD = "variant"
 MAX_QUERY_CHARS = 1000
-MIN_PREFIX_CHARS = 2
-# Weights measured with bench/eval.py on the Arabic and Persian dev sets, with
-# and without 40k news distractors (README, "Retrieval quality"):
-# whoosh's BM25F scores each field as a separate BM25 and adds them, so one
-# word in a short news headline counted as a second full match and outranked
-# the passage that answers; title terms weigh a quarter (on top of the
-# index-time field boost of 2: half a body match).
-TITLE_WEIGHT = 0.25
 # A query word's stem in the other language (its Arabic stem when the query's
 # words say it is Persian: search/query_language.py) still matches, at this weight.
 OTHER_LANGUAGE_WEIGHT = 0.3
-# Cross-script variants count for less than the word itself: a document with
-# the exact spelling ranks above one that only has the other script's.
-VARIANT_BOOST = 0.3
-# Ranked (any-word) mode only: the word's vowel-blind loose key (index/variants.py,
-# ``loose_key``) at these weights, and one edit from it for long words.  Not a
-# spelling variant, never shown as one, never used in all-words mode.
-LOOSE_BOOST = 0.3
-LOOSE_FUZZY_BOOST = 0.15
-MIN_LOOSE_FUZZY = 5
-# Two adjacent query words also search their joined form (آتش سوزی → آتشسوزی,
-# the compound written without its ZWNJ), at this weight: below the words
-# themselves, so documents with both words rank first.
-JOINED_WEIGHT = 0.5
-MIN_JOINED_CHARS = 5
 
 
 @dataclass
@@ -151,7 +132,7 @@ def exact_analyzer_of(schema):
     return None
 
 
-class _Compile:
+class _Compile(Expansions, WordQueries):
     """One compile of one query tree: what the whoosh query is, and what the highlighter needs."""
 
     def __init__(self, config: QueryParser, text: str):
@@ -298,231 +279,16 @@ class _Compile:
 
     # --- words -------------------------------------------------------------
 
-    def _analyse(self, text: str, normalized: dict | None = None):
-        """Positions of ``text``, each the set of alternative terms (Persian/Arabic stems).
 
-        ``normalized``, if given, receives each position's normalized word.
-        """
-        positions: dict[int, list[str]] = {}
-        stopped: list[str] = []
-        if self.config.in_query_language and self._lang:
-            text = DocumentText(text, self._lang)
-        for t in self.analyzer(text, mode="query", positions=True, removestops=False):
-            if t.stopped:
-                stopped.append(t.surface)
-                continue
-            alts = positions.setdefault(t.pos, [])
-            if t.text not in alts:
-                alts.append(t.text)
-            if normalized is not None:
-                normalized[t.pos] = t.normalized
-        self._parsed.dropped.extend(stopped)
-        return sorted(positions.items())
 
-    def _weights(self, alts, word):
-        """Weight of each alternative term: the other language's stem counts less."""
-        if not self._lang or word is None or len(alts) < 2:
-            return [1.0] * len(alts)
-        stemmer, weight = self.config.stemmer, self.config.other_language_weight
-        own = stemmer(self._lang)(word)
-        other = stemmer("ar" if self._lang == "fa" else "fa")(word)
-        return [weight if a == other and a != own else 1.0 for a in alts]
 
-    def _terms_query(self, alts, fields, highlight, word=None):
-        if highlight:
-            self._parsed.terms.update(alts)
-        weights = self._weights(alts, word)
-        seats = [a for a in alts if HAMZA in a and (word is None or HAMZA not in word)]
-        if seats:
-            # A hamza-seat term (مسءول) stands for the same word as the stems
-            # beside it: a document with both counts once (the better), so a
-            # word with a hamza does not weigh double.
-            rest = [(a, w) for a, w in zip(alts, weights) if a not in seats]
-            own = [Q.Term(f, a, boost=w * _field_weight(f)) for f in fields for a, w in rest]
-            seat = [Q.Term(f, a, boost=_field_weight(f)) for f in fields for a in seats]
-            parts = [own[0] if len(own) == 1 else Q.Or(own), seat[0] if len(seat) == 1 else Q.Or(seat)]
-            return BestOf(parts)
-        subs = [Q.Term(f, a, boost=w * _field_weight(f)) for f in fields for a, w in zip(alts, weights)]
-        return subs[0] if len(subs) == 1 else Q.Or(subs)
 
-    def _words(self, text, fields, highlight):
-        normalized: dict[int, str] = {}
-        positions = self._analyse(text, normalized)
-        if not positions:
-            return None  # punctuation or stop words only
-        if len(positions) == 1:
-            pos, alts = positions[0]
-            q = self._terms_query(alts, fields, highlight, normalized[pos])
-            if self.variants and fields == SEARCH_FIELDS:
-                q = self._with_variants(q, normalized[pos], text, highlight)
-            if ZWNJ in text:
-                q = self._or_parts(q, text, fields, highlight)
-            return q
-        # One typed "word" that analyses to several (COVID-19, a/b): a phrase.
-        return self._sequence(positions, fields, highlight)
 
-    def _or_parts(self, q, text, fields, highlight):
-        """A compound typed with ZWNJ (آسمان‌خراش) also matches its parts as a phrase
-        (آسمان خراش written with a space)."""
-        spaced = text.replace(ZWNJ, " ")
-        dropped = len(self._parsed.dropped)
-        parts = self._analyse(spaced)
-        stopped = self._parsed.dropped[dropped:]
-        del self._parsed.dropped[dropped:]  # a compound's part is not a word the query ignored
-        subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
-        if len(parts) >= 2:
-            subs.append(self._sequence(parts, fields, highlight))
-        if stopped and self.exact is not None:
-            # به‌عنوان, به‌دلیل: a part is a common word, which the stems leave out;
-            # the exact fields keep it, so the parts as written meet "به عنوان" too.
-            subs.append(self._verbatim(spaced, fields, highlight))
-        return subs[0] if len(subs) == 1 else Q.Or(subs)
 
-    def _with_variants(self, q, word, surface, highlight):
-        """``q`` OR the other script's spellings of the word (index/variants.py).
 
-        The word's script comes from its own Persian-only letters (never from
-        the keyboard's yeh, kaf or teh marbuta, nor from the query's other
-        words: adding a word never changes another's spellings).  A word
-        without them (مسکو, ترامب) is taken as
-        written in the script whose documents write it more, decided where the
-        index is at hand (``VariantMatch.evidence``); written by neither, or as
-        much by both, it meets only spellings that differ by letters, not vowels.
-        An excluded word (not ``highlight``) matches the same spellings,
-        unlisted for the highlighter.
-        """
-        latin = latin_spellings(word)
-        if latin is not None:  # a Latin name: its Persian and Arabic spellings (search/latin_names.py)
-            if highlight:
-                self._parsed.fuzzy.append(latin)
-            return Q.Or((list(q.subqueries) if isinstance(q, Q.Or) else [q]) + [latin])
-        script = query_script(surface)
-        typed = with_hamza(word, surface)
-        assumed = (script,) if script else tuple(SCRIPT_TAGS)
-        lookups = [(own, lookup) for own in assumed for lookup in query_variants(typed, own)]
-        if not lookups and (self.mode != "any" or loose_key(word) is None):
-            return q
-        subs = list(q.subqueries) if isinstance(q, Q.Or) else [q]
-        others = []
-        # the word's own term in each script, by form: what says which script writes it
-        own_terms = {(own, written): SCRIPT_TAGS[own] + prefix[TAG_CHARS:] + written
-                     for own, (prefix, _folded, written) in lookups}
-        for own, (prefix, folded, written) in lookups:
-            evidence = rival = None
-            if not script:
-                evidence = own_terms[(own, written)]
-                rival = own_terms.get((OTHER_SCRIPT[own], written))
-            match = VariantMatch(VARIANT_FIELD, prefix, folded, own, boost=VARIANT_BOOST,
-                                 written=written, word=typed, evidence=evidence, rival=rival)
-            if highlight:
-                self._parsed.fuzzy.append(match)
-            others.append(match)
-        loose = loose_key(word) if self.mode == "any" else None
-        if loose is not None:
-            others.append(Q.Term(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_BOOST))
-            if len(loose) >= MIN_LOOSE_FUZZY:
-                others.append(Q.FuzzyTerm(VARIANT_FIELD, LOOSE_TAG + loose, boost=LOOSE_FUZZY_BOOST,
-                                          maxdist=1, prefixlength=len(LOOSE_TAG) + 2))
-        # A document another spelling matches counts once, by its best match:
-        # a spelling variant that is also the loose key is not two matches.
-        subs.append(others[0] if len(others) == 1 else BestOf(others))
-        return Q.Or(subs)
 
-    def _joined(self, first: str, second: str, highlight: bool):
-        """The joined form of two adjacent typed words, as a low-weight query (or None)."""
-        a, b = normalize_token(first), normalize_token(second)
-        if (len(a) < 2 or len(b) < 2 or len(a) + len(b) < MIN_JOINED_CHARS
-                or (a + b).isascii() or not (a + b).isalpha()):
-            return None
-        positions = self._analyse(first + second)
-        if len(positions) != 1:
-            return None
-        _pos, alts = positions[0]
-        if highlight:
-            self._parsed.terms.update(alts)
-        subs = [Q.Term(f, alt, boost=JOINED_WEIGHT * _field_weight(f))
-                for f in self.fields for alt in alts]
-        return subs[0] if len(subs) == 1 else Q.Or(subs)
 
-    def _phrase(self, text, fields, highlight):
-        normalized: dict[int, str] = {}
-        positions = self._analyse(text, normalized)
-        if not positions:
-            return None
-        if len(positions) == 1:
-            pos, alts = positions[0]
-            return self._terms_query(alts, fields, highlight, normalized[pos])
-        return self._sequence(positions, fields, highlight)
 
-    def _verbatim(self, text, fields, highlight, drop_stop_words=False):
-        """``text`` as written, in the exact fields: its normalized words side by side,
-        unstemmed, stop words and all, no other spellings.
-
-        ``drop_stop_words``: a bare word under --exact is still a bag-of-words
-        word, so a lone common word (از) is ignored as it is without --exact.
-        """
-        if drop_stop_words:
-            stopped = [t.surface for t in self.analyzer(text, mode="query", removestops=False)
-                       if t.stopped]
-            if stopped:
-                self._parsed.dropped.extend(stopped)
-                return None
-        positions: dict[int, list[str]] = {}
-        for t in self.exact(text, positions=True):
-            alts = positions.setdefault(t.pos, [])
-            if t.text not in alts:
-                alts.append(t.text)
-        if not positions:
-            return None
-        exact_fields = tuple(EXACT_FIELDS[f] for f in fields)
-        ordered = sorted(positions.items())
-        if highlight:
-            for _pos, alts in ordered:
-                self._parsed.verbatim_terms.update(alts)
-            phrase = tuple(alts[0] for _pos, alts in ordered)
-            if phrase not in self._parsed.verbatim_phrases:
-                self._parsed.verbatim_phrases.append(phrase)
-        if len(ordered) == 1:
-            subs = [Q.Term(f, a, boost=_field_weight(f)) for f in exact_fields for a in ordered[0][1]]
-            return subs[0] if len(subs) == 1 else Q.Or(subs)
-        return self._sequence(ordered, exact_fields, highlight=False)
-
-    def _sequence(self, positions, fields, highlight):
-        """Words in order, allowing exactly the gaps left by removed stop words."""
-        gaps = [b[0] - a[0] for a, b in zip(positions, positions[1:])]
-        slop = max(gaps)
-        per_field = []
-        for f in fields:
-            weight = _field_weight(f)
-            if all(len(alts) == 1 for _, alts in positions) and slop == 1:
-                per_field.append(Q.Phrase(f, [alts[0] for _, alts in positions], boost=weight))
-            else:
-                spans = [
-                    Alternatives([Q.Term(f, a) for a in alts]) if len(alts) > 1 else Q.Term(f, alts[0])
-                    for _, alts in positions
-                ]
-                per_field.append(Near(spans, slop=slop, ordered=True).with_boost(weight))
-        if highlight:
-            for _, alts in positions:
-                self._parsed.terms.update(alts)
-        return per_field[0] if len(per_field) == 1 else Q.Or(per_field)
-
-    def _pattern(self, tok, fields, highlight):
-        pattern = normalize_token(tok)
-        stem = pattern.rstrip("*")
-        literal = pattern.replace("*", "").replace("?", "")
-        if len(literal) < MIN_PREFIX_CHARS:
-            raise QueryError(
-                f"{tok!r} matches too many words: give at least {MIN_PREFIX_CHARS} letters before '*'"
-            )
-        if "*" not in stem and "?" not in stem:
-            subs = [Q.Prefix(f, stem) for f in fields]
-        else:
-            subs = [Q.Wildcard(f, pattern) for f in fields]
-        q = subs[0] if len(subs) == 1 else Q.Or(subs)
-        if highlight:
-            self._parsed.patterns.append(q)
-        return q
 
 
 def _searched_texts(tree) -> list[str]:
@@ -561,8 +327,6 @@ def _is_bare_word(node) -> bool:
     return isinstance(node, T.Word) and not node.verbatim and ZWNJ not in node.text
 
 
-def _field_weight(field_name: str) -> float:
-    return TITLE_WEIGHT if field_name in ("title", EXACT_FIELDS["title"]) else 1.0
 
 
 def _simplify(q):
