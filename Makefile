@@ -22,7 +22,7 @@ PYTHON := $(shell for p in python3.13 python3.12 \
 	  && { echo $$p; break; }; done)
 endif
 
-.PHONY: run index test test-fast browser-deps opensearch-launcher opensearch-node bench reliability clean
+.PHONY: run index test test-fast browser-deps opensearch-launcher opensearch-node run-opensearch bench reliability clean
 
 # A Python is suitable when it is 3.12 or 3.13; a .venv of any other (say one
 # made by `make PYTHON=python3.11 run`) is removed and made again.
@@ -105,6 +105,20 @@ opensearch-launcher:
 OS_PORT ?= 9200
 opensearch-node: $(VENV)/.installed $(OS_LAUNCHER)
 	$(PY) tests/opensearch_nodes.py --port $(OS_PORT) --data .kavosh-opensearch
+
+# Kavosh on OpenSearch in one command: the node above started in the background,
+# the bundled seeds/ indexed into it (again: only what changed), the page served
+# with --backend opensearch on http://$(HOST):$(PORT)/.  Ctrl-C stops the page,
+# then the node (its data stays in .kavosh-opensearch/ for the next run).
+OS_URL := http://127.0.0.1:$(OS_PORT)
+run-opensearch: $(VENV)/.installed opensearch-launcher
+	@$(PY) tests/opensearch_nodes.py --port $(OS_PORT) --data .kavosh-opensearch & node=$$!; \
+	trap 'kill $$node 2>/dev/null; wait $$node 2>/dev/null' EXIT INT TERM; \
+	echo "Starting an OpenSearch node on $(OS_URL) (about a minute)"; \
+	until $(PY) -c 'import urllib.request as u; u.urlopen("$(OS_URL)/_cluster/health?wait_for_status=yellow&timeout=1s", timeout=5)' 2>/dev/null; do \
+	  kill -0 $$node 2>/dev/null || { echo "kavosh: the OpenSearch node did not start" >&2; exit 1; }; sleep 1; done; \
+	$(KAVOSH) index --backend opensearch --opensearch-url $(OS_URL) seeds && \
+	$(KAVOSH) serve --backend opensearch --opensearch-url $(OS_URL) --host $(HOST) --port $(PORT)
 
 # Speed: indexing (Kavosh / plain whoosh / tantivy), analysis MB/s, query latency,
 # web load.  BENCH="--quick" for a few minutes; the index is kept in BENCH_DIR.

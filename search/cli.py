@@ -1,8 +1,9 @@
 """The `kavosh` command line: index, remove, search, show, stats, analyze, serve.
 
 Every command takes --index DIR (else $KAVOSH_INDEX, else the per-user data
-folder).  User mistakes print one line on stderr and exit non-zero; only a
-bug shows a traceback.
+folder), or --backend opensearch with --opensearch-url (search/backends.py).
+User mistakes print one line on stderr and exit non-zero; only a bug shows a
+traceback.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from pathlib import Path
 import click
 
 from kavosh.index.errors import KavoshError, QueryError
-from kavosh.index.schema import default_index_dir
 
+from .backends import backend_options
 from .choices import DEFAULT_SORT, LANGUAGES, SORTS
 from .terminal import Display, hit_date, mark, wrap_marked
 
@@ -44,15 +45,6 @@ Diacritics, tatweel, ZWNJ, Arabic/Persian letter forms and
 Persian/Arabic-Indic digits never matter: كِتاب = کتاب, ۲۰۲۴ = 2024."""
 
 
-def _index_option(f):
-    return click.option(
-        "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
-        envvar="KAVOSH_INDEX", show_envvar=True, default=None,
-        help="Index folder. Default: $KAVOSH_INDEX, else the per-user data folder "
-             "(~/.local/share/kavosh/index on Linux).",
-    )(f)
-
-
 def _friendly_errors(f):
     """Turn a KavoshError into one line on stderr and its exit code."""
     @wraps(f)
@@ -68,15 +60,6 @@ def _friendly_errors(f):
     return wrapper
 
 
-def _resolve(index_dir: Path | None) -> Path:
-    return index_dir if index_dir is not None else default_index_dir()
-
-
-def _engine(index_dir):
-    from .engine import Engine
-    return Engine(_resolve(index_dir))
-
-
 def _typed(value: str | None, what: str) -> str | None:
     """Text from the command line, refused if the terminal sent bytes that are not UTF-8.
 
@@ -87,6 +70,13 @@ def _typed(value: str | None, what: str) -> str | None:
         raise QueryError(f"the {what} holds bytes that are not UTF-8 text: set the terminal to "
                          "UTF-8 (e.g. LANG=C.UTF-8) and type it again")
     return value
+
+
+def _given(ctx, name: str) -> bool:
+    """Whether the option ``name`` was given (command line or environment), not defaulted."""
+    from click.core import ParameterSource
+
+    return ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT)
 
 
 def _dumps(obj) -> str:
@@ -139,9 +129,15 @@ def main():
 @click.option("--procs", type=click.IntRange(min=0), default=None, metavar="N",
               help="Analyse documents in N processes (0: one per CPU; default 1, or "
                    "$KAVOSH_INDEX_PROCS). Faster on a large input; leaves one segment per process.")
-@_index_option
+@click.option("--shards", type=click.IntRange(min=1), default=None, metavar="N",
+              help="OpenSearch: primary shards of a newly built index (default 1: enough "
+                   "until its size says otherwise).")
+@click.option("--replicas", type=click.IntRange(min=0), default=None, metavar="N",
+              help="OpenSearch: copies of each shard on other nodes (default 0; 1 on a cluster "
+                   "keeps every search answering while a node is down).")
 @_friendly_errors
-def index_cmd(paths, rebuild, wait, quiet, verbose, max_file_size, procs, index_dir):
+@backend_options
+def index_cmd(paths, rebuild, wait, quiet, verbose, max_file_size, procs, shards, replicas, backend):
     """Index PATHS (folders are searched recursively; default: the bundled seeds/).
 
     Reads .txt (first line is the title), .html/.htm (visible text), .jsonl
@@ -154,19 +150,17 @@ def index_cmd(paths, rebuild, wait, quiet, verbose, max_file_size, procs, index_
     drops one).  Ids are paths relative to the first folder indexed; a later
     folder's ids start with its name (B/x.txt).
     """
-    from kavosh.index.writer import index_paths
-
     if not paths:
         seeds = _seeds()
         if not seeds.is_dir():
             raise click.UsageError("no PATH given and the bundled seeds/ folder is missing")
         paths = (seeds,)
-    target = _resolve(index_dir)
     show_bar = not quiet and sys.stderr.isatty()
     bar = _IndexProgress(sys.stderr) if show_bar else None
     try:
-        summary = index_paths(target, list(paths), rebuild=rebuild, wait=wait,
-                              progress=bar, max_doc_bytes=max_file_size, procs=procs)
+        summary = backend.index_paths(paths, rebuild=rebuild, wait=wait, progress=bar,
+                                      max_doc_bytes=max_file_size, procs=procs,
+                                      shards=shards, replicas=replicas)
     finally:
         if bar is not None:
             bar.close()
@@ -183,7 +177,7 @@ def index_cmd(paths, rebuild, wait, quiet, verbose, max_file_size, procs, index_
     unsupported = summary.unsupported_line()
     if unsupported:  # even with --quiet: no file is left out without a word
         click.echo(f"skipped: {unsupported}" + ("" if verbose else " (--verbose lists them)"), err=True)
-    click.echo(f"{target}: {summary.line()}")
+    click.echo(f"{backend.where}: {summary.line()}")
 
 
 class _IndexProgress:
@@ -266,21 +260,18 @@ def _size(value) -> int:
 @main.command("remove")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--wait", is_flag=True, help="If another `kavosh index` is running, wait for it.")
-@_index_option
 @_friendly_errors
-def remove_cmd(paths, wait, index_dir):
+@backend_options
+def remove_cmd(paths, wait, backend):
     """Drop PATHS from the index: roots (as `kavosh stats` lists them), folders or files.
 
     Works for paths that are gone from disk.  All in one commit: an unknown
     PATH removes nothing.
     """
-    from kavosh.index.writer import remove_paths
-
-    target = _resolve(index_dir)
-    removed, left = remove_paths(target, list(paths), wait=wait)
+    removed, left = backend.remove_paths(paths, wait=wait)
     for item in removed:
         click.echo(f"removed {item.what} {item.path}: {item.documents} documents")
-    click.echo(f"{target}: {left} documents in the index")
+    click.echo(f"{backend.where}: {left} documents in the index")
 
 
 # --- search ------------------------------------------------------------------
@@ -346,10 +337,10 @@ class _QueryCommand(click.Command):
                    "(xterm, tmux, many IDE consoles); GNOME Terminal, Konsole and mlterm need "
                    "no flag.")
 @click.option("--color/--no-color", default=None, help="Highlight matches (default: on a terminal).")
-@_index_option
 @_friendly_errors
+@backend_options
 def search_cmd(query, limit, offset, lang, any_words, exact, since, until, sources, sort, as_json,
-               fmt, all_hits, collapse, time_limit, bidi, color, index_dir):
+               fmt, all_hits, collapse, time_limit, bidi, color, backend):
     """Search the index for QUERY and show ranked hits with highlighted snippets."""
     text = _typed(" ".join(query), "query")
     sources = tuple(_typed(name, "source") for name in sources)
@@ -362,10 +353,10 @@ def search_cmd(query, limit, offset, lang, any_words, exact, since, until, sourc
     filters = {"since": _typed(since, "date"), "until": _typed(until, "date"), "sources": sources,
                "sort": sort}
     if fmt in ("jsonl", "csv"):
-        _export(index_dir, fmt, text, offset=offset, limit=None if all_hits else limit, lang=lang,
+        _export(backend, fmt, text, offset=offset, limit=None if all_hits else limit, lang=lang,
                 mode=mode, exact=exact, time_limit=time_limit or None, **filters)
         return
-    with _engine(index_dir) as engine:
+    with backend.open() as engine:
         result = engine.search(text, limit=limit, offset=offset, lang=lang, mode=mode, exact=exact,
                                time_limit=time_limit or None, collapse=collapse, **filters)
     for name in result.unknown_sources:
@@ -411,12 +402,12 @@ def search_cmd(query, limit, offset, lang, any_words, exact, since, until, sourc
     out.line(summary, dim=True)
 
 
-def _export(index_dir, fmt, text, **arguments) -> None:
+def _export(backend, fmt, text, **arguments) -> None:
     """Stream the export's rows to stdout as they are read (search/export.py)."""
     from . import export
 
     try:
-        with _engine(index_dir) as engine:
+        with backend.open() as engine:
             with engine.export(text, **arguments) as rows:
                 for chunk in export.chunks(fmt, rows):
                     click.echo(chunk, nl=False)
@@ -436,14 +427,14 @@ def _export(index_dir, fmt, text, **arguments) -> None:
 @click.option("--color/--no-color", default=None, help="Highlight matches (default: on a terminal).")
 @click.option("--page", type=click.IntRange(min=1), default=None, metavar="N",
               help="Only page N of a document with pages (a PDF).")
-@_index_option
 @_friendly_errors
-def show_cmd(doc_id, query, as_json, color, page, index_dir):
+@backend_options
+def show_cmd(doc_id, query, as_json, color, page, backend):
     """Print the whole document DOC_ID (an id as `kavosh search` shows it), or one page of it."""
     from .snippets import PAGE_BREAK, page_segments
 
     doc_id, query = _typed(doc_id, "document id"), _typed(query, "query")
-    with _engine(index_dir) as engine:
+    with backend.open() as engine:
         doc = engine.document(doc_id, query)
     if doc is None:
         raise KavoshError(f"no document with id {doc_id!r} in the index")
@@ -487,11 +478,11 @@ def show_cmd(doc_id, query, as_json, color, page, index_dir):
 
 @main.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@_index_option
 @_friendly_errors
-def stats_cmd(as_json, index_dir):
+@backend_options
+def stats_cmd(as_json, backend):
     """Documents per language, distinct terms, size on disk, last update."""
-    with _engine(index_dir) as engine:
+    with backend.open() as engine:
         stats = engine.stats()
     if as_json:
         click.echo(_dumps(stats))
@@ -532,9 +523,9 @@ def stats_cmd(as_json, index_dir):
 @click.argument("text", nargs=-1, required=True)
 @click.option("--query", "query_mode", is_flag=True, help="Analyse as a query (both stems, no language).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@_index_option
 @_friendly_errors
-def analyze_cmd(text, query_mode, as_json, index_dir):
+@backend_options
+def analyze_cmd(text, query_mode, as_json, backend):
     """Show how TEXT is analysed: every token's span, surface, normalized form and stem.
 
     Like Elasticsearch's _analyze: what the index stores for TEXT, and why a
@@ -548,6 +539,9 @@ def analyze_cmd(text, query_mode, as_json, index_dir):
     value = _typed(" ".join(text), "text")
     mode = "query" if query_mode else "index"
     analyzer, options = kavosh_analyzer(), {}
+    # An index folder named (--index, $KAVOSH_INDEX) has its own chain; OpenSearch is
+    # sent this Kavosh's terms, so the shipped chain is its chain.
+    index_dir = backend.index_dir if _given(click.get_current_context(), "index_dir") else None
     if index_dir is not None:
         from .engine import open_index
 
@@ -610,14 +604,15 @@ def export_group():
               help="Instead: print the Query DSL this Kavosh query becomes.")
 @click.option("--any", "any_words", is_flag=True, help="With --query: any word (ranked), not all.")
 @click.option("--exact", is_flag=True, help="With --query: no other spellings (needs no index).")
-@_index_option
 @_friendly_errors
-def export_opensearch_cmd(out, name, query_text, any_words, exact, index_dir):
+@backend_options
+def export_opensearch_cmd(out, name, query_text, any_words, exact, backend):
     """Export to OpenSearch: index files for two curl commands, or one query's DSL."""
     from .opensearch_cli import run_export
 
+    backend.require_whoosh("`kavosh export opensearch`")
     run_export(out=out, name=name, query_text=_typed(query_text, "query"),
-               mode="any" if any_words else "all", exact=exact, index_dir=_resolve(index_dir))
+               mode="any" if any_words else "all", exact=exact, index_dir=backend.index_dir)
 
 
 # --- serve -------------------------------------------------------------------
@@ -636,15 +631,14 @@ def export_opensearch_cmd(out, name, query_text, any_words, exact, index_dir):
 @click.option("--allow-host", "allowed", multiple=True, metavar="NAME",
               help="Also answer requests addressed to this host name (behind a reverse proxy). "
                    "On loopback, other Host headers are refused (DNS rebinding).")
-@_index_option
 @_friendly_errors
-def serve_cmd(host, port, workers, threads, allowed, index_dir):
+@backend_options
+def serve_cmd(host, port, workers, threads, allowed, backend):
     """Serve the search page and JSON API (waitress, a production WSGI server)."""
     from kavosh.web import create_app
     from kavosh.web.app import LOOPBACK_HOSTS, warm_analysis, warm_up
     from kavosh.web.server import listening_socket, run
 
-    target = _resolve(index_dir)
     bind = host or "127.0.0.1"
     # A page on any web site can make the browser call a loopback server under a
     # name it controls (DNS rebinding): on loopback answer only loopback names.
@@ -656,11 +650,11 @@ def serve_cmd(host, port, workers, threads, allowed, index_dir):
                    "can reach it can search this index", err=True)
     sock = listening_socket(bind, port)
     shown = f"[{bind}]" if ":" in bind else bind
-    click.echo(f"Kavosh is serving {target} at http://{shown}:{sock.getsockname()[1]}/  "
+    click.echo(f"Kavosh is serving {backend.where} at http://{shown}:{sock.getsockname()[1]}/  "
                f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl-C stops)")
     sys.stdout.flush()
     warm_analysis()  # before the workers fork: they share its tables
-    run(lambda: warm_up(create_app(target, {"KAVOSH_ALLOWED_HOSTS": hosts})), sock,
+    run(lambda: warm_up(create_app(backend, {"KAVOSH_ALLOWED_HOSTS": hosts})), sock,
         threads=threads, workers=workers)
 
 

@@ -1,9 +1,11 @@
 """The Flask application: one opened index, security headers, errors that never show a traceback.
 
 ``create_app(index_dir)`` opens the index once (one ``Engine``, shared by the
-server's threads; each thread keeps its own whoosh searcher).  When there is no index yet the
-app still starts: every page answers 503 with the one-line message saying to
-run `kavosh index`, and the index is opened as soon as it appears.
+server's threads; each thread keeps its own whoosh searcher); ``create_app(backend)``
+opens whichever engine a ``kavosh.backends.Backend`` names (an OpenSearch cluster), and
+the pages and the API never know which.  When there is no index yet (or the
+OpenSearch node does not answer) the app still starts: every page answers 503 with
+the one-line message saying what to do, and the index is opened as soon as it can be.
 
 `kavosh serve` runs the app under waitress: pure Python (no C build, works
 on every platform the CLI does), multi-threaded, and it buffers slow clients
@@ -22,8 +24,8 @@ from flask import Flask, request, url_for
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from kavosh.index.errors import IncompatibleIndex, IndexNotFound, KavoshError
-from kavosh.engine import Engine
+from kavosh.backends import Backend, unavailable
+from kavosh.index.errors import KavoshError
 
 from . import i18n
 from .common import error_response, error_status, html_lang, marked, pages, paragraphs
@@ -70,22 +72,29 @@ SECURITY_HEADERS = {
 }
 
 class IndexHolder:
-    """The app's one Engine, opened at start-up or, if the index is missing, when it appears."""
+    """The app's one engine, opened at start-up or, if the index is missing (or its server
+    down), when it can be."""
 
-    def __init__(self, index_dir: Path, retry: float = 1.0):
-        self.index_dir = Path(index_dir)
+    def __init__(self, backend: Backend, retry: float = 1.0):
+        self.backend = backend
         self.retry = retry
-        self._engine: Engine | None = None
+        self._engine = None
         self._error: KavoshError | None = None
         self._next_try = 0.0
         self._lock = threading.Lock()
         try:
             self.get()
-        except (IndexNotFound, IncompatibleIndex) as exc:
+        except KavoshError as exc:
+            if not unavailable(exc):
+                raise
             log.warning("kavosh: %s", exc)
 
-    def get(self) -> Engine:
-        """The opened Engine, or raise the one-line IndexNotFound/IncompatibleIndex."""
+    @property
+    def index_dir(self) -> Path | None:
+        return self.backend.index_dir
+
+    def get(self):
+        """The opened engine, or raise the one-line error saying why it cannot be opened now."""
         engine = self._engine
         if engine is not None:
             return engine
@@ -94,9 +103,11 @@ class IndexHolder:
                 now = time.monotonic()
                 if self._error is None or now >= self._next_try:
                     try:
-                        self._engine = Engine(self.index_dir)
+                        self._engine = self.backend.open()
                         self._error = None
-                    except (IndexNotFound, IncompatibleIndex) as exc:
+                    except KavoshError as exc:
+                        if not unavailable(exc):
+                            raise
                         self._error, self._next_try = exc, now + self.retry
                 if self._engine is None:
                     raise self._error
@@ -108,14 +119,17 @@ class IndexHolder:
             self._engine = None
 
 
-def create_app(index_dir, config: dict | None = None) -> Flask:
-    """The Kavosh web app over the index at ``index_dir``."""
+def create_app(index=None, config: dict | None = None) -> Flask:
+    """The Kavosh web app over ``index``: an index folder, a ``Backend``, or (None) the
+    one the environment names ($KAVOSH_BACKEND, $KAVOSH_INDEX, $KAVOSH_OPENSEARCH_URL)."""
+    backend = index if isinstance(index, Backend) else Backend.choose(
+        "whoosh" if index is not None else None, index_dir=index)
     app = Flask(__name__)
     app.config.update(DEFAULTS)
     app.config.update(config or {})
     app.json.ensure_ascii = False  # Persian and Arabic as themselves, like `kavosh search --json`
     app.json.sort_keys = False  # the engine's own key order, like the CLI
-    app.extensions["kavosh"] = IndexHolder(index_dir, app.config["KAVOSH_RETRY_OPEN"])
+    app.extensions["kavosh"] = IndexHolder(backend, app.config["KAVOSH_RETRY_OPEN"])
 
     from .api import bp as api_bp
     from .pages import bp as pages_bp

@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import current_app, jsonify, render_template, request
 from markupsafe import Markup
 
-from kavosh.index.errors import IncompatibleIndex, IndexNotFound, KavoshError, QueryError
+from kavosh.backends import unavailable
+from kavosh.index.errors import KavoshError, QueryError
 from kavosh.snippets import to_html
 
 from .i18n import current_ui, text
@@ -18,7 +19,8 @@ from .messages import translate_error
 
 
 def get_engine():
-    """The Engine of the app handling this request."""
+    """The engine of the app handling this request: whoosh's or OpenSearch's, whose answers
+    are the same objects (kavosh.backends)."""
     return current_app.extensions["kavosh"].get()
 
 
@@ -29,7 +31,7 @@ def wants_json() -> bool:
 def error_status(exc: KavoshError) -> int:
     if isinstance(exc, QueryError):
         return 400
-    if isinstance(exc, (IndexNotFound, IncompatibleIndex)):
+    if unavailable(exc):  # no index yet, another analysis's, its server down
         return 503
     return 400
 
