@@ -331,9 +331,13 @@ class OpenSearchEngine:
         aggs = {"lang": {"terms": {"field": "lang", "size": 50}},
                 "root": {"terms": {"field": "root", "size": 1000}},
                 "source": {"terms": {"field": "source", "size": 1000}},
-                "earliest": {"min": {"field": "date"}}, "latest": {"max": {"field": "date"}},
+                # The span of the documents' own dates, as stored (search/index_stats.py's
+                # DateSpan): a file's modification time says nothing about the archive.
                 "dated": {"filter": {"bool": {"must": [{"exists": {"field": "date"}}],
-                                              "must_not": [{"term": {"date_origin": "mtime"}}]}}},
+                                              "must_not": [{"term": {"date_origin": "mtime"}}]}},
+                          "aggs": {end: {"top_hits": {"size": 1, "sort": [{"date": order}],
+                                                      "_source": {"includes": ["date"]}}}
+                                   for end, order in (("earliest", "asc"), ("latest", "desc"))}},
                 "file_dated": {"filter": {"term": {"date_origin": "mtime"}}}}
         answer = self._search({"size": 0, "track_total_hits": True, "aggs": aggs})
         a = answer["aggregations"]
@@ -346,8 +350,8 @@ class OpenSearchEngine:
             "languages": dict(sorted((b["key"], b["doc_count"]) for b in a["lang"]["buckets"])),
             "sources": {b["key"]: b["doc_count"] for b in
                         sorted(a["source"]["buckets"], key=lambda b: (-b["doc_count"], b["key"]))},
-            "dates": {"earliest": a["earliest"].get("value_as_string"),
-                      "latest": a["latest"].get("value_as_string"),
+            "dates": {"earliest": _stored_date(a["dated"]["earliest"]),
+                      "latest": _stored_date(a["dated"]["latest"]),
                       "dated": a["dated"]["doc_count"], "file_dated": a["file_dated"]["doc_count"]},
             "terms": {f: _count_terms(self.client, vocab.index, f) for f in ("title", "body")},
             "size_bytes": size["size_in_bytes"],
@@ -359,6 +363,12 @@ class OpenSearchEngine:
             "analyzer_version": meta.get("analyzer_version"),
             "analysis_fingerprint": meta.get("analysis_fingerprint"),
         }
+
+
+def _stored_date(top_hits: dict) -> str | None:
+    """The stored date text of a ``top_hits`` aggregation's one hit (None: no dated document)."""
+    hits = top_hits["hits"]["hits"]
+    return hits[0]["_source"].get("date") if hits else None
 
 
 def _count_terms(client, index: str, field: str) -> int:

@@ -29,7 +29,7 @@ class WrongAnalysis(IncompatibleIndex):
 
 def unreachable(url: str, exc: Exception) -> NodeUnreachable:
     return NodeUnreachable(f"no OpenSearch node answers at {url} ({exc.__class__.__name__}): "
-                           "start one, or pass another --opensearch URL")
+                           "start one, or pass another --opensearch-url")
 
 
 def refused(what: str, exc: Exception) -> OpenSearchError:
