@@ -27,7 +27,7 @@ import re
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
-from .lexicon import persian_verb_forms, stopwords
+from .lexicon import persian_surnames, persian_verb_forms, stopwords
 from .pickled import reduced
 from .normalize import (FORMAT_CHARS, MARKS, PART_SEPARATORS, detect_language, normalize_token,
                         script_language, token_language)
@@ -45,8 +45,11 @@ from .stemmers import ARABIC_CLITICS, STEMMERS
 # (surnames unstemmed, countries and capitals kept whole in Arabic, ب/ل/ک
 # proclitics only before given names).  10: accented Latin letters fold to
 # their base letters (İstanbul = istanbul, Erdoğan = erdogan).  11: a surname
-# + ان (حسینیان) is a surname of its own, not stemmed to حسینی.
-ANALYZER_VERSION = 11
+# + ان (حسینیان) is a surname of its own, not stemmed to حسینی.  12: names
+# read from the Arabic text's own use: a Persian surname Arabic inflects as an
+# adjective (رئيسي "main") is stemmed there, and a country whose bare form is
+# a person (الكاميرون/كاميرون) keeps its article.
+ANALYZER_VERSION = 12
 
 _MARKS = re.escape(MARKS) + "\u0640"
 _JOINERS = FORMAT_CHARS
@@ -319,7 +322,10 @@ class LanguageStemFilter(Filter):
             lang = token_language(surface) or "query"
         if lang == "query":
             fa, ar = self._stemmer("fa")(text), self._stemmer("ar")(text)
-            stems = (fa,) if fa == ar else (fa, ar)
+            # A surname typed as it is means the person, whichever keyboard typed it:
+            # not the Arabic adjective the same letters spell (رئيسي "main" → رئيس,
+            # the president; lexicon.arabic_adjectives).
+            stems = (fa,) if fa == ar or text in persian_surnames() else (fa, ar)
         else:
             stems = (self._stemmer(lang)(text),)
         if getattr(self, "seats", True):
