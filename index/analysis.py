@@ -48,7 +48,8 @@ from .stemmers import ARABIC_CLITICS, STEMMERS
 # + ان (حسینیان) is a surname of its own, not stemmed to حسینی.  12: names
 # read from the Arabic text's own use: a Persian surname Arabic inflects as an
 # adjective (رئيسي "main") is stemmed there, and a country whose bare form is
-# a person (الكاميرون/كاميرون) keeps its article.
+# a person (الكاميرون/كاميرون) keeps its article; a compound surname
+# (رئیسی‌کیا) does not index its surname part (رئیسی).
 ANALYZER_VERSION = 12
 
 _MARKS = re.escape(MARKS) + "\u0640"
@@ -351,7 +352,10 @@ class LanguageStemFilter(Filter):
         on the Persian dev set, Arabic unchanged; keeping affix parts (ها) too
         beat leaving them out by 0.003, since questions type "فعالیت ها" with a
         space.  A verb form (می‌روم, رفته‌اند) is one word, not a compound: its
-        parts (روم "Rome") are not indexed.  A query word keeps its own stems:
+        parts (روم "Rome") are not indexed, nor is a surname part of a compound
+        surname (رئیسی‌کیا, احمدی‌نژاد, گل‌محمدی are other people than رئیسی,
+        احمدی, محمدی); "احمدی نژاد" typed with a space still finds it through the
+        parser's joined form of two adjacent words.  A query word keeps its own stems:
         the parser searches a typed compound as itself or as the phrase of its
         parts, not as any one part.
         """
@@ -364,10 +368,11 @@ class LanguageStemFilter(Filter):
             return stems
         out = list(stems)
         stoplist = stopwords()
+        surnames = persian_surnames()
         for part in _PARTS.split(surface):
             norm = normalize_token(part)
-            if len(norm) < 2 or norm in stoplist:
-                continue
+            if len(norm) < 2 or norm in stoplist or norm in surnames:
+                continue  # a surname inside a compound (رئیسی‌کیا, احمدی‌نژاد) is another person's name
             out.extend(s for s in self.word_stems(norm, part, lang) if s not in out)
         return tuple(out)
 

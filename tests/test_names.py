@@ -53,6 +53,9 @@ DOCS = {
     "ar-cameroonian": f"{AR} اللاعب الكاميروني صامويل إيتو",
     "ar-cameras": f"{AR} كاميرات المراقبة في الشوارع",
     "ar-main": f"{AR} لعب دور رئيسي في المفاوضات",
+    "fa-raisikia": f"{FA} مهدی رئیسی‌کیا مدیر شرکت شد",
+    "fa-ahmadinejad": f"{FA} محمود احمدی‌نژاد در مشهد سخنرانی کرد",
+    "fa-ahmadi": f"{FA} رضا احمدی سخنگوی کمیته شد",
 }
 
 
@@ -82,7 +85,7 @@ def _ids(index: Path, query: str, **kw) -> set[str]:
     # a surname finds itself in both scripts, never the given name or the word it was made from
     ("سلیمانی", {"fa-soleimani", "ar-soleimani"}),
     ("سليماني", {"fa-soleimani", "ar-soleimani"}),
-    ("رئیسی", {"fa-raisi"}),
+    ("رئیسی", {"fa-raisi"}),  # not رئیسی‌کیا
     ("ابراهیمی", {"fa-ebrahimi"}),
     ("حسینی", {"fa-hosseini"}),
     # and the given names and words do not find the surname
@@ -139,6 +142,16 @@ def test_cameron_is_not_cameroon(names_index, query, found):
 def test_raisi_is_not_the_arabic_adjective_main(names_index, query):
     """Either keyboard: the surname, not Arabic رئيسي ("main"), nor الرئيس."""
     assert _ids(names_index, query) == {"fa-raisi"}
+
+
+@pytest.mark.parametrize("query,found", [
+    ("احمدی", {"fa-ahmadi"}),  # not احمدی‌نژاد, another person
+    ("احمدی‌نژاد", {"fa-ahmadinejad"}),
+    ("احمدی نژاد", {"fa-ahmadinejad"}),  # typed with a space: the joined word
+    ("رئیسی کیا", {"fa-raisikia"}),
+])
+def test_a_compound_surname_is_its_own_name(names_index, query, found):
+    assert _ids(names_index, query) == found
 
 
 def test_the_arabic_adjective_meets_its_arabic_forms(names_index):
