@@ -27,7 +27,7 @@ import re
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
-from .lexicon import persian_verb_forms, stopwords
+from .lexicon import persian_surnames, persian_verb_forms, stopwords
 from .pickled import reduced
 from .normalize import (FORMAT_CHARS, MARKS, PART_SEPARATORS, detect_language, normalize_token,
                         script_language, token_language)
@@ -45,8 +45,12 @@ from .stemmers import ARABIC_CLITICS, STEMMERS
 # (surnames unstemmed, countries and capitals kept whole in Arabic, ب/ل/ک
 # proclitics only before given names).  10: accented Latin letters fold to
 # their base letters (İstanbul = istanbul, Erdoğan = erdogan).  11: a surname
-# + ان (حسینیان) is a surname of its own, not stemmed to حسینی.
-ANALYZER_VERSION = 11
+# + ان (حسینیان) is a surname of its own, not stemmed to حسینی.  12: names
+# read from the Arabic text's own use: a Persian surname Arabic inflects as an
+# adjective (رئيسي "main") is stemmed there, and a country whose bare form is
+# a person (الكاميرون/كاميرون) keeps its article; a compound surname
+# (رئیسی‌کیا) does not index its surname part (رئیسی).
+ANALYZER_VERSION = 12
 
 _MARKS = re.escape(MARKS) + "\u0640"
 _JOINERS = FORMAT_CHARS
@@ -319,7 +323,10 @@ class LanguageStemFilter(Filter):
             lang = token_language(surface) or "query"
         if lang == "query":
             fa, ar = self._stemmer("fa")(text), self._stemmer("ar")(text)
-            stems = (fa,) if fa == ar else (fa, ar)
+            # A surname typed as it is means the person, whichever keyboard typed it:
+            # not the Arabic adjective the same letters spell (رئيسي "main" → رئيس,
+            # the president; lexicon.arabic_adjectives).
+            stems = (fa,) if fa == ar or text in persian_surnames() else (fa, ar)
         else:
             stems = (self._stemmer(lang)(text),)
         if getattr(self, "seats", True):
@@ -345,7 +352,10 @@ class LanguageStemFilter(Filter):
         on the Persian dev set, Arabic unchanged; keeping affix parts (ها) too
         beat leaving them out by 0.003, since questions type "فعالیت ها" with a
         space.  A verb form (می‌روم, رفته‌اند) is one word, not a compound: its
-        parts (روم "Rome") are not indexed.  A query word keeps its own stems:
+        parts (روم "Rome") are not indexed, nor is a surname part of a compound
+        surname (رئیسی‌کیا, احمدی‌نژاد, گل‌محمدی are other people than رئیسی,
+        احمدی, محمدی); "احمدی نژاد" typed with a space still finds it through the
+        parser's joined form of two adjacent words.  A query word keeps its own stems:
         the parser searches a typed compound as itself or as the phrase of its
         parts, not as any one part.
         """
@@ -358,10 +368,11 @@ class LanguageStemFilter(Filter):
             return stems
         out = list(stems)
         stoplist = stopwords()
+        surnames = persian_surnames()
         for part in _PARTS.split(surface):
             norm = normalize_token(part)
-            if len(norm) < 2 or norm in stoplist:
-                continue
+            if len(norm) < 2 or norm in stoplist or norm in surnames:
+                continue  # a surname inside a compound (رئیسی‌کیا, احمدی‌نژاد) is another person's name
             out.extend(s for s in self.word_stems(norm, part, lang) if s not in out)
         return tuple(out)
 

@@ -284,15 +284,9 @@ def given_names() -> frozenset[str]:
     return frozenset(name for name in names if len(name) >= 3)
 
 
-@cache
-def place_names() -> dict[str, str]:
-    """pyarabic's countries and capitals, normalized → the form without its
-    article: السعودية and سعودية both → سعودیه.
-
-    Not its 4,942 towns and regions: many are ordinary words too (حتى, مرة,
-    الجديدة, الشرقية, محطة), which light10 must keep stemming.
-    """
-    places: dict[str, str] = {}
+def _places() -> list[tuple[str, str]]:
+    """(normalized name, the form without its article) of pyarabic's countries and capitals."""
+    rows = []
     for name, label in _pyarabic_names("TEXT2"):
         if "-" in name or not any(kind in label for kind in ("دولة", "عاصِمة", "عاصمة")):
             continue  # multi-word names (الأبيض-المتوسط); towns, regions, seas
@@ -300,6 +294,33 @@ def place_names() -> dict[str, str]:
         # The article is ال with a bare alef; ألمانيا's أل is the name's own.
         bare = word[2:] if name.startswith("ال") and len(word) > 4 else word
         if bare not in NOT_PLACES:
+            rows.append((word, bare))
+    return rows
+
+
+@cache
+def article_places() -> dict[str, str]:
+    """The places Arabic writes with the article: bare form → the form with it (کامیرون → الکامیرون)."""
+    return {bare: word for word, bare in _places() if word != bare}
+
+
+@cache
+def place_names() -> dict[str, str]:
+    """pyarabic's countries and capitals, normalized → the form without its
+    article: السعودية and سعودية both → سعودیه.
+
+    Not its 4,942 towns and regions: many are ordinary words too (حتى, مرة,
+    الجديدة, الشرقية, محطة), which light10 must keep stemming.  A country whose
+    bare form the Arabic text uses as a person's name (``arabic_bare_names``:
+    الكاميرون is Cameroon, كاميرون David Cameron) keeps its article instead:
+    الكاميرون, والكاميرون, للكاميرون → الکامیرون, and the bare word is not the place.
+    """
+    places: dict[str, str] = {}
+    persons = arabic_bare_names()
+    for word, bare in _places():
+        if bare in persons:
+            places[word] = places["لل" + bare] = word
+        else:
             places[word] = places[bare] = bare
     return places
 
@@ -319,14 +340,41 @@ def persian_surnames() -> frozenset[str]:
     whose occurrences follow a given name or a title (قاسم سلیمانی,
     آقای رئیسی) often, unlike ایرانی, تروریستی, موشکی, محلی, شهری.
     """
+    return _word_list("surnames-fa.txt")
+
+
+def person_names() -> frozenset[str]:
+    """Given names and surnames: two different ones are two people, however close their spelling."""
+    return given_names() | persian_surnames()
+
+
+def _word_list(name: str) -> frozenset[str]:
+    """The words of one of ``data/``'s derived lists (one a line, ``#`` comments)."""
     words = set()
-    for line in (_DATA / "surnames-fa.txt").read_text(encoding="utf-8").splitlines():
+    for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             words.add(normalize_token(line))
     return frozenset(words)
 
 
-def person_names() -> frozenset[str]:
-    """Given names and surnames: two different ones are two people, however close their spelling."""
-    return given_names() | persian_surnames()
+@cache
+def arabic_adjectives() -> frozenset[str]:
+    """Persian surnames Arabic text uses as an ordinary adjective (رئيسي "main", عسكري
+    "military"): ``data/adjectives-ar.txt``, derived by ``bench/derive_arabic_names.py``
+    from how the archive's Arabic text inflects them (رئيسية, رئيسيا)."""
+    return _word_list("adjectives-ar.txt")
+
+
+@cache
+def arabic_bare_names() -> frozenset[str]:
+    """Bare forms of article-countries that Arabic text uses as a person's name
+    (كاميرون, تشيك): ``data/bare-names-ar.txt``, derived by
+    ``bench/derive_arabic_names.py`` from how often the archive writes them bare."""
+    return _word_list("bare-names-ar.txt")
+
+
+def arabic_names() -> frozenset[str]:
+    """What the Arabic stemmer keeps whole when written without the article: the
+    Persian surnames Arabic text also uses as names, and the persons' bare names."""
+    return (persian_surnames() - arabic_adjectives()) | arabic_bare_names()

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .lexicon import (given_names, persian_lexicon, persian_surnames, persian_untagged_forms,
-                      persian_verb_forms, place_names)
+from .lexicon import (arabic_bare_names, arabic_names, given_names, persian_lexicon,
+                      persian_surnames, persian_untagged_forms, persian_verb_forms, place_names)
 
 # --- Arabic (light10), in Kavosh's canonical letters: ک ی ه ---------------
 
@@ -102,11 +102,14 @@ class ArabicStemmer:
     ``names``: names that keep their last letters when written without the
     article (سليماني, رئيسي: light10's ي would make them سلیمان, رییس).
     A protected country in ية also takes its adjective (السعودي, السعوديين →
-    سعودية), whose light10 stem would be the name سعود.
+    سعودية), whose light10 stem would be the name سعود.  ``kept_articles``:
+    countries whose stem keeps the article because their bare form is a
+    person (كاميرون, in ``names``); their adjective (الكاميروني, الكاميرونية)
+    goes to the country, not to the person.
     """
 
     def __init__(self, *, lexicon=frozenset(), protected=None, proclitic_evidence=frozenset(),
-                 proclitics: bool = True, names=frozenset()):
+                 proclitics: bool = True, names=frozenset(), kept_articles=frozenset()):
         self.lexicon = lexicon
         self.protected = ARABIC_PROTECTED if protected is None else protected
         self.proclitic_evidence = proclitic_evidence
@@ -114,6 +117,7 @@ class ArabicStemmer:
         self.names = names
         self.nisbas = {stem[:-2]: stem for stem in self.protected.values()
                        if stem.endswith("یه") and len(stem) > 4}
+        self.nisbas.update({bare: "ال" + bare for bare in kept_articles})
 
     def stem(self, word: str) -> str:
         kept = self.protected_stem(word)
@@ -340,7 +344,8 @@ def _build(kind: str):
                               untagged=persian_untagged_forms())
     if kind == "ar":
         return ArabicStemmer(lexicon=persian_lexicon(), protected=place_names() | ARABIC_PROTECTED,
-                             proclitic_evidence=given_names(), names=persian_surnames())
+                             proclitic_evidence=given_names(), names=arabic_names(),
+                             kept_articles=arabic_bare_names())
     raise KeyError(kind)
 
 

@@ -35,8 +35,6 @@ from whoosh.fields import TEXT
 from .normalize import token_language
 from .stemmers import strip_arabic_prefix
 
-_FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک"})
-_VOWELS = str.maketrans({"و": None, "ی": None})
 # A skeleton shorter than this says too little (کف would join کیف, کاف, کوف…).
 MIN_SKELETON = 2
 # A word without its Arabic article or conjunction keeps a variant term only
@@ -54,8 +52,8 @@ KEY_END = "|"
 # sound in a borrowed name: پ چ ژ گ (Persian only) fold to ب ج ز ک, and
 # Arabic's ط for a name's t to ت (بریتانیا = بريطانيا).  Not ص ح ذ ظ ض ث:
 # names rarely take them, ordinary words do (سیاه is not صحية, جوزپه not جذابة).
-_SPELLING_FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک", "ط": "ت"})
-_LONG_VOWELS = frozenset("اوی")
+SPELLING_FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک", "ط": "ت"})
+LONG_VOWELS = frozenset("اوی")
 # How many long vowels (ا و ی) two spellings may differ by: 1 for a name of
 # up to three consonants (مسکو/موسكو, کیف/كييف), 2 for a longer one
 # (زلنسکی/زيلينسكي).  An Arabic final ا that the Persian lacks (آلمان/ألمانيا,
@@ -83,7 +81,7 @@ def spelling(word: str, script: str | None = None) -> str:
     a Persian word's final یه reads as یا.  Not an Arabic word's: its ية is
     the feminine ending of ordinary words (صحية), not a name's.
     """
-    folded = word.translate(_SPELLING_FOLD)
+    folded = word.translate(SPELLING_FOLD)
     if script == "fa" and folded.endswith("یه") and len(folded) > 3:
         folded = folded[:-1] + "ا"
     return folded
@@ -91,7 +89,7 @@ def spelling(word: str, script: str | None = None) -> str:
 
 def consonant_key(folded: str) -> str:
     """The first letter and every later consonant: what two spellings must share."""
-    return folded[0] + "".join(c for c in folded[1:] if c not in _LONG_VOWELS)
+    return folded[0] + "".join(c for c in folded[1:] if c not in LONG_VOWELS)
 
 
 def _forms(word: str, script: str | None) -> list[str]:
@@ -156,8 +154,8 @@ def with_hamza(normalized: str, surface: str) -> str:
 
 LOOSE_TAG = "s"
 _LOOSE_BYTES = LOOSE_TAG.encode()
-_LOOSE_FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک"})
-_LOOSE_VOWELS = str.maketrans({"و": None, "ی": None})
+LOOSE_FOLD = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک"})
+LOOSE_VOWELS = str.maketrans({"و": None, "ی": None})
 
 
 @lru_cache(maxsize=262144)
@@ -172,8 +170,8 @@ def loose_key(word: str) -> str | None:
     """
     if len(word) < 3 or not ("\u0600" <= word[0] <= "\u06ff"):
         return None
-    folded = strip_arabic_prefix(word).translate(_LOOSE_FOLD)
-    key = folded[0] + folded[1:].translate(_LOOSE_VOWELS)
+    folded = strip_arabic_prefix(word).translate(LOOSE_FOLD)
+    key = folded[0] + folded[1:].translate(LOOSE_VOWELS)
     return key if len(key) >= MIN_SKELETON else None
 
 
@@ -227,7 +225,7 @@ MIN_SUBSTITUTION_KEY = 5
 def _folded_names() -> frozenset[str]:
     from .lexicon import person_names
 
-    return frozenset(name.translate(_SPELLING_FOLD) for name in person_names())
+    return frozenset(name.translate(SPELLING_FOLD) for name in person_names())
 
 
 def _in(words, folded: str) -> bool:
@@ -285,7 +283,7 @@ def _slots(folded: str) -> list[str]:
     """The long vowels after each letter of the consonant key."""
     slots = [""]
     for c in folded[1:]:
-        if c in _LONG_VOWELS:
+        if c in LONG_VOWELS:
             slots[-1] += c
         else:
             slots.append("")
@@ -359,10 +357,6 @@ def query_variants(normalized: str, script: str | None) -> list[tuple[str, str, 
             if entry not in out:
                 out.append(entry)
     return out
-
-
-def untag(term: str) -> str:
-    return term[TAG_CHARS:]
 
 
 def term_written(term: str) -> str:
@@ -453,3 +447,8 @@ def variant_analyzer(**options):
     from .analysis import kavosh_analyzer
 
     return kavosh_analyzer(**options, skeletons=True)
+
+
+# The underscored names index/opensearch.py imported before these were public;
+# kept importable until it moves to the public ones (or is retired).
+_SPELLING_FOLD, _LONG_VOWELS, _LOOSE_FOLD, _LOOSE_VOWELS = SPELLING_FOLD, LONG_VOWELS, LOOSE_FOLD, LOOSE_VOWELS

@@ -46,7 +46,7 @@ from functools import lru_cache
 from itertools import product
 
 from kavosh.query_nodes import VariantMatch
-from kavosh.index.variants import KEY_END, SCRIPT_TAGS, _SPELLING_FOLD, term_written
+from kavosh.index.variants import KEY_END, SCRIPT_TAGS, SPELLING_FOLD, term_written
 
 VARIANT_FIELD = "variant"
 # The weight of a Latin word's Persian/Arabic spellings: the same as the word
@@ -260,7 +260,7 @@ def cost(word_units, written: str) -> float | None:
 
 
 def _fold(letters: str) -> str:
-    return letters.translate(_SPELLING_FOLD)
+    return letters.translate(SPELLING_FOLD)
 
 
 def _key_parts(word_units) -> list[set[str]]:

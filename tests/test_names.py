@@ -6,7 +6,8 @@ another name across scripts (سلیمانی is not سلمان, رئیسی not ا
 ابراهیمی not ابراهیم), while a relational adjective still meets its noun
 (ایرانی, موشکی); an Arabic proclitic comes off only before a given name
 (ببدر, not بطاقة, كاميرون, كتبت, كشفت); a country keeps its name (السعودية is
-not سعود).
+not سعود).  Names are read from the Arabic text's own use: Arabic رئيسي is the
+adjective "main", not Raisi; الكاميرون is Cameroon, كاميرون Cameron.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ DOCS = {
     "ar-saudi": f"{AR} المملكة العربية السعودية تعلن الخطة",
     "ar-saud": f"{AR} سعود الفيصل وزير الخارجية الراحل",
     "ar-saudi-team": f"{AR} فاز المنتخب السعودي أمس",
+    "ar-cameroon": f"{AR} منتخب الكاميرون يفوز على غانا",
+    "ar-cameroonian": f"{AR} اللاعب الكاميروني صامويل إيتو",
+    "ar-cameras": f"{AR} كاميرات المراقبة في الشوارع",
+    "ar-main": f"{AR} لعب دور رئيسي في المفاوضات",
+    "fa-raisikia": f"{FA} مهدی رئیسی‌کیا مدیر شرکت شد",
+    "fa-ahmadinejad": f"{FA} محمود احمدی‌نژاد در مشهد سخنرانی کرد",
+    "fa-ahmadi": f"{FA} رضا احمدی سخنگوی کمیته شد",
 }
 
 
@@ -77,13 +85,13 @@ def _ids(index: Path, query: str, **kw) -> set[str]:
     # a surname finds itself in both scripts, never the given name or the word it was made from
     ("سلیمانی", {"fa-soleimani", "ar-soleimani"}),
     ("سليماني", {"fa-soleimani", "ar-soleimani"}),
-    ("رئیسی", {"fa-raisi"}),
+    ("رئیسی", {"fa-raisi"}),  # not رئیسی‌کیا
     ("ابراهیمی", {"fa-ebrahimi"}),
     ("حسینی", {"fa-hosseini"}),
     # and the given names and words do not find the surname
     ("سلیمان", {"fa-soleiman"}),
     ("سلمان", {"ar-salman"}),
-    ("رئیس", {"fa-president", "ar-president", "ar-cameron"}),
+    ("رئیس", {"fa-president", "ar-president", "ar-cameron", "ar-main"}),  # رئيسي "main" stems there
     ("حسین", {"fa-hossein"}),
 ])
 def test_names_stay_names(names_index, query, found):
@@ -116,6 +124,38 @@ def test_a_relational_adjective_still_meets_its_noun(names_index, query, found):
 ])
 def test_arabic_proclitics_need_arabic_evidence(names_index, query, found):
     assert _ids(names_index, query) == found
+
+
+@pytest.mark.parametrize("query,found", [
+    # the country takes the article and its adjective; the person is the bare name
+    ("كاميرون", {"ar-cameron"}),
+    ("کامیرون", {"ar-cameron"}),
+    ("الكاميرون", {"ar-cameroon", "ar-cameroonian"}),
+    ("الكاميروني", {"ar-cameroon", "ar-cameroonian"}),
+    ("كاميرات", {"ar-cameras"}),
+])
+def test_cameron_is_not_cameroon(names_index, query, found):
+    assert _ids(names_index, query) == found
+
+
+@pytest.mark.parametrize("query", ["رئیسی", "رئيسي"])
+def test_raisi_is_not_the_arabic_adjective_main(names_index, query):
+    """Either keyboard: the surname, not Arabic رئيسي ("main"), nor الرئيس."""
+    assert _ids(names_index, query) == {"fa-raisi"}
+
+
+@pytest.mark.parametrize("query,found", [
+    ("احمدی", {"fa-ahmadi"}),  # not احمدی‌نژاد, another person
+    ("احمدی‌نژاد", {"fa-ahmadinejad"}),
+    ("احمدی نژاد", {"fa-ahmadinejad"}),  # typed with a space: the joined word
+    ("رئیسی کیا", {"fa-raisikia"}),
+])
+def test_a_compound_surname_is_its_own_name(names_index, query, found):
+    assert _ids(names_index, query) == found
+
+
+def test_the_arabic_adjective_meets_its_arabic_forms(names_index):
+    assert "ar-main" in _ids(names_index, "الرئيسي")
 
 
 def test_saudi_arabia_is_not_saud(names_index):

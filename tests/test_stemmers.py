@@ -49,7 +49,7 @@ CASES = [
     ("fa", "محمدی", "محمدی"),  # was محمد: a surname stays a name (issue 21)
     ("fa", "احمدی", "احمدی"),  # was احمد: a surname stays a name (issue 21)
     ("ar", "سلیمانی", "سلیمانی"),  # was سلیمان: a surname stays a name (issue 21)
-    ("ar", "رئیسی", "رییسی"),  # was رییس: a surname stays a name (issue 21)
+    ("ar", "رئیسی", "رییس"),  # Arabic text's رئيسي is the adjective "main" (lexicon.arabic_adjectives)
     ("ar", "ابراهیمی", "ابراهیمی"),  # was ابراهیم: a surname stays a name (issue 21)
     ("ar", "کریمی", "کریمی"),  # was کریم: a surname stays a name (issue 21)
     ("ar", "حسینی", "حسینی"),  # was حسین: a surname stays a name (issue 21)
@@ -78,7 +78,8 @@ CASES = [
     ("ar", "احمدی", "احمدی"),  # was احمد: a surname stays a name (issue 21)
     ("ar", "سليماني", "سلیمانی"),  # was سلیمان: a surname stays a name (issue 21)
     ("ar", "الرئيس", "رییس"),
-    ("ar", "رئيسي", "رییسی"),  # was رییس: a surname stays a name (issue 21)
+    ("ar", "رئيسي", "رییس"),  # the adjective "main" in Arabic text: never after a name, inflected (رئيسية)
+    ("ar", "عسكري", "عسکر"),  # the adjective "military", though عسکری is a Persian surname
     ("ar", "الرئيسي", "رییس"),
     ("ar", "إبراهيمي", "ابراهیمی"),  # was ابراهیم: a surname stays a name (issue 21)
     ("ar", "السعودية", "سعودیه"),  # was سعود: a country keeps its name (issue 21)
@@ -90,6 +91,15 @@ CASES = [
     ("ar", "طاقة", "طاق"),
     ("ar", "بطولة", "بطول"),  # was طول: no proclitic on Persian-lexicon evidence (issue 21)
     ("ar", "كاميرون", "کامیرون"),  # was امیر: no proclitic on Persian-lexicon evidence (issue 21)
+    ("ar", "وكاميرون", "کامیرون"),  # David Cameron, bare: a person's name (lexicon.arabic_bare_names)
+    ("ar", "الكاميرون", "الکامیرون"),  # Cameroon keeps its article: its bare form is Cameron
+    ("ar", "والكاميرون", "الکامیرون"),
+    ("ar", "للكاميرون", "الکامیرون"),
+    ("ar", "الكاميروني", "الکامیرون"),  # Cameroonian: the country's, not Cameron's
+    ("ar", "الكاميرونية", "الکامیرون"),
+    ("ar", "كاميرات", "کامیر"),  # cameras: not Cameron
+    ("ar", "تشيك", "تشیک"),  # Petr Čech
+    ("ar", "التشيك", "التشیک"),  # the Czech Republic
     ("ar", "كتبت", "کتبت"),  # was تبت: no proclitic on Persian-lexicon evidence (issue 21)
     ("ar", "كشفت", "کشفت"),  # was شفت: no proclitic on Persian-lexicon evidence (issue 21)
     ("ar", "ببدر", "بدر"),
