@@ -121,6 +121,11 @@ class _Translate:
             if not terms:
                 return dict(MATCH_NONE)
             weight = boost * FIELD_BOOSTS.get(q.fieldname, 1.0)
+            if len(terms) > 1 and q.constantscore:
+                # whoosh's MultiTerm.matcher: a pattern of several terms scores its boost
+                # per document (a prefix is constant-score there too); of one term, as that term.
+                return {"constant_score": {"filter": {"terms": {q.fieldname: [_text(t) for t in terms]}},
+                                           "boost": weight}}
             clauses = [{"term": {q.fieldname: {"value": _text(t)}}} for t in terms]
             return {"bool": {"should": clauses, "minimum_should_match": 1, "boost": weight}}
         if isinstance(q, BestOf) or isinstance(q, Q.DisjunctionMax):
