@@ -3,7 +3,7 @@ for ``make opensearch-node``.
 
 The nodes are OpenSearch's own server, started by the small Java launcher in
 ``tests/opensearch_node/`` (Maven builds it from Maven Central: OpenSearch
-2.19.6's server, its HTTP module and its stock analysis components).  All the
+2.19.6's server, its HTTP module, its stock analysis components and Painless).  All the
 nodes of a cluster run in one JVM; each has its own HTTP and transport port and
 data folder, and they find each other over loopback like any cluster.  Stopping
 one (``Nodes.stop``) closes that node for real: its shards' replicas elsewhere

@@ -9,9 +9,10 @@ by node into the DSL, so the two backends cannot read a query differently.
 Only its patterns (prefixes, wildcards, other spellings) need the index's
 vocabulary: they are listed once per query from the vocabulary index
 (search/opensearch/vocabulary.py) with the very code whoosh's engine lists
-them with (``matching._list_terms``), and become scored ``term`` queries
-(OpenSearch's own ``prefix`` is constant-score: ``پالایش*`` kept 0.2 of
-Kavosh's top 10).
+them with (``matching._list_terms``), and are scored as whoosh's ``MultiTerm``
+scores them: one listed term as that term, several a constant per document
+(OpenSearch's own ``prefix`` is constant-score even for one term: ``پالایش*``
+kept 0.2 of Kavosh's top 10).
 
 Phrases: whoosh's ``Near`` (search/query_nodes.py) lets each adjacent pair of
 words stand at most ``slop`` positions apart.  One Lucene ``span_near`` counts
@@ -121,6 +122,11 @@ class _Translate:
             if not terms:
                 return dict(MATCH_NONE)
             weight = boost * FIELD_BOOSTS.get(q.fieldname, 1.0)
+            if len(terms) > 1 and q.constantscore:
+                # whoosh's MultiTerm.matcher: a pattern of several terms scores its boost
+                # per document (a prefix is constant-score there too); of one term, as that term.
+                return {"constant_score": {"filter": {"terms": {q.fieldname: [_text(t) for t in terms]}},
+                                           "boost": weight}}
             clauses = [{"term": {q.fieldname: {"value": _text(t)}}} for t in terms]
             return {"bool": {"should": clauses, "minimum_should_match": 1, "boost": weight}}
         if isinstance(q, BestOf) or isinstance(q, Q.DisjunctionMax):

@@ -15,6 +15,7 @@ import org.opensearch.common.logging.LogConfigurator;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.node.MockNode;
 import org.opensearch.node.Node;
+import org.opensearch.painless.PainlessPlugin;
 import org.opensearch.transport.Netty4Plugin;
 
 /**
@@ -22,7 +23,8 @@ import org.opensearch.transport.Netty4Plugin;
  * newcomer's first run against OpenSearch.
  *
  * <p>Each node is OpenSearch's own server (MockNode is the Node its integration tests start)
- * with the HTTP module (netty4) and the stock analysis components, in a cluster of its own
+ * with the HTTP module (netty4), the stock analysis components and Painless (the scripted
+ * similarity), in a cluster of its own
  * name.  Why not a downloaded distribution: this machine reaches Maven Central, not
  * artifacts.opensearch.org, and a JVM of nodes is also quicker to start.
  *
@@ -80,7 +82,7 @@ public final class KavoshNodes {
                 .put("http.type", "netty4")
                 .put("transport.type", "netty4")
                 .build();
-            Node node = new MockNode(settings, List.of(Netty4Plugin.class, CommonAnalysisPlugin.class));
+            Node node = new MockNode(settings, List.of(Netty4Plugin.class, CommonAnalysisPlugin.class, PainlessPlugin.class));
             nodes.add(node);
         }
         // Started together: a cluster of three elects its manager once a majority is up.
