@@ -392,8 +392,11 @@ _DEFAULT_STEMS = LanguageStemFilter()
 
 
 def word_stems(text: str, surface: str, lang: str) -> tuple[str, ...]:
-    """The shipped chain's stems of one word (``LanguageStemFilter.word_stems``): what
-    the OpenSearch export's rules are made from (index/opensearch_rules.py)."""
+    """The shipped chain's stems of one word (``LanguageStemFilter.word_stems``).
+
+    Unused since the OpenSearch export's generated rules were retired (the backend
+    sends Kavosh's own terms); removing it changes the analysis fingerprint, so it
+    goes with the next change that changes terms anyway."""
     return _DEFAULT_STEMS.word_stems(text, surface, lang)
 
 

@@ -363,7 +363,8 @@ def stem_arabic(word: str) -> str:
 
 def stem_arabic_with(word: str, protected=ARABIC_PROTECTED, proclitics: bool = True) -> str:
     """``stem_arabic`` with its protected list and proclitic step as parameters
-    (``opensearch_rules``: Lucene's bare light10 is ``protected={}, proclitics=False``)."""
+    (Lucene's bare light10 is ``protected={}, proclitics=False``; tests/test_stemmers.py
+    compares against it)."""
     default = default_stemmer("ar")
     return ArabicStemmer(lexicon=default.lexicon, protected=protected,
                          proclitic_evidence=default.proclitic_evidence,

@@ -91,8 +91,11 @@ def _search_with(pkg: Path, index: Path, tmp_path: Path, query: str = "پهپا�
     env = dict(os.environ, PYTHONPATH=str(pkg), KAVOSH_CACHE=str(tmp_path / "cache"))
     code = ("import sys, kavosh; assert kavosh.__file__.startswith(sys.argv[1]), kavosh.__file__;"
             "from kavosh.cli import main; main(sys.argv[2:])")
+    # --time-limit 0: no limit.  The copy's first search loads cold analysis tables, which
+    # on a loaded machine outran the default 10 s and came back cut short with no hits.
     return subprocess.run([sys.executable, "-c", code, str(pkg), "search", "--json", query,
-                           "--index", str(index)], capture_output=True, text=True, env=env, timeout=120)
+                           "--time-limit", "0", "--index", str(index)],
+                          capture_output=True, text=True, env=env, timeout=600)
 
 
 def _edit(path: Path, old: str | None, new: str) -> None:
