@@ -8,6 +8,7 @@ import http.client
 import json
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
@@ -60,7 +61,8 @@ def slow_server():
 
     sock = socket.create_server(("127.0.0.1", 0))
     sock.setblocking(False)
-    server = balanced_server(app, sock, threads=4)
+    load = WorkerLoad()
+    server = balanced_server(app, sock, threads=4, load=load)
     stop = threading.Event()
 
     def loop():
@@ -70,7 +72,7 @@ def slow_server():
     thread = threading.Thread(target=loop, daemon=True)
     thread.start()
     try:
-        yield sock.getsockname()[1], started, release
+        yield sock.getsockname()[1], started, release, load
     finally:
         release.set()
         stop.set()
@@ -86,7 +88,7 @@ def get(conn, path="/"):
 
 
 def test_an_idle_worker_keeps_connections_alive(slow_server):
-    port, _, _ = slow_server
+    port, _, _, _ = slow_server
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     for _ in range(3):
         response, body = get(conn)
@@ -96,7 +98,7 @@ def test_an_idle_worker_keeps_connections_alive(slow_server):
 
 
 def test_a_busy_worker_closes_the_connection_it_answers_but_still_serves_every_one(slow_server):
-    port, started, release = slow_server
+    port, started, release, load = slow_server
     slow = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     slow.request("GET", "/slow")
     assert started.wait(10)
@@ -112,7 +114,12 @@ def test_a_busy_worker_closes_the_connection_it_answers_but_still_serves_every_o
     answer = slow.getresponse()
     assert (answer.status, answer.read()) == (200, b"ok")
     slow.close()
-    # Idle again: keep-alive is back.
+    # Idle again: keep-alive is back.  The client can read /slow's answer before the
+    # server's thread has counted the request as ended (seen at load 12): wait for that.
+    deadline = time.monotonic() + 30
+    while load.running and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert load.running == 0
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     for _ in range(2):
         response, _ = get(conn)
