@@ -11,6 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import ANALYZER_VERSION, kavosh_analyzer
+from .errors import IndexNotFound
 from .pickled import pickle_by_kind
 from .term_counts import CountedFrequency, CountedPositions, counted
 from .variants import VariantField, variant_analyzer
@@ -117,15 +118,30 @@ def default_index_dir() -> Path:
 
 
 def read_meta(index_dir: Path) -> dict | None:
+    path = index_dir / META_FILE
     try:
-        return json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
+    except PermissionError:
+        # Not "the first run did not finish": the index is there, this account may not read it.
+        raise IndexNotFound(f"cannot read {path}: permission denied (ask the index's owner to "
+                            "make the folder readable, e.g. chmod -R a+rX)") from None
     except (OSError, ValueError):
         return None
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_meta(index_dir: Path, meta: dict) -> None:
     """Replace the metadata file atomically (write a temp file, then rename)."""
     fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".kavosh-meta-", suffix=".tmp")
+    # mkstemp makes the file private (0600); the index's other files follow the umask, and
+    # an index another account searches (a shared archive, `kavosh serve` as a service user)
+    # needs this one readable too.
+    os.fchmod(fd, 0o666 & ~_umask())
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(meta, fh, ensure_ascii=False, indent=2)
     os.replace(tmp, index_dir / META_FILE)

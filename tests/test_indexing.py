@@ -236,3 +236,22 @@ def test_ctrl_c_ends_a_run_at_once_and_keeps_the_previous_index(tmp_path, until,
         assert until == "committing" and len(found) == 601, len(found)
         return
     _the_previous_state_answers(index, small)
+
+
+def test_the_metadata_is_as_readable_as_the_rest_of_the_index(tmp_path):
+    """kavosh.json was written private (mkstemp's 0600) while the segment files follow the
+    umask: another account (a shared archive, `kavosh serve` as a service user) then read
+    the index as "the first `kavosh index` run did not finish"."""
+    import stat
+
+    from kavosh.index.schema import META_FILE
+
+    index = tmp_path / "ix"
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    result = CliRunner().invoke(main, ["index", "--quiet", "--index", str(index), str(seeds)])
+    assert result.exit_code == 0, result.output
+    mask = os.umask(0o022)
+    os.umask(mask)
+    toc = next(index.glob("*.toc"))
+    assert stat.S_IMODE((index / META_FILE).stat().st_mode) == 0o666 & ~mask
+    assert stat.S_IMODE((index / META_FILE).stat().st_mode) == stat.S_IMODE(toc.stat().st_mode)
