@@ -85,7 +85,7 @@ class OpenSearchEngine:
             except OSConnectionError as exc:
                 raise unreachable(self.url, exc) from None
             except TransportError as exc:
-                if not isinstance(exc.status_code, int) or exc.status_code < 500 or last:
+                if not _node_left(exc) or last:
                     raise refused("the search", exc) from None
             else:
                 if not answer.get("_shards", {}).get("failed"):
@@ -363,6 +363,16 @@ class OpenSearchEngine:
             "analyzer_version": meta.get("analyzer_version"),
             "analysis_fingerprint": meta.get("analysis_fingerprint"),
         }
+
+
+def _node_left(exc) -> bool:
+    """Whether a refused search is one a stopping node caused, worth sending again: a 5xx,
+    or the 404 of a search context that node held between the query and fetch phases
+    (``search_context_missing_exception``, seen once in a three-node test at load 10)."""
+    status = exc.status_code
+    if isinstance(status, int) and status >= 500:
+        return True
+    return "search_context_missing" in f"{getattr(exc, 'error', '')} {exc.info}"
 
 
 def _stored_date(top_hits: dict) -> str | None:
