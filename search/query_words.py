@@ -180,10 +180,15 @@ class WordQueries:
             raise QueryError(
                 f"{tok!r} matches too many words: give at least {MIN_PREFIX_CHARS} letters before '*'"
             )
+        # Scored, not whoosh's default constant score: whoosh scores a constant pattern
+        # as a constant only on a segment of at most 5,000 documents (its ``Or`` of the
+        # listed terms adds their scores on a larger one), so the same story ranked by
+        # which segment held it.  Scored, a pattern adds its listed words' BM25F
+        # scores on every segment and on OpenSearch alike (search/opensearch/dsl.py).
         if "*" not in stem and "?" not in stem:
-            subs = [Q.Prefix(f, stem) for f in fields]
+            subs = [Q.Prefix(f, stem, constantscore=False) for f in fields]
         else:
-            subs = [Q.Wildcard(f, pattern) for f in fields]
+            subs = [Q.Wildcard(f, pattern, constantscore=False) for f in fields]
         q = subs[0] if len(subs) == 1 else Q.Or(subs)
         if highlight:
             self._parsed.patterns.append(q)

@@ -109,3 +109,25 @@ def test_excluded_words_are_excluded_from_the_first_match_on(tmp_path):
                 result = engine.search(text, exact=True, limit=100)
                 assert result.total == len(want), text
                 assert {h.id for h in result.hits} <= want, text
+
+
+def test_a_prefix_ranks_the_story_that_uses_its_words_above_a_passing_mention(tmp_path):
+    # whoosh scored a pattern as a constant on a segment of up to 5,000 documents (and added
+    # its words' scores on a larger one), so on a small index, or in a new segment of a large
+    # one, the story indexed first came first whatever it said.
+    from kavosh.index.writer import index_paths
+
+    passing, about = tmp_path / "passing", tmp_path / "about"
+    passing.mkdir(), about.mkdir()
+    (passing / "a.txt").write_text(
+        "گزارش هفتگی بازار\n" + "قیمت سکه و دلار در بازار تهران امروز تغییر کرد. " * 6
+        + "در یک روستا فروش روسری و کالای روسیه هم کم شد.\n", encoding="utf-8")
+    (about / "b.txt").write_text(
+        "سفر به مسکو\nرئیس‌جمهور روسیه به روسیه بازگشت؛ روسیه در روستا و روسری گفتگو کرد.\n",
+        encoding="utf-8")
+    index_paths(tmp_path / "ix", [passing])  # the passing mention first, in its own segment
+    index_paths(tmp_path / "ix", [about])
+    with Engine(tmp_path / "ix") as engine:
+        ranked = engine.rank("روس*", mode="all", limit=10)
+        assert [doc_id.rsplit("/", 1)[-1] for doc_id, _score in ranked] == ["b.txt", "a.txt"]
+        assert ranked[0][1] > 1.5 * ranked[1][1]

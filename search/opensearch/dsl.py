@@ -9,10 +9,9 @@ by node into the DSL, so the two backends cannot read a query differently.
 Only its patterns (prefixes, wildcards, other spellings) need the index's
 vocabulary: they are listed once per query from the vocabulary index
 (search/opensearch/vocabulary.py) with the very code whoosh's engine lists
-them with (``matching._list_terms``), and are scored as whoosh's ``MultiTerm``
-scores them: one listed term as that term, several a constant per document
-(OpenSearch's own ``prefix`` is constant-score even for one term: ``پالایش*``
-kept 0.2 of Kavosh's top 10).
+them with (``matching._list_terms``), and are scored as whoosh scores them: the
+listed terms' scores added (OpenSearch's own ``prefix`` is one constant per
+document: ``پالایش*`` kept 0.2 of Kavosh's top 10).
 
 Phrases: whoosh's ``Near`` (search/query_nodes.py) lets each adjacent pair of
 words stand at most ``slop`` positions apart.  One Lucene ``span_near`` counts
@@ -36,6 +35,9 @@ from kavosh.query_nodes import Alternatives, Near
 # title streams carry each term that many times (mapping.TITLE_REPEAT), so no query boost.
 FIELD_BOOSTS: dict[str, float] = {}
 MATCH_NONE = {"match_none": {}}
+# The most listed terms a query's patterns may have and still be scored term by term: a
+# pattern's terms are one clause each, the rest of the query fits under 1,024 beside them.
+PATTERN_CLAUSES = 800
 
 
 def expand(parsed, reader, deadline: Deadline | None = None) -> tuple[dict, set, set]:
@@ -112,6 +114,12 @@ def _pruned(node: dict) -> dict:
 class _Translate:
     def __init__(self, lists: dict):
         self.lists = lists
+        # Lucene counts every clause of a query against ``indices.query.bool.max_clause_count``
+        # (1,024 by default): a query whose patterns list more terms than PATTERN_CLAUSES in all
+        # has each pattern of several terms score one constant per document, its terms in one
+        # ``terms`` filter (the same matches; whoosh adds the listed terms' scores).
+        listed = sum(len(terms) for terms in lists.values())
+        self.scored_terms = 1 if listed > PATTERN_CLAUSES else PATTERN_CLAUSES
 
     def query(self, q, boost: float = 1.0) -> dict:
         boost *= getattr(q, "boost", 1.0) or 1.0
@@ -122,9 +130,9 @@ class _Translate:
             if not terms:
                 return dict(MATCH_NONE)
             weight = boost * FIELD_BOOSTS.get(q.fieldname, 1.0)
-            if len(terms) > 1 and q.constantscore:
-                # whoosh's MultiTerm.matcher: a pattern of several terms scores its boost
-                # per document (a prefix is constant-score there too); of one term, as that term.
+            if len(terms) > 1 and (q.constantscore or len(terms) > self.scored_terms):
+                # One constant per document: a pattern whoosh scores so (a fuzzy term's
+                # neighbours are scored), or one too large to score here (PATTERN_CLAUSES).
                 return {"constant_score": {"filter": {"terms": {q.fieldname: [_text(t) for t in terms]}},
                                            "boost": weight}}
             clauses = [{"term": {q.fieldname: {"value": _text(t)}}} for t in terms]
