@@ -201,9 +201,11 @@ def same_word(query_folded: str, candidate_folded: str, query_script: str | None
         return False
     if different_names(query_folded, candidate_folded):
         return False
-    diff = len(query_folded) + len(candidate_folded) - 2 * _lcs(query_folded, candidate_folded)
     arabic = candidate_folded if candidate_script == "ar" else query_folded
     persian = query_folded if candidate_script == "ar" else candidate_folded
+    if consonant_key(query_folded) in _bare_name_keys():
+        return False
+    diff = len(query_folded) + len(candidate_folded) - 2 * _lcs(query_folded, candidate_folded)
     if arabic.endswith("ا") and not persian.endswith("ا"):
         diff -= 1
     key = consonant_key(query_folded)
@@ -226,6 +228,18 @@ def _folded_names() -> frozenset[str]:
     from .lexicon import person_names
 
     return frozenset(name.translate(SPELLING_FOLD) for name in person_names())
+
+
+@lru_cache(maxsize=1)
+def _bare_name_keys() -> frozenset[str]:
+    """The consonant keys of Arabic's bare person names of article countries (كاميرون is
+    David Cameron, الكاميرون Cameroon: ``lexicon.arabic_bare_names``).  Nothing of such a
+    key crosses scripts: Persian writes the man, the country and its adjective alike
+    (کامرون: David or James Cameron, «وزنه‌بردارانی از کامرون»), so a bridge would bring
+    the country in under the man's name, and the man under the country's."""
+    from .lexicon import arabic_bare_names
+
+    return frozenset(consonant_key(name.translate(SPELLING_FOLD)) for name in arabic_bare_names())
 
 
 def _in(words, folded: str) -> bool:

@@ -52,6 +52,8 @@ DOCS = {
     "ar-cameroon": f"{AR} منتخب الكاميرون يفوز على غانا",
     "ar-cameroonian": f"{AR} اللاعب الكاميروني صامويل إيتو",
     "ar-cameras": f"{AR} كاميرات المراقبة في الشوارع",
+    # Persian writes Cameron and Cameroon alike: this کامرون is the country
+    "fa-cameroon": f"{FA} وزنه‌بردارانی از کامرون و عراق هم حاضر بودند",
     "ar-main": f"{AR} لعب دور رئيسي في المفاوضات",
     "fa-raisikia": f"{FA} مهدی رئیسی‌کیا مدیر شرکت شد",
     "fa-ahmadinejad": f"{FA} محمود احمدی‌نژاد در مشهد سخنرانی کرد",
@@ -133,6 +135,9 @@ def test_arabic_proclitics_need_arabic_evidence(names_index, query, found):
     ("الكاميرون", {"ar-cameroon", "ar-cameroonian"}),
     ("الكاميروني", {"ar-cameroon", "ar-cameroonian"}),
     ("كاميرات", {"ar-cameras"}),
+    # Persian کامرون is the man or the country: no bridge either way (it brought a
+    # weightlifting report "from Cameroon" into كاميرون's top 100 on the archive)
+    ("کامرون", {"fa-cameroon"}),
 ])
 def test_cameron_is_not_cameroon(names_index, query, found):
     assert _ids(names_index, query) == found
