@@ -164,6 +164,11 @@ def schema_fingerprint(schema) -> str:
     return analysis_fingerprint(getattr(schema["body"].analyzer, "options", None))
 
 
+def same_terms(recorded: str, current: str) -> bool:
+    """Does an index recorded with ``recorded`` hold the terms this chain (``current``) makes?"""
+    return recorded == current or recorded in SAME_TERMS_AS
+
+
 def check(index_dir, meta: dict | None, schema) -> None:
     """Refuse, in one line, an index whose recorded analysis is not this code's.
 
@@ -174,7 +179,7 @@ def check(index_dir, meta: dict | None, schema) -> None:
     if recorded is None:
         return
     current = schema_fingerprint(schema)
-    if recorded != current and recorded not in SAME_TERMS_AS:
+    if not same_terms(recorded, current):
         raise IncompatibleIndex(
             f"the index at {index_dir} was built by another analysis (fingerprint {recorded}, "
             f"this Kavosh's is {current}): run `kavosh index --rebuild PATH` to rebuild it")

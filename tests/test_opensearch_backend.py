@@ -222,6 +222,40 @@ def test_updates_deletes_removal_and_alias_swap(node_url, tmp_path):
     _drop(client, alias)
 
 
+def test_an_index_of_another_analysis_is_refused_one_of_the_same_terms_is_served(node_url, tmp_path):
+    """As a whoosh folder: an index whose recorded analysis is not this code's is one line
+    ("rebuild"), and `kavosh index` builds a new one beside it; an index recorded by a chain
+    listed in ``SAME_TERMS_AS`` (an edit that changed no term) is searched and updated in place."""
+    from kavosh.index.fingerprint import SAME_TERMS_AS
+    from kavosh.opensearch import WrongAnalysis
+    from kavosh.opensearch.connection import alias_target, connect, kavosh_meta
+    from kavosh.opensearch.mapping import MAPPING_VERSION
+
+    tree = build_news_tree(tmp_path / "archive")
+    alias = f"test-{uuid.uuid4().hex[:8]}"
+    index_paths(node_url, [tree], alias=alias)
+    client = connect(node_url)
+    index = alias_target(client, alias)
+
+    def record(fingerprint: str) -> None:
+        meta = dict(kavosh_meta(client, index), index_fingerprint=fingerprint)
+        client.indices.put_mapping(index=index, body={"_meta": {"kavosh": meta}})
+
+    assert SAME_TERMS_AS, "no earlier chain is listed: nothing to check the in-place case with"
+    record(f"{sorted(SAME_TERMS_AS)[0]}m{MAPPING_VERSION}")
+    with OpenSearchEngine(node_url, alias=alias) as engine:
+        assert engine.search("پهپاد").total > 0
+    assert index_paths(node_url, [tree], alias=alias).added == 0
+    assert alias_target(client, alias) == index
+    record(f"0123456789abcdefm{MAPPING_VERSION}")
+    with pytest.raises(WrongAnalysis) as err:
+        OpenSearchEngine(node_url, alias=alias)
+    assert "another analysis" in str(err.value) and "\n" not in str(err.value)
+    rebuilt = index_paths(node_url, [tree], alias=alias)
+    assert alias_target(client, alias) != index and rebuilt.added == rebuilt.documents
+    _drop(client, alias)
+
+
 def test_a_cluster_keeps_answering_while_a_node_stops(opensearch_cluster, tmp_path):
     """Three real nodes, two shards with one replica each: while 8 clients search, node 1
     stops; no search fails and every answer is the whole one (dfs_query_then_fetch keeps

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .errors import AliasMissing, WrongAnalysis, refused, unreachable
+from .mapping import serves
 
 DEFAULT_ALIAS = "kavosh"
 TIMEOUT = 60
@@ -55,7 +56,7 @@ def opened_index(client, alias: str, fingerprint: str, url: str) -> tuple[str, d
                            "run `kavosh index PATH` with this backend first")
     meta = kavosh_meta(client, target)
     recorded = meta.get("index_fingerprint")
-    if recorded != fingerprint:
+    if not serves(recorded):
         raise WrongAnalysis(f"the index {target} at {url} was built by another analysis "
                             f"(fingerprint {recorded}, this Kavosh's is {fingerprint}): run "
                             "`kavosh index --rebuild PATH` to build one beside it")

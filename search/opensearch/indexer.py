@@ -204,7 +204,7 @@ def index_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS, rebu
     fingerprint = mapping.fingerprint()
     current = alias_target(client, alias)
     old_meta = kavosh_meta(client, current) if current else {}
-    fresh = current is None or rebuild or old_meta.get("index_fingerprint") != fingerprint
+    fresh = current is None or rebuild or not mapping.serves(old_meta.get("index_fingerprint"))
     roots = [] if (current is None or rebuild) else load_roots(old_meta)
     if fresh:
         index, vocabulary = _new_names(alias, fingerprint)

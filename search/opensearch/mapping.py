@@ -61,6 +61,15 @@ def fingerprint() -> str:
     return f"{analysis_fingerprint()}m{MAPPING_VERSION}"
 
 
+def serves(recorded: str | None) -> bool:
+    """Can this code search and update an index recorded with ``fingerprint()`` ``recorded``:
+    this mapping's version, and terms this chain makes (``SAME_TERMS_AS`` included)."""
+    from kavosh.index.fingerprint import analysis_fingerprint, same_terms
+
+    analysis, _m, version = (recorded or "").rpartition("m")
+    return version == str(MAPPING_VERSION) and same_terms(analysis, analysis_fingerprint())
+
+
 @lru_cache(maxsize=1)
 def analyzers() -> dict:
     """The whoosh index's own chains, by field (``build_schema``: one place decides them)."""
