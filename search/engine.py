@@ -27,10 +27,10 @@ from .facets import FacetedTop, request_filters, tables
 from .index_stats import describe
 from .matching import Deadline, TopAndCounts, expand, language_table
 from .query import exact_analyzer_of
-from .scoring import CachedLengthBM25F
-from .vocabulary import Vocabulary
 from .request import (MAX_LIMIT, MAX_OFFSET, MODES, QueryEngine, check_request,  # noqa: F401
                       elapsed_ms, start_search)  # (MAX_*, MODES, check_request: kavosh.engine's API)
+from .scoring import CachedLengthBM25F
+from .vocabulary import Vocabulary
 from .results import Document, Hit, SearchResult, hit_from, marked_document, similar_from
 
 # Seconds the highlighting of one whole document may spend listing what its
@@ -397,5 +397,3 @@ def open_index(index_dir: Path):
         ix.close()
         raise
     return ix
-
-
