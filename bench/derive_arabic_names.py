@@ -70,19 +70,28 @@ def without_article(w: str) -> str | None:
     return None
 
 
+def counted(paths, names, other_form) -> tuple[Counter, Counter]:
+    """(how often each of ``names`` stands bare in the Arabic text, behind a conjunction at
+    most; how often each stands in another form): ``other_form(word, rest)`` is the name a
+    word (``rest``: without its conjunction) is another form of, or None."""
+    bare, other = Counter(), Counter()
+    for words in words_of(paths):
+        for w in words:
+            rest = without_conjunction(w)
+            if rest in names:
+                bare[rest] += 1
+            name = other_form(w, rest)
+            if name is not None:
+                other[name] += 1
+    return bare, other
+
+
 def adjectives(paths) -> list[str]:
     from kavosh.index.lexicon import persian_surnames
 
     surnames = persian_surnames()
     inflected_of = {s + ending: s for s in surnames for ending in INFLECTIONS}
-    bare, inflected = Counter(), Counter()
-    for words in words_of(paths):
-        for w in words:
-            rest = without_conjunction(w)
-            if rest in surnames:
-                bare[rest] += 1
-            if rest in inflected_of:
-                inflected[inflected_of[rest]] += 1
+    bare, inflected = counted(paths, surnames, lambda _w, rest: inflected_of.get(rest))
     lines = ["# Persian surnames that Arabic text uses as an adjective (bench/derive_arabic_names.py;",
              "# the figures: bare occurrences in the Arabic text, inflected occurrences)"]
     for s in sorted(surnames):
@@ -95,15 +104,12 @@ def bare_names(paths) -> list[str]:
     from kavosh.index.lexicon import article_places
 
     places = article_places()  # bare → the form with the article
-    bare, with_article = Counter(), Counter()
-    for words in words_of(paths):
-        for w in words:
-            rest = without_conjunction(w)
-            if rest in places:
-                bare[rest] += 1
-            kept = without_article(w)
-            if kept in places:
-                with_article[kept] += 1
+
+    def with_article_of(word, _rest):
+        kept = without_article(word)
+        return kept if kept in places else None
+
+    bare, with_article = counted(paths, places, with_article_of)
     lines = ["# Countries Arabic writes with the article whose bare form the Arabic text uses as",
              "# another word, a person (bench/derive_arabic_names.py; the figures: bare",
              "# occurrences, occurrences with the article)"]

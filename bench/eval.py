@@ -47,6 +47,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import lines as corpus_lines  # noqa: E402  (plain or gzipped JSON Lines)
+from bench.index_cache import build_atomically, layered_index  # noqa: E402
 # The judged set, the run files and the metrics, importable from here as they always were.
 from bench.eval_metrics import (DEPTH, JudgedSet, evaluate, load_set, ndcg, read_qrels,  # noqa: E402,F401
                                 read_queries, read_run, recall, reciprocal_rank, write_run)
@@ -176,18 +177,15 @@ def _build(index_dir: Path, paths: list[Path], base: Path | None, what: str,
     """Index ``paths`` into ``index_dir`` (starting from a copy of ``base``) atomically."""
     from kavosh.index.writer import index_paths
 
-    tmp = index_dir.with_name(index_dir.name + f".tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
     started = time.perf_counter()
-    if base is not None:
-        shutil.copytree(base, tmp)
-        (tmp / "kavosh.lock").unlink(missing_ok=True)
-    summary = index_paths(tmp, paths, rebuild=base is None, schema_options=options or None)
-    _log(f"indexed {what}: {summary.line()} ({time.perf_counter() - started:.0f} s)")
-    if summary.skipped:
-        _log(f"  skipped {len(summary.skipped)}: {summary.skipped[:3]}")
-    shutil.rmtree(index_dir, ignore_errors=True)
-    os.replace(tmp, index_dir)
+
+    def fill(tmp: Path) -> None:
+        summary = index_paths(tmp, paths, rebuild=base is None, schema_options=options or None)
+        _log(f"indexed {what}: {summary.line()} ({time.perf_counter() - started:.0f} s)")
+        if summary.skipped:
+            _log(f"  skipped {len(summary.skipped)}: {summary.skipped[:3]}")
+
+    build_atomically(index_dir, base, "kavosh.lock", fill)
 
 
 def kavosh_index(docs: Path, distractors: list[Path], workdir: Path,
@@ -198,16 +196,13 @@ def kavosh_index(docs: Path, distractors: list[Path], workdir: Path,
     root = workdir / "index"
     key = _key([fp, [_file_key(p) for p in distractors], _file_key(docs)])
     index_dir = root / f"{variant.name}-{key}"
-    if (index_dir / "kavosh.json").exists():
-        return index_dir
-    base = None
-    if distractors:
-        base = root / f"{variant.name}-distractors-{_key([fp, [_file_key(p) for p in distractors]])}"
-        if not (base / "kavosh.json").exists():
-            _build(base, list(distractors), None, f"{len(distractors)} distractor file(s) [{variant.name}]",
-                   variant.options)
-    _build(index_dir, [docs], base, f"{docs.name} [{variant.name}]", variant.options)
-    return index_dir
+    base = (root / f"{variant.name}-distractors-{_key([fp, [_file_key(p) for p in distractors]])}"
+            if distractors else None)
+    return layered_index(
+        index_dir, base, "kavosh.json",
+        lambda: _build(base, list(distractors), None,
+                       f"{len(distractors)} distractor file(s) [{variant.name}]", variant.options),
+        lambda: _build(index_dir, [docs], base, f"{docs.name} [{variant.name}]", variant.options))
 
 
 def _doc_count(index_dir: Path) -> int:

@@ -65,12 +65,20 @@ def _key(parts) -> str:
 
 
 def _build(index_dir: Path, paths: list[Path], base: Path | None) -> None:
-    tmp = index_dir.with_name(index_dir.name + f".tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
+    from bench.index_cache import build_atomically  # (bench/ alone on sys.path imports this module too)
+
     started = time.perf_counter()
-    if base is not None:
-        shutil.copytree(base, tmp)
-        (tmp / "done").unlink(missing_ok=True)
+    n, total = build_atomically(index_dir, base, "done", lambda tmp: _fill(tmp, paths, base is not None))
+    import sys
+
+    print(f"[eval] plain index: {n} documents added, {total} in the index, "
+          f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+
+
+def _fill(tmp: Path, paths: list[Path], copied: bool) -> tuple[int, int]:
+    """(documents added, documents in the index) after adding ``paths`` to the index in
+    ``tmp``: the copy of the distractor index (``copied``), else a new one."""
+    if copied:
         ix = whoosh_index.open_dir(str(tmp), indexname=INDEX_NAME)
     else:
         tmp.mkdir(parents=True)
@@ -84,12 +92,7 @@ def _build(index_dir: Path, paths: list[Path], base: Path | None) -> None:
     total = ix.doc_count()
     ix.close()
     (tmp / "done").write_text(str(total))
-    shutil.rmtree(index_dir, ignore_errors=True)
-    os.replace(tmp, index_dir)
-    import sys
-
-    print(f"[eval] plain index: {n} documents added, {total} in the index, "
-          f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    return n, total
 
 
 def plain_index(docs: Path, distractors: list[Path], workdir: Path) -> Path:
@@ -97,21 +100,16 @@ def plain_index(docs: Path, distractors: list[Path], workdir: Path) -> Path:
 
     As for the Kavosh index, a distractor-only index is built once and copied,
     and the set's passages are added to the copy."""
+    from bench.index_cache import layered_index
     from kavosh.index.schema import TITLE_BOOST
 
     root = Path(workdir) / "index"
     head = [PLAIN_VERSION, TITLE_BOOST]
     dkeys = [_fkey(p) for p in distractors]
     index_dir = root / f"plain-{_key(head + [dkeys, _fkey(Path(docs))])}"
-    if (index_dir / "done").exists():
-        return index_dir
-    base = None
-    if distractors:
-        base = root / f"plain-distractors-{_key(head + [dkeys])}"
-        if not (base / "done").exists():
-            _build(base, list(distractors), None)
-    _build(index_dir, [Path(docs)], base)
-    return index_dir
+    base = root / f"plain-distractors-{_key(head + [dkeys])}" if distractors else None
+    return layered_index(index_dir, base, "done", lambda: _build(base, list(distractors), None),
+                         lambda: _build(index_dir, [Path(docs)], base))
 
 
 def plain_query(text: str, fields=("title", "body")):

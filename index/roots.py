@@ -76,6 +76,17 @@ def owner(path: str, roots: list[Root]) -> Root | None:
     return max(found, key=lambda r: len(r.path)) if found else None
 
 
+def root_for(where: str, given: Path | str, roots: list[Root]) -> Root:
+    """The root a path to index belongs to (``where``: its absolute text; ``given``: as
+    given, to tell a folder from a file): the innermost known one, else a new root,
+    appended to ``roots``.  Both indexers (index/writer.py, the OpenSearch one) ask here."""
+    root = owner(where, roots)
+    if root is None:
+        root = new_root(where, "folder" if Path(given).is_dir() else "file", roots)
+        roots.append(root)
+    return root
+
+
 def new_root(path: str, kind: str, roots: list[Root]) -> Root:
     """A root for ``path`` with its id prefix chosen against the existing roots."""
     root = Root(path, kind)

@@ -30,7 +30,7 @@ from .ingest import MAX_DOC_BYTES, discover
 from .parallel import ParallelWriter
 from .read_ahead import ReadAhead
 from .postings import KavoshSegmentWriter
-from .roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
+from .roots import Root, absolute, dump_roots, is_under, load_roots, owner, root_for
 from .fingerprint import schema_fingerprint
 from .schema import INDEX_NAME, SCHEMA_VERSION, index_exists, read_meta, write_meta
 from .run_report import IndexSummary, Progress, ProgressCounter
@@ -152,11 +152,7 @@ def index_paths(index_dir: Path, paths: list[Path], *, rebuild: bool = False,
         scopes: list[tuple[Root, str, Path]] = []  # (root, the path given inside it, as text and on disk)
         for p in paths:
             where = absolute(p)
-            root = owner(where, roots)
-            if root is None:
-                root = new_root(where, "folder" if Path(p).is_dir() else "file", roots)
-                roots.append(root)
-            scopes.append((root, where, p))
+            scopes.append((root_for(where, p, roots), where, p))
         # Open through the run: ids are looked up in the committed state as records come.
         searcher = None if (fresh or rebuild) else ix.searcher()
         state = _scan(searcher, scopes) if searcher else {}

@@ -23,24 +23,23 @@ from kavosh.index.store import writer_running
 
 from . import collapse as near_dups
 from . import export, latin_names, ranking, snippets
-from .facets import SORTS, FacetedTop, request_filters, result_day, tables
+from .facets import FacetedTop, request_filters, tables
 from .index_stats import describe
-from .matching import LANGUAGES, Deadline, TopAndCounts, expand, language_table
-from .query import MAX_QUERY_CHARS, QueryParser, exact_analyzer_of
+from .matching import Deadline, TopAndCounts, expand, language_table
+from .query import exact_analyzer_of
+from .request import (MAX_LIMIT, MAX_OFFSET, MODES, QueryEngine, check_request,  # noqa: F401
+                      elapsed_ms, start_search)  # (MAX_*, MODES, check_request: kavosh.engine's API)
 from .scoring import CachedLengthBM25F
 from .vocabulary import Vocabulary
-from .results import Document, Hit, SearchResult, document_from, hit_from, similar_from
+from .results import Document, Hit, SearchResult, hit_from, marked_document, similar_from
 
-MODES = ("all", "any")
-MAX_LIMIT = 100
-MAX_OFFSET = 10_000
 # Seconds the highlighting of one whole document may spend listing what its
 # query's prefixes and variants stand for.
 DOCUMENT_TIME = 5.0
 OPEN_ATTEMPTS = 5  # tries to open a searcher while commits replace the files under it
 
 
-class Engine:
+class Engine(QueryEngine):
     """An opened Kavosh index, safe to share between threads (the web server's).
 
     Each thread keeps one whoosh searcher and reuses it while the index is
@@ -66,8 +65,7 @@ class Engine:
         self.analyzer = self.ix.schema["body"].analyzer
         options = {"analyzer": self.analyzer, "exact_analyzer": exact_analyzer_of(self.ix.schema),
                    **(parser_options or {})}
-        self._parsers = {(mode, variants): QueryParser(mode, variants=variants, **options)
-                         for mode in MODES for variants in (True, False)}
+        self._make_parsers(options)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._users: dict = {}  # open searcher → threads using it now
@@ -150,20 +148,7 @@ class Engine:
                 self._close(searcher)
         self.ix.close()
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
     # --- searching ------------------------------------------------------
-
-    def parse(self, text: str, mode: str = "all", exact: bool = False):
-        """The parsed query, with the words it searches for (``words``: search/ranking.py's
-        ``QueryWord``s) and its stop words' positions (``stopped``) that ranking reads."""
-        parsed = self._parsers[(mode, not exact)].parse(text)
-        parsed.words, parsed.stopped = ranking.query_words(parsed, self.analyzer)
-        return parsed
 
     def search(self, text: str, *, limit: int = 10, offset: int = 0, lang: str | None = None,
                mode: str = "all", exact: bool = False, time_limit: float | None = None,
@@ -184,24 +169,14 @@ class Engine:
         matching, counting and snippets.  A search cut short says
         ``timed_out`` and returns what it found by then.
         """
-        check_request(limit=limit, offset=offset, lang=lang, mode=mode, sort=sort)
-        filters = request_filters(lang, since, until, sources)
-        started = time.perf_counter()
-        deadline = Deadline(time_limit)
-        parsed = self.parse(text, mode, exact)
-        result = SearchResult(query=text, offset=offset, limit=limit, lang=lang, exact=exact,
-                              ignored_words=parsed.dropped, since=result_day(filters.since),
-                              until=result_day(filters.until), sources=list(filters.sources), sort=sort,
-                              collapse=collapse)
-        if parsed.empty:
-            result.took_ms = _ms(started)
-            return result
-        want = offset + limit
+        run = start_search(self, text, limit=limit, offset=offset, lang=lang, mode=mode,
+                           exact=exact, time_limit=time_limit, since=since, until=until,
+                           sources=sources, sort=sort, collapse=collapse)
+        if run.parsed.empty:
+            return run.done()
+        parsed, filters, deadline, result = run.parsed, run.filters, run.deadline, run.result
         with self.searching() as searcher:
-            fetch = near_dups.most_fetched(want) if collapse else want
-            if sort == "relevance" and len(parsed.words) > 1:
-                fetch = max(fetch, ranking.PROXIMITY_WINDOW)
-            collector = FacetedTop(fetch, tables(searcher), filters, deadline, sort)
+            collector = FacetedTop(run.fetch, tables(searcher), filters, deadline, sort)
             terms, variant_keys = parsed.terms, parsed.variant_keys
             try:
                 query, terms, variant_keys = expand(parsed, searcher, deadline)
@@ -220,9 +195,9 @@ class Engine:
             if collapse:
                 column = near_dups.signatures(searcher)
                 page = near_dups.page(lambda i: column[ranked.docnum(i)], ranked.scored_length(),
-                                      offset, want)
+                                      offset, run.want)
             else:
-                page = [(pos, []) for pos in range(offset, min(want, ranked.scored_length()))]
+                page = [(pos, []) for pos in range(offset, min(run.want, ranked.scored_length()))]
             marked = not deadline.passed
             places = (ranking.term_places(searcher, terms, [ranked.docnum(leader) for leader, _f in page])
                       if marked else None)
@@ -232,8 +207,7 @@ class Engine:
                 hit.similar = [similar_from(ranked[pos].fields()) for pos in folded]
                 result.folded += len(folded)
                 result.hits.append(hit)
-        result.took_ms = _ms(started)
-        return result
+        return run.done()
 
     def export(self, text: str, *, offset: int = 0, limit: int | None = None,
                lang: str | None = None, mode: str = "all", exact: bool = False,
@@ -310,14 +284,7 @@ class Engine:
                 return None
             fields = searcher.stored_fields(docnum)
             terms, keys, phrases = self._marking(searcher, query, exact)
-        body, title = fields.get("body", ""), fields.get("title", "")
-        as_indexed = dict(self._as_indexed(fields), phrases=phrases)
-        body_spans = snippets.match_spans(body, terms, keys, **as_indexed)
-        title_spans = snippets.match_spans(title, terms, keys, **as_indexed)
-        return document_from(fields, snippets.segments(title, title_spans),
-                             snippets.segments(body, body_spans),
-                             matches=len(body_spans) + len(title_spans),
-                             variants=snippets.variant_words(body, body_spans))
+        return marked_document(fields, terms, keys, phrases, self.analyzer)
 
     def _as_indexed(self, fields: dict) -> dict:
         """How to re-analyse a document's stored text to find the terms it was indexed by."""
@@ -361,7 +328,7 @@ class Engine:
             if documents and not (len(top.top_n) and top[0].fields().get("id")):
                 raise IncompatibleIndex(f"the index at {self.index_dir} answers but returns no documents")
             generation = self._generation[searcher]
-        return {"documents": documents, "generation": generation, "search_ms": _ms(started)}
+        return {"documents": documents, "generation": generation, "search_ms": elapsed_ms(started)}
 
     def stats(self) -> dict:
         """What `kavosh stats --json` and /api/stats print (search/index_stats.py)."""
@@ -430,29 +397,3 @@ def open_index(index_dir: Path):
         ix.close()
         raise
     return ix
-
-
-def check_request(*, query: str | None = None, limit: int | None = None,
-                  offset: int | None = None, lang: str | None = None, mode: str | None = None,
-                  sort: str | None = None) -> None:
-    """Refuse out-of-bounds request values with a QueryError saying the allowed range.
-
-    The one place the CLI's options and the web's parameters are checked: each
-    edge only turns text into values and this error into its exit code or 400.
-    """
-    if query is not None and len(query) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
-    if limit is not None and not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    if offset is not None and not 0 <= offset <= MAX_OFFSET:
-        raise QueryError(f"offset must be between 0 and {MAX_OFFSET}, not {offset}")
-    if lang is not None and lang not in LANGUAGES:
-        raise QueryError(f"unknown language {str(lang)[:20]!r}: use one of {', '.join(LANGUAGES)}")
-    if mode is not None and mode not in MODES:
-        raise QueryError(f"mode must be 'all' or 'any', not {str(mode)[:20]!r}")
-    if sort is not None and sort not in SORTS:
-        raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {str(sort)[:20]!r}")
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 1)

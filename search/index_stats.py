@@ -84,16 +84,27 @@ def describe(index_dir: Path, searcher) -> dict:
     """The stats object of the index at ``index_dir``, read through the engine's ``searcher``."""
     meta = read_meta(index_dir) or {}
     counted, terms = _counts(searcher)
-    per_root = counted["roots"]
     size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
+    return stats_object(index=str(index_dir), documents=searcher.doc_count(),
+                        languages=counted["languages"], sources=counted["sources"],
+                        dates=counted["dates"], terms=terms, size_bytes=size, meta=meta,
+                        per_root=counted["roots"])
+
+
+def stats_object(*, index: str, documents: int, languages: dict, sources: dict, dates: dict,
+                 terms: dict, size_bytes: int, meta: dict, per_root: dict) -> dict:
+    """`kavosh stats --json` and /api/stats, whichever backend counted: its keys live here.
+
+    ``meta``: the index's metadata (its roots, times and analysis fingerprint);
+    ``per_root``: documents per root path."""
     return {
-        "index": str(index_dir),
-        "documents": searcher.doc_count(),
-        "languages": counted["languages"],
-        "sources": counted["sources"],  # documents per source, most first
-        "dates": counted["dates"],  # the earliest and latest document dates
+        "index": index,
+        "documents": documents,
+        "languages": languages,
+        "sources": sources,  # documents per source, most first
+        "dates": dates,  # the earliest and latest document dates
         "terms": terms,
-        "size_bytes": size,
+        "size_bytes": size_bytes,
         "updated": meta.get("updated"),
         "created": meta.get("created"),
         # Every folder or file given to `kavosh index`, its documents and id prefix.

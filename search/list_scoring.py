@@ -173,13 +173,17 @@ def _block(leaf) -> tuple:
     return found
 
 
+def _larger_copied(a: dict, b: dict) -> tuple[dict, dict]:
+    """(a copy of the larger side, the smaller side): merging the smaller into the larger
+    inserts fewest keys (a tie keeps ``a`` first, so the merged order is ``a``'s)."""
+    return (dict(b), a) if len(a) < len(b) else (dict(a), b)
+
+
 def _union(a: dict, b: dict) -> dict:
     """UnionMatcher: the sides present on a document, added (a + b == b + a in floats)."""
-    if len(a) < len(b):
-        a, b = b, a
-    out = dict(a)
+    out, smaller = _larger_copied(a, b)
     get = out.get
-    for docnum, score in b.items():
+    for docnum, score in smaller.items():
         found = get(docnum)
         out[docnum] = score if found is None else found + score
     return out
@@ -194,11 +198,9 @@ def _intersection(a: dict, b: dict) -> dict:
 
 def _best(a: dict, b: dict) -> dict:
     """BestOfMatcher: the larger score of the sides present on a document."""
-    if len(a) < len(b):
-        a, b = b, a
-    out = dict(a)
+    out, smaller = _larger_copied(a, b)
     get = out.get
-    for docnum, score in b.items():
+    for docnum, score in smaller.items():
         found = get(docnum)
         out[docnum] = score if found is None or score > found else found
     return out

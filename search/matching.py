@@ -160,13 +160,21 @@ def expand(parsed, searcher, deadline: Deadline):
 
     query = (None if parsed.query is None
              else AllScored(visit(parsed.query), deadline, getattr(parsed, "words", ())))
+    terms, keys = highlight_sets(parsed, lists)
+    return query, terms, keys
+
+
+def highlight_sets(parsed, lists: dict) -> tuple[set, set]:
+    """(terms, variant keys) the highlighter marks for ``parsed``: its own, and the terms its
+    listed patterns (``lists``: ``_key`` → terms) stand for, the fuzzy ones as variant keys.
+    Both engines' ``expand`` end here, so they mark the same words."""
     terms, keys = set(parsed.terms), set(parsed.variant_keys)
     for highlighted, into in ((parsed.patterns, terms), (parsed.fuzzy, keys)):
         for q in highlighted:
             for leaf in ([q] if isinstance(q, MultiTerm) else q.leaves()):
                 if isinstance(leaf, MultiTerm):
                     into.update(_text(b) for b in lists.get(_key(leaf), ()))
-    return query, terms, keys
+    return terms, keys
 
 
 def language_table(searcher) -> bytearray:

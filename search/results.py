@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import snippets
 from .snippets import Segment, to_html
 
 METADATA = ("url", "date", "date_origin", "source")  # stored fields passed through when present
@@ -147,6 +148,19 @@ def document_from(fields: dict, title: list[Segment], body: list[Segment], match
                   variants: list[str]) -> Document:
     return Document(id=fields["id"], path=fields.get("path"), lang=fields.get("lang", "other"),
                     title=title, body=body, matches=matches, variants=variants, **_metadata(fields))
+
+
+def marked_document(fields: dict, terms, keys, phrases, analyzer) -> Document:
+    """A stored document with every match of the query's ``terms``, variant ``keys`` and
+    verbatim ``phrases`` marked, its text re-analysed as ``analyzer`` indexed it."""
+    body, title = fields.get("body", ""), fields.get("title", "")
+    as_indexed = {"lang": fields.get("lang"), "analyzer": analyzer, "phrases": phrases}
+    body_spans = snippets.match_spans(body, terms, keys, **as_indexed)
+    title_spans = snippets.match_spans(title, terms, keys, **as_indexed)
+    return document_from(fields, snippets.segments(title, title_spans),
+                         snippets.segments(body, body_spans),
+                         matches=len(body_spans) + len(title_spans),
+                         variants=snippets.variant_words(body, body_spans))
 
 
 def hit_from(fields: dict, score: float, title: list[Segment], snippet: list[Segment],

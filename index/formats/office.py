@@ -69,26 +69,26 @@ def _document(sf, kind: str, paragraphs: list[str], title: str | None, date: str
                     date_origin="document" if iso else None)
 
 
-def parse_docx(data: bytes, sf, parsed=None) -> list[Document]:
-    zf = open_zip(data, "DOCX")
-    root = parse_xml(read_member(zf, "word/document.xml", "DOCX"), "DOCX", "word/document.xml")
+def _parts(data: bytes, kind: str, content: str, meta: str):
+    """(content root, metadata root or None) of a zipped office document; a missing or
+    broken content part is a Skip that names it."""
+    zf = open_zip(data, kind)
+    root = parse_xml(read_member(zf, content, kind), kind, content)
     if root is None:
-        raise Skip("broken DOCX (no word/document.xml)")
-    core = parse_xml(read_member(zf, "docProps/core.xml", "DOCX"), "DOCX", "docProps/core.xml")
-    paragraphs = _docx_paragraphs(root)
-    return [_document(sf, "DOCX", paragraphs, first_text(core, "title"),
+        raise Skip(f"broken {kind} (no {content})")
+    return root, parse_xml(read_member(zf, meta, kind), kind, meta)
+
+
+def parse_docx(data: bytes, sf, parsed=None) -> list[Document]:
+    root, core = _parts(data, "DOCX", "word/document.xml", "docProps/core.xml")
+    return [_document(sf, "DOCX", _docx_paragraphs(root), first_text(core, "title"),
                       first_text(core, "created") or first_text(core, "modified"),
                       first_text(core, "language"))]
 
 
 def parse_odt(data: bytes, sf, parsed=None) -> list[Document]:
-    zf = open_zip(data, "ODT")
-    root = parse_xml(read_member(zf, "content.xml", "ODT"), "ODT", "content.xml")
-    if root is None:
-        raise Skip("broken ODT (no content.xml)")
-    meta = parse_xml(read_member(zf, "meta.xml", "ODT"), "ODT", "meta.xml")
-    paragraphs = _odt_paragraphs(root)
-    return [_document(sf, "ODT", paragraphs, first_text(meta, "title"),
+    root, meta = _parts(data, "ODT", "content.xml", "meta.xml")
+    return [_document(sf, "ODT", _odt_paragraphs(root), first_text(meta, "title"),
                       first_text(meta, "date") or first_text(meta, "creation-date"),
                       first_text(meta, "language"))]
 

@@ -44,6 +44,8 @@ def expand(parsed, reader, deadline: Deadline | None = None) -> tuple[dict, set,
     """(terms by pattern, highlight terms, variant keys): every pattern of ``parsed.query``
     listed once against the vocabulary ``reader``, and what the highlighter marks
     (search/matching.py ``expand`` does the same for whoosh)."""
+    from kavosh.matching import highlight_sets
+
     deadline = deadline or Deadline(None)
     lists: dict[tuple, tuple] = {}
     words_under: dict = {}
@@ -62,12 +64,7 @@ def expand(parsed, reader, deadline: Deadline | None = None) -> tuple[dict, set,
 
     if parsed.query is not None:
         visit(parsed.query)
-    terms, keys = set(parsed.terms), set(parsed.variant_keys)
-    for highlighted, into in ((parsed.patterns, terms), (parsed.fuzzy, keys)):
-        for q in highlighted:
-            for leaf in ([q] if isinstance(q, MultiTerm) else q.leaves()):
-                if isinstance(leaf, MultiTerm):
-                    into.update(_text(b) for b in lists.get(_key(leaf), ()))
+    terms, keys = highlight_sets(parsed, lists)
     return lists, terms, keys
 
 

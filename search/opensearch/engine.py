@@ -12,7 +12,6 @@ the result object are made by the same code as the whoosh engine's
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from contextlib import contextmanager
@@ -21,14 +20,13 @@ from whoosh.searching import TimeLimit
 
 from kavosh import collapse as near_dups
 from kavosh import export, latin_names, ranking, snippets
-from kavosh.engine import MODES, check_request
-from kavosh.facets import request_filters, result_day
+from kavosh.facets import request_filters
 from kavosh.index.errors import IncompatibleIndex, QueryError
-from kavosh.index.roots import load_roots
 from kavosh.index.sources import source_key
+from kavosh.index_stats import stats_object
 from kavosh.matching import Deadline
-from kavosh.query import QueryParser
-from kavosh.results import SearchResult, document_from, hit_from, similar_from
+from kavosh.request import QueryEngine, check_request, elapsed_ms, start_search
+from kavosh.results import SearchResult, hit_from, marked_document, similar_from
 from kavosh.vocabulary import Vocabulary
 
 from . import dsl, mapping
@@ -43,7 +41,7 @@ EXPORT_PAGE = 2_000
 SEARCH_ATTEMPTS = 4
 
 
-class OpenSearchEngine:
+class OpenSearchEngine(QueryEngine):
     """The index behind ``alias`` on the cluster at ``url``; safe to share between threads."""
 
     def __init__(self, url: str, *, alias: str = DEFAULT_ALIAS, client=None):
@@ -58,8 +56,7 @@ class OpenSearchEngine:
         self.schema = build_schema()
         self.analyzer = self.schema["body"].analyzer
         options = {"analyzer": self.analyzer, "exact_analyzer": self.schema["body_exact"].analyzer}
-        self._parsers = {(mode, variants): QueryParser(mode, variants=variants, **options)
-                         for mode in MODES for variants in (True, False)}
+        self._make_parsers(options)
         self._vocabularies = CachedVocabulary(self.client, alias, self.schema,
                                               make=lambda *args: Reader(self, *args))
         self._stored: dict = {}
@@ -119,18 +116,7 @@ class OpenSearchEngine:
     def close(self):
         self.client.close()
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
     # --- searching ---------------------------------------------------------
-
-    def parse(self, text: str, mode: str = "all", exact: bool = False):
-        parsed = self._parsers[(mode, not exact)].parse(text)
-        parsed.words, parsed.stopped = ranking.query_words(parsed, self.analyzer)
-        return parsed
 
     def _language(self, words) -> str | None:
         """The query's language (search/ranking.py's rule), kept per vocabulary generation."""
@@ -155,33 +141,22 @@ class OpenSearchEngine:
                snippet_width: int = 240, since=None, until=None, sources=(),
                sort: str = "relevance", collapse: bool = True) -> SearchResult:
         """``kavosh.engine.Engine.search``, on OpenSearch."""
-        check_request(limit=limit, offset=offset, lang=lang, mode=mode, sort=sort)
-        filters = request_filters(lang, since, until, sources)
-        started = time.perf_counter()
-        deadline = Deadline(time_limit)
-        parsed = self.parse(text, mode, exact)
-        result = SearchResult(query=text, offset=offset, limit=limit, lang=lang, exact=exact,
-                              ignored_words=parsed.dropped, since=result_day(filters.since),
-                              until=result_day(filters.until), sources=list(filters.sources), sort=sort,
-                              collapse=collapse)
+        run = start_search(self, text, limit=limit, offset=offset, lang=lang, mode=mode,
+                           exact=exact, time_limit=time_limit, since=since, until=until,
+                           sources=sources, sort=sort, collapse=collapse)
+        parsed, filters, deadline, result = run.parsed, run.filters, run.deadline, run.result
         if parsed.empty:
-            result.took_ms = _ms(started)
-            return result
-        want = offset + limit
-        fetch = near_dups.most_fetched(want) if collapse else want
-        if sort == "relevance" and len(parsed.words) > 1:
-            fetch = max(fetch, ranking.PROXIMITY_WINDOW)
+            return run.done()
         terms, keys = parsed.terms, parsed.variant_keys
         try:
             query, terms, keys = self.compiled(parsed, deadline)
             result.latin_names = latin_names.report(parsed, self._reader())
         except TimeLimit:
             result.timed_out = True
-            result.took_ms = _ms(started)
-            return result
+            return run.done()
         if sort == "relevance":
             query = os_ranking.preferred(query, self._language(parsed.words))
-        body = {"query": query, "size": fetch, "track_total_hits": True, "track_scores": True,
+        body = {"query": query, "size": run.fetch, "track_total_hits": True, "track_scores": True,
                 "_source": STORED, "post_filter": filter_of(filters_clauses(filters)),
                 "aggs": facet_aggregations(filters), "sort": SORTS[sort]}
         if time_limit:
@@ -200,17 +175,16 @@ class OpenSearchEngine:
             hits, fields = [hits[i] for i in order], [fields[i] for i in order]
         if collapse:
             page = near_dups.page(lambda i: bytes.fromhex(fields[i].get("near_dup") or ""), len(hits),
-                                  offset, want)
+                                  offset, run.want)
         else:
-            page = [(pos, []) for pos in range(offset, min(want, len(hits)))]
+            page = [(pos, []) for pos in range(offset, min(run.want, len(hits)))]
         for leader, folded in page:
             hit = self._hit(fields[leader], hits[leader].get("_score"), terms, keys, snippet_width,
                             phrases=parsed.verbatim_phrases, marked=not deadline.passed)
             hit.similar = [similar_from(fields[pos]) for pos in folded]
             result.folded += len(folded)
             result.hits.append(hit)
-        result.took_ms = _ms(started)
-        return result
+        return run.done()
 
     def _hit(self, fields, score, terms, keys, width, phrases=(), marked=True):
         body, title = fields.get("body", ""), fields.get("title", "")
@@ -295,14 +269,7 @@ class OpenSearchEngine:
                 phrases = parsed.verbatim_phrases
             except (QueryError, TimeLimit):
                 terms, keys, phrases = set(), set(), []
-        body, title = fields.get("body", ""), fields.get("title", "")
-        as_indexed = {"lang": fields.get("lang"), "analyzer": self.analyzer, "phrases": phrases}
-        body_spans = snippets.match_spans(body, terms, keys, **as_indexed)
-        title_spans = snippets.match_spans(title, terms, keys, **as_indexed)
-        return document_from(fields, snippets.segments(title, title_spans),
-                             snippets.segments(body, body_spans),
-                             matches=len(body_spans) + len(title_spans),
-                             variants=snippets.variant_words(body, body_spans))
+        return marked_document(fields, terms, keys, phrases, self.analyzer)
 
     def documents(self):
         from opensearchpy import helpers
@@ -321,7 +288,7 @@ class OpenSearchEngine:
         if documents and not answer["hits"]["hits"][0]["_source"].get("id"):
             raise IncompatibleIndex(f"the index behind {self.alias} at {self.url} returns no documents")
         return {"documents": documents, "generation": self._reader().generation(),
-                "search_ms": _ms(started)}
+                "search_ms": elapsed_ms(started)}
 
     def stats(self) -> dict:
         from .connection import alias_target, kavosh_meta
@@ -344,25 +311,17 @@ class OpenSearchEngine:
         per_root = {b["key"]: b["doc_count"] for b in a["root"]["buckets"]}
         size = self.client.indices.stats(index=target, metric="store")["_all"]["primaries"]["store"]
         vocab = self._reader()
-        return {
-            "index": f"{self.url} {self.alias} -> {target}",
-            "documents": answer["hits"]["total"]["value"],
-            "languages": dict(sorted((b["key"], b["doc_count"]) for b in a["lang"]["buckets"])),
-            "sources": {b["key"]: b["doc_count"] for b in
-                        sorted(a["source"]["buckets"], key=lambda b: (-b["doc_count"], b["key"]))},
-            "dates": {"earliest": _stored_date(a["dated"]["earliest"]),
-                      "latest": _stored_date(a["dated"]["latest"]),
-                      "dated": a["dated"]["doc_count"], "file_dated": a["file_dated"]["doc_count"]},
-            "terms": {f: _count_terms(self.client, vocab.index, f) for f in ("title", "body")},
-            "size_bytes": size["size_in_bytes"],
-            "updated": meta.get("updated"),
-            "created": meta.get("created"),
-            "roots": [{"path": r.path, "kind": r.kind, "prefix": r.prefix,
-                       "documents": per_root.get(r.path, 0), "exists": os.path.exists(r.path)}
-                      for r in load_roots(meta)],
-            "analyzer_version": meta.get("analyzer_version"),
-            "analysis_fingerprint": meta.get("analysis_fingerprint"),
-        }
+        return stats_object(
+            index=f"{self.url} {self.alias} -> {target}",
+            documents=answer["hits"]["total"]["value"],
+            languages=dict(sorted((b["key"], b["doc_count"]) for b in a["lang"]["buckets"])),
+            sources={b["key"]: b["doc_count"] for b in
+                     sorted(a["source"]["buckets"], key=lambda b: (-b["doc_count"], b["key"]))},
+            dates={"earliest": _stored_date(a["dated"]["earliest"]),
+                   "latest": _stored_date(a["dated"]["latest"]),
+                   "dated": a["dated"]["doc_count"], "file_dated": a["file_dated"]["doc_count"]},
+            terms={f: _count_terms(self.client, vocab.index, f) for f in ("title", "body")},
+            size_bytes=size["size_in_bytes"], meta=meta, per_root=per_root)
 
 
 def _node_left(exc) -> bool:
@@ -383,7 +342,3 @@ def _stored_date(top_hits: dict) -> str | None:
 
 def _count_terms(client, index: str, field: str) -> int:
     return client.count(index=index, body={"query": {"term": {"field": field}}})["count"]
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 1)

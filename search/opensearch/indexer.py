@@ -30,7 +30,7 @@ from kavosh.index.errors import InputError
 from kavosh.index.ingest import MAX_DOC_BYTES, Skip, discover, open_source
 from kavosh.index.near_dup import band_keys, signature
 from kavosh.index.normalize import detect_language
-from kavosh.index.roots import Root, absolute, dump_roots, is_under, load_roots, new_root, owner
+from kavosh.index.roots import Root, absolute, dump_roots, is_under, load_roots, owner, root_for
 from kavosh.index.sources import source_key
 from kavosh.index.writer import IndexSummary, Progress, Removed, index_procs
 
@@ -219,10 +219,7 @@ def index_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS, rebu
     scopes: list[tuple[Root, str, Path]] = []
     for p in given:
         where = absolute(p)
-        root = owner(where, roots)
-        if root is None:
-            root = new_root(where, "folder" if Path(p).is_dir() else "file", roots)
-            roots.append(root)
+        root = root_for(where, p, roots)
         if all(where != w for _r, w, _g in scopes):
             scopes.append((root, where, Path(p)))
     run = _Run(client, index, vocabulary, index_procs(procs) if procs != 1 else 1, progress)
