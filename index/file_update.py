@@ -38,12 +38,19 @@ class IdHolders:
 
     def get(self, doc_id: str) -> Holder | None:
         if doc_id not in self.local:
-            docnum = self.searcher.document_number(id=doc_id) if self.searcher else None
-            if docnum is None:
+            holder = self._lookup(doc_id)
+            if holder is None:
                 return None
-            stored = self.searcher.stored_fields(docnum)
-            self.local[doc_id] = Holder(stored["source_file"], stored.get("path") or stored["source_file"])
+            self.local[doc_id] = holder
         return self.local[doc_id]
+
+    def _lookup(self, doc_id: str) -> Holder | None:
+        """The committed index's holder of ``doc_id`` (the OpenSearch backend's is its own)."""
+        docnum = self.searcher.document_number(id=doc_id) if self.searcher else None
+        if docnum is None:
+            return None
+        stored = self.searcher.stored_fields(docnum)
+        return Holder(stored["source_file"], stored.get("path") or stored["source_file"])
 
     def __setitem__(self, doc_id: str, holder: Holder) -> None:
         self.local[doc_id] = holder
@@ -95,7 +102,7 @@ def index_file(writer, sf, old: dict | None, summary: IndexSummary,
         release_ids(ids, old, path)
     if old and old.get("rechecked_sha1") == sha1:
         # Read again only because some of its ids were taken: unchanged if they still are.
-        if _kept_keys(source.parse(), sf, ids, path, summary) == old["keys"]:
+        if kept_keys(source.parse().documents, sf, ids, path, summary) == old["keys"]:
             summary.unchanged += len(old["keys"])
             for doc_id in old.get("ids", ()):
                 ids[doc_id] = Holder(path, sf.rel)
@@ -110,7 +117,7 @@ def index_file(writer, sf, old: dict | None, summary: IndexSummary,
             counter.tick()
         holder = ids.get(doc.id)
         if holder is not None and holder.source_file != path:
-            summary.skipped.append(_taken(sf, doc.id, holder))
+            summary.skipped.append(taken(sf, doc.id, holder))
             recheck.add(path)
             continue
         ids[doc.id] = Holder(path, sf.rel)
@@ -127,16 +134,16 @@ def index_file(writer, sf, old: dict | None, summary: IndexSummary,
     return True
 
 
-def _kept_keys(parsed, sf, ids: IdHolders, path: str, summary: IndexSummary) -> set[str]:
+def kept_keys(documents, sf, ids: IdHolders, path: str, summary: IndexSummary) -> set[str]:
     """The keys a file's documents would get, without writing them; ids taken elsewhere
     are left out and reported again."""
     keys = set()
-    for doc in parsed.documents:
+    for doc in documents:
         holder = ids.get(doc.id)
         if holder is None or holder.source_file == path:
             keys.add(f"{path}#{doc.id}")
         else:
-            summary.skipped.append(_taken(sf, doc.id, holder))
+            summary.skipped.append(taken(sf, doc.id, holder))
     return keys
 
 
@@ -146,7 +153,7 @@ def release_ids(ids: IdHolders, old: dict, source_file: str) -> None:
         ids.release(doc_id, source_file)
 
 
-def _taken(sf, doc_id: str, holder: Holder) -> str:
+def taken(sf, doc_id: str, holder: Holder) -> str:
     """The skip line of a record whose id another file's document already holds."""
     return (f"{sf.rel}: duplicate id {doc_id!r}, already the id of a document from "
             f"{holder.path}; record not indexed (give it an id of its own)")

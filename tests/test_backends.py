@@ -325,6 +325,59 @@ def test_remove_drops_a_folder_and_search_no_longer_finds_it(private_store, corp
     assert "1 added" in again and f"{DOCUMENTS} documents in the index" in again
 
 
+
+# --- an id repeated across files, on a private index ---------------------------------------
+
+
+def _jsonl(path: Path, *records: dict) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _titles(store: Store, query: str) -> dict[str, str]:
+    return {hit["id"]: hit["title"] for hit in search_json(store, "--limit", "50", query)["hits"]}
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_store(request, tmp_path) -> Store:
+    if request.param == "whoosh":
+        return Store("whoosh", ["--index", str(tmp_path / "ix")], Backend("whoosh", index_dir=tmp_path / "ix"), "")
+    url = request.getfixturevalue("opensearch_url")
+    alias = f"dup-{uuid.uuid4().hex[:8]}"
+    return Store("opensearch", opensearch_args(url, alias), Backend("opensearch", url=url, alias=alias), "")
+
+
+def test_an_id_another_file_holds_is_skipped_and_the_first_document_stays(empty_store, tmp_path):
+    """Bad input loses nothing: the second file's record does not replace the first's."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    _jsonl(folder / "a.jsonl", {"id": "n1", "title": "اول", "body": "خبر درباره ونزوئلا"})
+    _jsonl(folder / "b.jsonl", {"id": "n1", "title": "دوم", "body": "خبر درباره کاراکاس"},
+           {"id": "n2", "title": "سوم", "body": "خبر درباره بوگوتا"})
+    line = "b.jsonl: duplicate id 'n1', already the id of a document from a.jsonl; record not indexed"
+    first = invoke(empty_store, "index", str(folder))
+    assert line in ok(first) + first.stderr
+    assert _titles(empty_store, "ونزوئلا") == {"n1": "اول"}
+    assert _titles(empty_store, "کاراکاس") == {}
+    assert _titles(empty_store, "بوگوتا") == {"n2": "سوم"}
+    assert search_json(empty_store, "خبر")["total"] == 2
+    again = invoke(empty_store, "index", str(folder))  # a re-run changes nothing
+    assert "0 added" in ok(again) and "0 removed" in again.stdout and line in again.stderr
+    assert _titles(empty_store, "ونزوئلا") == {"n1": "اول"} and _titles(empty_store, "کاراکاس") == {}
+    # The holder renamed (read before b.jsonl): the id is its own again, not a duplicate of itself.
+    (folder / "a.jsonl").rename(folder / "a0.jsonl")
+    renamed = invoke(empty_store, "index", str(folder))
+    assert "1 added" in ok(renamed) and "1 removed" in renamed.stdout
+    assert "a0.jsonl: duplicate" not in renamed.stderr
+    assert line.replace("a.jsonl", "a0.jsonl") in renamed.stderr
+    assert _titles(empty_store, "ونزوئلا") == {"n1": "اول"} and _titles(empty_store, "کاراکاس") == {}
+    assert search_json(empty_store, "خبر")["total"] == 2
+    # The holder gone: the record it kept out gets the id.
+    (folder / "a0.jsonl").unlink()
+    ok(invoke(empty_store, "index", str(folder)))
+    assert _titles(empty_store, "کاراکاس") == {"n1": "دوم"} and _titles(empty_store, "ونزوئلا") == {}
+
+
 # --- a node that does not answer, an alias that does not exist -----------------------------
 
 

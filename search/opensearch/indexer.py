@@ -37,6 +37,7 @@ from kavosh.index.writer import IndexSummary, Progress, Removed, index_procs
 from . import mapping
 from .connection import DEFAULT_ALIAS, alias_target, connect, kavosh_meta
 from .errors import OpenSearchError
+from .id_holders import IndexIdHolders, claimed, reread, still_kept_out, to_recheck
 from .vocabulary import apply_changes, read_generation, vocabulary_alias
 
 BULK_CHUNK = 500
@@ -106,9 +107,9 @@ class _Run:
         self.client, self.index, self.vocabulary = client, index, vocabulary
         self.procs, self.progress = procs, progress
         self.changes: Counter = Counter()
-        self.summary = IndexSummary()
-        self.docs = 0
-        self._pool = None
+        self.summary, self.docs, self._pool = IndexSummary(), 0, None
+        self.ids = IndexIdHolders()
+        self.recheck: set[str] | None = None  # files with records kept out by a taken id
 
     def analyse(self, items):
         if self.procs <= 1:
@@ -223,6 +224,7 @@ def index_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS, rebu
         if all(where != w for _r, w, _g in scopes):
             scopes.append((root, where, Path(p)))
     run = _Run(client, index, vocabulary, index_procs(procs) if procs != 1 else 1, progress)
+    run.ids = IndexIdHolders(None if fresh else client, index)
     try:
         state = {} if fresh else _scan_state(client, index, scopes)
         files, listed = [], set()
@@ -236,19 +238,22 @@ def index_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS, rebu
                     continue
                 listed.add(sf.text_path)
                 files.append(replace(sf, root=Path(root.path), rel=root.prefix + root.rel(sf.text_path)))
-        run.send(_actions(run, files, state, max_doc_bytes))
-        gone = [f for f in state if f not in listed]
-        for source_file in gone:
+        run.recheck = set() if fresh else to_recheck(old_meta, listed, [w for _r, w, _g in scopes])
+        # Gone files first, as whoosh frees their ids: a renamed file's ids are its own.
+        for source_file in (f for f in state if f not in listed):
+            run.ids.free(state[source_file], source_file)
             hits = _docs_of(client, index, "source_file", source_file)
             run.forget(hits)
             run.send({"_op_type": "delete", "_index": index, "_id": h["_id"]} for h in hits)
             run.summary.removed += len(hits)
+        run.send(_actions(run, files, state, max_doc_bytes))
     except BaseException:
         _abandon(client, index, vocabulary, fresh)
         raise
     finally:
         run.close()
-    changed = fresh or run.docs or run.summary.removed or dump_roots(roots) != old_meta.get("roots")
+    changed = (fresh or run.docs or run.summary.removed or dump_roots(roots) != old_meta.get("roots")
+               or sorted(run.recheck) != old_meta.get("recheck", []))
     if changed:
         _finish(client, index, vocabulary, run, roots, fresh)
     else:  # nothing new: the refresh interval goes back as it was
@@ -264,7 +269,7 @@ def _actions(run: _Run, files, state: dict, max_doc_bytes: int):
     """Bulk actions for the new and changed documents of ``files``; counts go to the summary."""
     summary, total_bytes, done_bytes = run.summary, sum(sf.size or 0 for sf in files), 0
     for sf in files:
-        old = state.get(sf.text_path)
+        old = reread(state.get(sf.text_path), sf.text_path, run.recheck)
         done_bytes += sf.size or 0
         if not sf.problem and old and old["size"] == sf.size and old["mtime"] == sf.mtime:
             summary.unchanged += len(old["keys"])
@@ -280,22 +285,22 @@ def _actions(run: _Run, files, state: dict, max_doc_bytes: int):
         except Skip as skip:
             summary.skipped.append(f"{sf.rel}: {skip}")
             if old:
+                run.ids.free(old, sf.text_path)
                 hits = _docs_of(run.client, run.index, "source_file", sf.text_path)
                 run.forget(hits)
                 for h in hits:
                     yield {"_op_type": "delete", "_index": run.index, "_id": h["_id"]}
                 summary.removed += len(hits)
             continue
+        if old:
+            run.ids.free(old, sf.text_path)
+        if still_kept_out(run.ids, documents, sf, old, source.sha1, summary, run.recheck):
+            summary.unchanged += len(old["keys"])
+            continue
         old_hits = _docs_of(run.client, run.index, "source_file", sf.text_path) if old else []
         run.forget(old_hits)
-        seen, new_keys = set(), set()
-        items = []
-        for doc in documents:
-            if doc.id in seen:
-                summary.skipped.append(f"{sf.rel}: duplicate id {doc.id!r}; record not indexed")
-                continue
-            seen.add(doc.id)
-            items.append((doc, sf, source.sha1))
+        new_keys = set()
+        items = [(doc, sf, source.sha1) for doc in claimed(run.ids, documents, sf, summary, run.recheck)]
         for source_doc, terms in run.analyse(items):
             for field, field_terms in terms.items():
                 for term in field_terms:
@@ -308,7 +313,7 @@ def _actions(run: _Run, files, state: dict, max_doc_bytes: int):
             yield {"_op_type": "index", "_index": run.index, "_id": source_doc["id"], "_source": source_doc}
         old_keys = {h["_source"]["key"] for h in old_hits}
         for h in old_hits:
-            if h["_source"]["key"] not in new_keys and h["_source"]["id"] not in seen:
+            if h["_source"]["key"] not in new_keys:
                 yield {"_op_type": "delete", "_index": run.index, "_id": h["_id"]}
         summary.warnings.extend(parsed.warnings)
         summary.skipped.extend(parsed.skipped)
@@ -339,6 +344,8 @@ def _finish(client, index: str, vocabulary: str, run: _Run, roots, fresh: bool) 
     apply_changes(client, vocabulary, changes, generation)
     meta = kavosh_meta(client, index)
     meta["roots"] = dump_roots(roots)
+    if run.recheck is not None:
+        meta["recheck"] = sorted(run.recheck)
     meta["updated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     meta.setdefault("created", meta["updated"])
     client.indices.put_mapping(index=index, body={"_meta": {"kavosh": meta}})
@@ -385,6 +392,7 @@ def remove_paths(url: str, paths: list[Path], *, alias: str = DEFAULT_ALIAS, wai
         what = "root" if root is not None else ("file" if inside == [where] else "folder")
         plan.append((Removed(str(p), what, sum(per_file[f] for f in inside)), inside, root))
     run = _Run(client, index, vocabulary, 1, None)
+    run.recheck = {f for f in meta.get("recheck", []) if not any(f in inside for _r, inside, _o in plan)}
     for _removed, inside, _root in plan:
         for source_file in inside:
             hits = _docs_of(client, index, "source_file", source_file)
