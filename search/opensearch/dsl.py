@@ -28,7 +28,7 @@ from whoosh.query.terms import MultiTerm
 
 from kavosh.dismax import BestOf
 from kavosh.index.errors import QueryError
-from kavosh.matching import MAX_QUERY_EXPANSIONS, Deadline, _key, _list_terms, _text
+from kavosh.matching import MAX_QUERY_EXPANSIONS, Deadline, _key, _list_terms, _text, highlight_sets
 from kavosh.query_nodes import Alternatives, Near
 
 # whoosh multiplies a title term's frequency by the field boost at index time; the
@@ -44,8 +44,6 @@ def expand(parsed, reader, deadline: Deadline | None = None) -> tuple[dict, set,
     """(terms by pattern, highlight terms, variant keys): every pattern of ``parsed.query``
     listed once against the vocabulary ``reader``, and what the highlighter marks
     (search/matching.py ``expand`` does the same for whoosh)."""
-    from kavosh.matching import highlight_sets
-
     deadline = deadline or Deadline(None)
     lists: dict[tuple, tuple] = {}
     words_under: dict = {}
