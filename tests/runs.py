@@ -34,11 +34,18 @@ def start_index(index: Path, *args: str, progress: bool = False) -> subprocess.P
                                 stderr=subprocess.DEVNULL)
     leader, follower = pty.openpty()
     # Its own process group, as a shell gives a command: Ctrl-C reaches the whole group.
+    # And SIGINT at its default, as a shell starts a foreground command: a suite started
+    # in the background by a script (`nohup make test &`) inherits SIGINT ignored, which
+    # a child keeps across exec, so the run would shrug off the Ctrl-C these tests send.
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=follower,
-                            process_group=0)
+                            process_group=0, preexec_fn=_sigint_default)
     os.close(follower)
     proc.progress_fd = leader
     return proc
+
+
+def _sigint_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_until(proc: subprocess.Popen, condition, what: str) -> None:
