@@ -104,9 +104,7 @@ def index_file(writer, sf, old: dict | None, summary: IndexSummary,
         # Read again only because some of its ids were taken: unchanged if they still are.
         if kept_keys(source.parse().documents, sf, ids, path, summary) == old["keys"]:
             summary.unchanged += len(old["keys"])
-            for doc_id in old.get("ids", ()):
-                ids[doc_id] = Holder(path, sf.rel)
-            recheck.add(path)
+            hold_again(ids, old, sf, recheck)
             return False
         parsed = source.parse()
     if old:
@@ -115,12 +113,8 @@ def index_file(writer, sf, old: dict | None, summary: IndexSummary,
     for doc in parsed.documents:
         if counter is not None:
             counter.tick()
-        holder = ids.get(doc.id)
-        if holder is not None and holder.source_file != path:
-            summary.skipped.append(taken(sf, doc.id, holder))
-            recheck.add(path)
+        if not claim(ids, doc, sf, summary, recheck):
             continue
-        ids[doc.id] = Holder(path, sf.rel)
         key = f"{path}#{doc.id}"
         new_keys.add(key)
         fields = document_fields(doc, sf, key, sha1)
@@ -145,6 +139,27 @@ def kept_keys(documents, sf, ids: IdHolders, path: str, summary: IndexSummary) -
         else:
             summary.skipped.append(taken(sf, doc.id, holder))
     return keys
+
+
+def claim(ids: IdHolders, doc, sf, summary: IndexSummary, recheck: set[str]) -> bool:
+    """Give ``doc`` of file ``sf`` its id, unless another file's document holds it: then
+    the record is skipped with ``taken``'s line and the file read again by later runs
+    (the holder may go).  Both backends' indexers decide a record's id here."""
+    holder = ids.get(doc.id)
+    if holder is not None and holder.source_file != sf.text_path:
+        summary.skipped.append(taken(sf, doc.id, holder))
+        recheck.add(sf.text_path)
+        return False
+    ids[doc.id] = Holder(sf.text_path, sf.rel)
+    return True
+
+
+def hold_again(ids: IdHolders, old: dict, sf, recheck: set[str]) -> None:
+    """A file read again only for its taken ids, and found as it was: its documents keep
+    their ids, and later runs read it again."""
+    for doc_id in old.get("ids", ()):
+        ids[doc_id] = Holder(sf.text_path, sf.rel)
+    recheck.add(sf.text_path)
 
 
 def release_ids(ids: IdHolders, old: dict, source_file: str) -> None:

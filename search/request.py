@@ -49,7 +49,7 @@ def check_request(*, query: str | None = None, limit: int | None = None,
 
 class QueryEngine:
     """What both engines share around their searches: parsing a query exactly as the
-    index analysed its documents, and ``with engine:`` closing the engine."""
+    index analysed its documents, and ``with engine:`` calling the engine's ``close``."""
 
     analyzer = None  # the index's body analyzer, set by the engine
 
@@ -65,9 +65,6 @@ class QueryEngine:
         parsed = self._parsers[(mode, not exact)].parse(text)
         parsed.words, parsed.stopped = ranking.query_words(parsed, self.analyzer)
         return parsed
-
-    def close(self) -> None:
-        raise NotImplementedError
 
     def __enter__(self):
         return self

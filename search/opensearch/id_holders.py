@@ -2,8 +2,8 @@
 
 An OpenSearch document's ``_id`` is its Kavosh id, so a record whose id another
 file's document holds would silently replace that document.  As on whoosh
-(index/file_update.py, whose ``IdHolders``, ``taken`` and ``kept_keys`` are
-used here), the record is skipped and reported instead, and its file goes into
+(index/file_update.py, whose ``IdHolders``, ``claim``, ``hold_again`` and
+``kept_keys`` are used here), the record is skipped and reported instead, and its file goes into
 ``recheck`` (kept in the index's meta) so that later runs read it again: the
 other holder may have gone.  Holders are looked up with one ``mget`` per
 file's batch of ids, not one request per record.
@@ -11,7 +11,7 @@ file's batch of ids, not one request per record.
 
 from __future__ import annotations
 
-from kavosh.index.file_update import Holder, IdHolders, kept_keys, release_ids, taken
+from kavosh.index.file_update import Holder, IdHolders, claim, hold_again, kept_keys, release_ids
 from kavosh.index.roots import is_under
 
 MGET_CHUNK = 1_000
@@ -53,18 +53,8 @@ class IndexIdHolders(IdHolders):
 def claimed(ids: IndexIdHolders, documents: list, sf, summary, recheck: set[str]) -> list:
     """The documents of ``sf`` that get their ids; one whose id another file holds is
     skipped with whoosh's line, and the file rechecked by later runs."""
-    path = sf.text_path
     ids.prefetch(doc.id for doc in documents)
-    kept = []
-    for doc in documents:
-        holder = ids.get(doc.id)
-        if holder is not None and holder.source_file != path:
-            summary.skipped.append(taken(sf, doc.id, holder))
-            recheck.add(path)
-            continue
-        ids[doc.id] = Holder(path, sf.rel)
-        kept.append(doc)
-    return kept
+    return [doc for doc in documents if claim(ids, doc, sf, summary, recheck)]
 
 
 def still_kept_out(ids: IndexIdHolders, documents: list, sf, old: dict | None, sha1: str,
@@ -78,9 +68,7 @@ def still_kept_out(ids: IndexIdHolders, documents: list, sf, old: dict | None, s
     if kept_keys(documents, sf, ids, path, summary) != old["keys"]:
         del summary.skipped[said:]  # the file is indexed again: its lines come from that
         return False
-    for doc_id in old.get("ids", ()):
-        ids[doc_id] = Holder(path, sf.rel)
-    recheck.add(path)
+    hold_again(ids, old, sf, recheck)
     return True
 
 
